@@ -1,0 +1,71 @@
+"""Domain exceptions. Each carries a one-line message and a hint for the user.
+
+The CLI prints ``message`` and ``hint``; the web app turns them into 400/404 pages.
+Nothing below the edges prints or exits.
+"""
+
+
+class SearchError(Exception):
+    """Base class of every error the product reports to a user."""
+
+    status = 500
+    hint = ""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QuerySyntaxError(SearchError):
+    """The query string cannot be parsed or is out of bounds."""
+
+    status = 400
+    hint = 'Anführungszeichen und Klammern schließen, z. B. "Angriff auf die Ukraine" oder (Russland ODER Ukraine).'
+
+
+class EmptyQueryError(QuerySyntaxError):
+    """The query contains only stopwords or nothing searchable."""
+
+    hint = "Ein inhaltstragendes Wort angeben, z. B. Nordkorea."
+
+
+class BadRequestError(SearchError):
+    """A request parameter (page, size, filter, sort) is invalid."""
+
+    status = 400
+    hint = "Parameter prüfen."
+
+
+class DocumentNotFound(SearchError):
+    status = 404
+    hint = "Die Dokument-ID prüfen."
+
+
+class IndexNotFound(SearchError):
+    status = 503
+    hint = "Zuerst einen Index bauen: search-index build seeds/"
+
+
+class IndexLockedError(SearchError):
+    """Another writer holds the index lock."""
+
+    status = 409
+    hint = "Warten, bis der andere Schreibvorgang fertig ist, und erneut versuchen."
+
+
+class DocumentError(SearchError):
+    """A bad input record: carries file and line."""
+
+    status = 400
+
+    def __init__(self, path: str, line: int | None, reason: str, hint: str | None = None):
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}", hint)
+        self.path = str(path)
+        self.line = line
+        self.reason = reason

@@ -1,0 +1,135 @@
+"""Plain data that crosses the service boundary: requests in, pages out.
+
+No Whoosh object appears here. The CLI, the web app and the tests see only these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+FACET_FIELDS = ("person", "country", "organisation")
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: query string, facet filters (OR within a facet, AND across), dates, sort, page."""
+
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet name -> selected values
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    facet_limit: int = 10
+    with_facets: bool = True
+    recency_boost: bool = False
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A fragment of body text: ``html`` is escaped text with ``<mark>`` around matches."""
+
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    date: dt.date | None
+    source: str
+    url: str
+    score: float
+    snippets: list[Snippet]
+    persons: list[str]
+    countries: list[str]
+    organisations: list[str]
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # person, country, organisation, year, month
+    label: str
+    values: list[FacetValue]
+    total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit)
+    error: str = ""  # a facet that could not be computed is reported, not raised
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: list[Facet]
+    suggestion: str | None
+    page: int
+    page_size: int
+    pages: int
+    took_ms: float
+    undated: int = 0  # matching documents without a date ("ohne Datum")
+    notice: str = ""  # e.g. "AND fand nichts, ODER-Suche verwendet"
+
+    def facet(self, name: str) -> Facet | None:
+        return next((f for f in self.facets if f.name == name), None)
+
+    def to_dict(self) -> dict:
+        return to_jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """One full document, for the document page and /api/documents/<id>."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    source: str
+    url: str
+    body_html: str  # escaped paragraphs, query terms in <mark>
+    body: str
+    persons: list[str]
+    countries: list[str]
+    organisations: list[str]
+    meta: dict
+
+    def to_dict(self) -> dict:
+        return to_jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    documents: int
+    terms: int
+    size_bytes: int
+    date_min: dt.date | None
+    date_max: dt.date | None
+    undated: int
+    last_build: str
+    path: str
+
+    def to_dict(self) -> dict:
+        return to_jsonable(asdict(self))
+
+
+def to_jsonable(value):
+    """Dates to ISO strings, tuples to lists, recursively."""
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
