@@ -1,0 +1,87 @@
+"""Training-data mixes: which sets, how much of each, and how to mask them.
+
+A mix is a list of :class:`Part`.  :func:`build_corpora` reads the parts from
+the shared data folder and writes spaCy ``.spacy`` files for train and dev.
+The test sets (``germeval2014_de/test_a``, ``smartdata_de/test``) are never
+part of any mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import DocBin
+from spacy.vocab import Vocab
+
+from .data import MaskPolicy, Sentence, find_split, read_jsonl, sample, to_doc
+
+FORBIDDEN = {("germeval2014_de", "test_a"), ("smartdata_de", "test")}
+GERMEVAL_DEV_HOLDOUT = 500  # GermEval dev sentences kept aside as dev data
+
+PLAIN = MaskPolicy()
+ADJ = MaskPolicy(adjective_loc_missing=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    split: str
+    policy: MaskPolicy = PLAIN
+    limit: int | None = None  # at most this many sentences (random, fixed seed)
+    repeat: int = 1  # upsample by repetition
+    role: str = "train"  # "train" or "dev"
+    # slice of the split's sentences (after reading, before sampling)
+    start: int = 0
+    stop: int | None = None
+
+
+def _news(policy: MaskPolicy) -> list[Part]:
+    holdout = -GERMEVAL_DEV_HOLDOUT
+    return [
+        Part("smartdata_de", "train", policy),
+        Part("germeval2014_de", "dev", policy, repeat=2, stop=holdout),
+        Part("wikiann_panx_de", "train", policy),
+        Part("europarl_de", "train", policy),
+        Part("smartdata_de", "dev", role="dev"),
+        Part("germeval2014_de", "dev", role="dev", start=holdout),
+    ]
+
+
+MIXES: dict[str, list[Part]] = {
+    # news-like sets only, MISC -> O everywhere
+    "news": _news(PLAIN),
+    # same, LOC-tagged adjectives/demonyms (SmartData, WikiANN) marked missing
+    "news_adj": _news(ADJ),
+    # news_adj plus a sample of legal sentences and WikiANN dev
+    "news_adj_plus": _news(ADJ)
+    + [
+        Part("legal_ner_de", "train", ADJ, limit=8000),
+        Part("wikiann_panx_de", "dev", ADJ),
+    ],
+}
+
+
+def read_part(data_dir: Path, part: Part, seed: int = 0) -> list[Sentence]:
+    """Sentences of one part (sliced, sampled and repeated)."""
+    if (part.name, part.split) in FORBIDDEN:
+        raise ValueError(f"{part.name}/{part.split} is a test set and must not be used")
+    sentences = list(read_jsonl(find_split(data_dir, part.name, part.split)))
+    sentences = sentences[part.start : part.stop]
+    sentences = [s for s in sentences if s.tokens]
+    return sample(sentences, part.limit, seed) * part.repeat
+
+
+def build_corpora(data_dir: Path, mix: list[Part], out_dir: Path) -> dict[str, int]:
+    """Write ``train.spacy`` and ``dev.spacy`` for a mix; returns doc counts."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vocab = Vocab()
+    counts = {}
+    for role in ("train", "dev"):
+        docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"])
+        for part in (p for p in mix if p.role == role):
+            for sentence in read_part(data_dir, part):
+                docbin.add(to_doc(vocab, sentence, part.policy))
+        docbin.to_disk(out_dir / f"{role}.spacy")
+        counts[role] = len(docbin)
+    return counts
