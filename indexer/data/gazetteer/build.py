@@ -41,7 +41,7 @@ DISPLAY = {
     "CZ": "Tschechien", "MK": "Nordmazedonien", "TR": "Türkei",
 }
 ALIASES = {
-    "US": ["USA", "Amerika", "Vereinigte Staaten", "Vereinigte Staaten von Amerika"],
+    "US": ["USA", "US", "Amerika", "Vereinigte Staaten", "Vereinigte Staaten von Amerika"],
     "GB": ["Großbritannien", "Vereinigtes Königreich", "England", "Schottland", "Wales",
            "Nordirland", "Britannien"],
     "RU": ["Russland", "Russische Föderation"], "BY": ["Weißrussland", "Belarus"],

@@ -1,0 +1,119 @@
+"""The Article: one news document as the indexer sees it, with its id, hash and date rules.
+
+Dates are parsed strictly (ISO ``2024-10-28``, ``2024-10-28T09:30:00``, German
+``28.10.2024``); a document without a date has ``date=None``, never a made-up one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+#: common field names in news exports, mapped to the Article's fields
+FIELD_ALIASES = {
+    "id": ("id", "doc_id", "docid", "_id", "guid", "uuid"),
+    "title": ("title", "headline", "titel", "ueberschrift", "überschrift"),
+    "text": ("text", "body", "content", "article", "fulltext", "inhalt"),
+    "teaser": ("teaser", "lead", "description", "summary", "abstract", "vorspann"),
+    "date": ("date", "published", "published_at", "pubdate", "datetime", "datum", "created", "first_seen"),
+    "url": ("url", "link", "href"),
+    "source": ("source", "outlet", "publisher", "quelle", "site"),
+}
+
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+class DateFormatError(ValueError):
+    """A date value that is present but not a valid date."""
+
+
+@dataclass
+class Article:
+    """A document ready for analysis: ``body`` excludes related-link blocks."""
+
+    title: str
+    body: str
+    id: str = ""
+    date: dt.date | None = None
+    url: str = ""
+    source: str = ""
+    meta: dict = field(default_factory=dict)
+    path: str = ""
+    line: int = 0
+
+    def __post_init__(self):
+        self.title = clean_text(self.title)
+        self.body = clean_text(self.body)
+        if not self.title:
+            self.title = lead_sentence(self.body)
+        if not self.id:
+            self.id = "h" + self.content_hash[:16]
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what is indexed: equal text means a duplicate, whatever the id."""
+        return hashlib.sha1(f"{self.title}\n{self.body}".encode("utf-8")).hexdigest()
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def entity_text(self) -> str:
+        """Text for entity recognition: the title when the body does not start with it."""
+        if self.body.startswith(self.title):
+            return self.body
+        return f"{self.title}\n{self.body}"
+
+
+def parse_date(value) -> dt.date | None:
+    """``"2024-10-28"``, ``"28.10.2024"``, ``"2024-10-28T09:30:00Z"`` -> date; empty -> None.
+
+    Anything else present raises ``DateFormatError``: no guessing.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise DateFormatError(f"Datum ist kein Text: {value!r}")
+    text = value.strip()
+    match = _ISO_DATE.fullmatch(text)
+    if match:
+        return _make_date(match.group(1), match.group(2), match.group(3), text)
+    match = _GERMAN_DATE.fullmatch(text)
+    if match:
+        return _make_date(match.group(3), match.group(2), match.group(1), text)
+    raise DateFormatError(f"unbekanntes Datumsformat: {text[:40]!r} (erwartet 2024-10-28 oder 28.10.2024)")
+
+
+def _make_date(year: str, month: str, day: str, text: str) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise DateFormatError(f"ungültiges Datum: {text[:40]!r}") from None
+
+
+def clean_text(text: str) -> str:
+    """NFC, no control characters but newlines and tabs, trimmed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.replace("\r", "").strip()
+
+
+def lead_sentence(body: str, limit: int = 160) -> str:
+    """The first sentence of the body, without a dateline: ``Berlin. NATO ... Krieg.``"""
+    first_line = body.split("\n", 1)[0].strip()
+    first_line = re.sub(r"^[A-ZÄÖÜ][\w\-/ ]{1,30}\.\s+(?=[A-ZÄÖÜ„\"])", "", first_line, count=1)
+    match = re.search(r"^(.+?[.!?])(?:\s|$)", first_line)
+    sentence = match.group(1) if match and len(match.group(1)) >= 20 else first_line
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + " …"
+    return sentence

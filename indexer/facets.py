@@ -1,0 +1,156 @@
+"""Fast facet counting: per-document facet ordinals in numpy arrays, counted over a mask.
+
+Built once per index reader from the postings of the facet fields (no stored fields
+read), then every count is a ``np.bincount`` over the matching documents, whatever their
+number. Disjunctive counts (each facet with the other facets' filters but not its own)
+are just different masks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.analysis import normalize_german
+from indexer.schema import FACET_FIELDS
+
+NO_DAY = 0
+MIN_YEAR = 1
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+MISSING_COLUMN_VALUE = 2**31 - 1
+
+
+@dataclass
+class FieldOrdinals:
+    """One facet field: its distinct values and (document, value ordinal) pairs."""
+
+    values: list[str]
+    docs: np.ndarray  # int32 document numbers
+    ords: np.ndarray  # int32 value ordinals, same length as docs
+    lookup: dict[str, list[int]]  # normalised lowercase value -> ordinals
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
+
+    def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        mask[self.docs[np.isin(self.ords, ordinals)]] = True
+        return mask
+
+
+class FacetStore:
+    """Facet ordinals and dates of every document of one reader."""
+
+    def __init__(self, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)):
+        self.size = reader.doc_count_all()
+        self.alive = alive_mask(reader, self.size)
+        self.fields = {name: field_ordinals(reader, name) for name in fields}
+        self.days = day_array(reader, self.size)
+        self.years, self.months = years_and_months(self.days)
+
+    def mask_from_docnums(self, docnums) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        ids = np.fromiter(docnums, dtype=np.int64)
+        mask[ids] = True
+        return mask & self.alive
+
+    def everything(self) -> np.ndarray:
+        return self.alive.copy()
+
+    def resolve(self, field: str, typed: str) -> list[str]:
+        """Stored values meant by ``typed``: exact (case/umlaut-insensitive) or by whole words.
+
+        ``russland`` -> ``["Russland"]``; ``Putin`` -> ``["Wladimir Putin"]``; ``RU`` -> ``["Russland"]``.
+        """
+        ords = self.resolve_ordinals(field, typed)
+        if not ords and field == "country":
+            codes = self.fields["country_code"]
+            mask = codes.mask_of(codes.lookup.get(key(typed), []), self.size)
+            ords = [o for o, c in enumerate(self.fields["country"].counts(mask)) if c]
+        return [self.fields[field].values[o] for o in ords]
+
+    def resolve_ordinals(self, field: str, typed: str) -> list[int]:
+        facet = self.fields[field]
+        wanted = key(typed)
+        if wanted in facet.lookup:
+            return facet.lookup[wanted]
+        words = set(wanted.split())
+        if not words:
+            return []
+        return [o for k, ords in facet.lookup.items() if words <= set(k.split()) for o in ords]
+
+    def filter_mask(self, field: str, selected: tuple[str, ...]) -> np.ndarray:
+        """Documents with any of the selected values (OR within a facet)."""
+        ords = sorted({o for value in selected for o in self.resolve_ordinals(field, value)})
+        return self.fields[field].mask_of(ords, self.size)
+
+    def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+        low = start.toordinal() if start else 1
+        high = end.toordinal() if end else MISSING_COLUMN_VALUE - 1
+        return (self.days >= low) & (self.days <= high)
+
+    def top_values(self, field: str, mask: np.ndarray, limit: int) -> tuple[list[tuple[str, int]], int]:
+        """(value, count) pairs, most frequent first, and the number of values with a count."""
+        counts = self.fields[field].counts(mask)
+        nonzero = np.flatnonzero(counts)
+        order = nonzero[np.lexsort((np.array(self.fields[field].values, dtype=object)[nonzero], -counts[nonzero]))] \
+            if len(nonzero) else nonzero
+        return [(self.fields[field].values[o], int(counts[o])) for o in order[:limit]], len(nonzero)
+
+    def year_counts(self, mask: np.ndarray) -> tuple[dict[int, int], int]:
+        """({year: count}, undated count) over the masked documents."""
+        years = self.years[mask]
+        counts = np.bincount(years[years > 0] - MIN_YEAR) if years.any() else np.zeros(0, dtype=np.int64)
+        found = {MIN_YEAR + int(i): int(c) for i, c in enumerate(counts) if c}
+        return found, int(np.count_nonzero(years == 0))
+
+    def month_counts(self, mask: np.ndarray, year: int) -> dict[int, int]:
+        months = self.months[mask & (self.years == year)]
+        return {int(m): int(c) for m, c in enumerate(np.bincount(months, minlength=13)) if c and m}
+
+
+def key(value: str) -> str:
+    """Comparison form of a facet value: ``Brüssel`` ~ ``brussel``, ``NATO`` ~ ``Nato``."""
+    return " ".join(normalize_german(value.lower()).split())
+
+
+def alive_mask(reader, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return mask
+
+
+def field_ordinals(reader, field: str) -> FieldOrdinals:
+    values, docs, ords = [], [], []
+    lookup: dict[str, list[int]] = {}
+    if field in reader.indexed_field_names():
+        for term in reader.lexicon(field):
+            value = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+            lookup.setdefault(key(value), []).append(len(values))
+            docs.append(ids)
+            ords.append(np.full(len(ids), len(values), dtype=np.int32))
+            values.append(value)
+    empty = np.zeros(0, dtype=np.int32)
+    return FieldOrdinals(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty, lookup)
+
+
+def day_array(reader, size: int) -> np.ndarray:
+    """Date of each document as an ordinal day, ``NO_DAY`` where it has none."""
+    if not reader.has_column("day"):
+        return np.zeros(size, dtype=np.int64)
+    column = reader.column_reader("day")
+    days = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
+    days[days >= MISSING_COLUMN_VALUE] = NO_DAY
+    return days
+
+
+def years_and_months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month (1-12) of each ordinal day; 0 for documents without a date."""
+    dated = days > NO_DAY
+    stamps = (days - EPOCH_ORDINAL).astype("datetime64[D]")
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = stamps.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return np.where(dated, years, 0), np.where(dated, months, 0)

@@ -1,0 +1,276 @@
+"""Normalisation of NER person and organisation mentions into facet values.
+
+Pure functions on strings; no spaCy (the web process imports this module).
+
+Persons, per document (:func:`persons_in_document`):
+
+* titles and roles go: ``NATO-Generalsekretär Mark Rutte`` -> ``Mark Rutte``,
+  ``Russlands Präsident Wladimir Putin`` -> ``Wladimir Putin``, ``Dr. Angela Merkel``;
+* the German genitive goes: ``Putins`` -> ``Putin`` (not ``Strauss``, ``Klaus``);
+* a bare surname joins the one full name of the document: ``Putin`` -> ``Wladimir Putin``;
+* ae/oe/ue/ss spellings are one person shown with umlaut/ß: ``Schroeder`` -> ``Schröder``;
+* junk goes: single letters, all-lowercase, digits.
+
+Across the corpus (:func:`corpus_person_names`) a bare surname joins a full name only
+when exactly one full name in the corpus ends with it.
+
+Organisations (:func:`organisations_in_document`): ``Nato``/``der NATO``/``Nato's`` -> ``NATO``;
+``NATO-Staaten`` -> ``NATO`` when the model tagged the compound.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from typing import Iterable
+
+TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
+APOSTROPHES = "'’`´"
+PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "zu", "zum",
+             "ten", "ter", "bin", "ibn", "al", "el", "la", "le", "dos", "das", "y"}
+ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"}
+TITLES = {"herr", "herrn", "frau", "dr", "prof", "sir", "lord", "lady", "mr", "mrs", "ms",
+          "dame", "scheich", "emir", "papst", "präses", "pater", "bischof", "kardinal",
+          "genosse", "genossin", "kollege", "kollegin", "med", "phil", "jur", "h.c", "mdb"}
+ROLES = ("kanzler", "präsident", "minister", "sekretär", "chef", "führer", "vorsitzende",
+         "sprecher", "botschafter", "general", "admiral", "abgeordnete", "senator", "gouverneur",
+         "meister", "könig", "prinz", "premier", "diktator", "machthaber", "herrscher",
+         "kommandeur", "befehlshaber", "kommissar", "direktor", "leiter", "beauftragte",
+         "kandidat", "politiker", "regent", "monarch", "oberhaupt", "staatschef", "trainer",
+         "experte", "analyst", "professor", "doktor", "autor", "journalist", "reporter", "anwalt")
+ROLE_ENDINGS = ("", "in", "innen", "en", "n", "s", "es", "r")
+NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs", "ts")
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+ACRONYMS = {"NATO", "UNO", "OPEC", "NASA", "FIFA", "UEFA", "UNESCO", "UNICEF", "UNHCR", "OSZE",
+            "OECD", "ASEAN", "IAEA", "IAEO", "NAFTA", "SWIFT", "INTERPOL", "EUROPOL", "FRONTEX",
+            "WHO", "WTO", "IWF", "ESA", "KFOR", "ISAF", "UNIFIL", "MINUSMA", "EULEX", "AWACS"}
+INSTITUTION_HEADS = {"kommission", "parlament", "rat", "gipfel", "fraktion", "gericht",
+                     "gerichtshof", "bank", "zentrale", "mission", "agentur", "behörde",
+                     "partei", "jugend", "stiftung", "akademie", "universität", "verband"}
+
+
+def fold_name(name: str) -> str:
+    """Comparison key: ``Schröder``/``Schroeder`` -> ``schroeder``, ``Erdoğan`` -> ``erdogan``,
+    ``Hans-Dietrich`` -> ``hans dietrich``."""
+    text = name.lower().translate(UMLAUTS).replace("-", " ")
+    text = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+
+
+def spelling_rank(name: str) -> int:
+    """More umlauts/ß/diacritics rank first: ``Strauß`` before ``Strauss``."""
+    return -sum(1 for ch in name if not ch.isascii())
+
+
+def is_role(token: str) -> bool:
+    """``Bundeskanzler``, ``NATO-Generalsekretär``, ``Präsidenten``, ``Dr.``, ``Herrn`` -> True."""
+    word = token.lower().rstrip(".").split("-")[-1]
+    if word in TITLES:
+        return True
+    return any(word.endswith(role + ending) for role in ROLES for ending in ROLE_ENDINGS)
+
+
+def is_name_token(token: str) -> bool:
+    """Capitalised letters, maybe hyphenated or with a final initial dot: ``Hans-Dietrich``, ``W.``."""
+    core = token.rstrip(".")
+    return bool(core) and core[0].isupper() and all(ch.isalpha() or ch in "-'’" for ch in core)
+
+
+def clean_person(mention: str) -> str | None:
+    """The name in a PER mention, without roles, titles, articles and possessive apostrophe.
+
+    ``NATO-Generalsekretär Mark Rutte`` -> ``Mark Rutte``; ``der ukrainische Präsident
+    Wolodymyr Selenskyj`` -> ``Wolodymyr Selenskyj``; ``Scholz'`` -> ``Scholz``;
+    ``Bundeskanzler`` -> None; ``x`` -> None; ``G7`` -> None.
+    """
+    tokens = TOKEN.findall(mention.replace("\n", " "))
+    roles = [index for index, token in enumerate(tokens[:-1]) if is_role(token)]
+    if roles:
+        tokens = tokens[roles[-1] + 1:]
+    tokens = strip_possessive(tokens)
+    while tokens and not is_name_token(tokens[0]) and not (
+        tokens[0] in PARTICLES and len(tokens) > 1 and tokens[0] not in ARTICLES - {"der", "den", "das"}
+    ):
+        tokens = tokens[1:]
+    while tokens and tokens[0].lower() in ARTICLES and tokens[0][0].isupper():
+        tokens = tokens[1:]
+    while tokens and not is_name_token(tokens[-1]):
+        tokens = tokens[:-1]
+    return " ".join(tokens) if is_plausible_name(tokens) else None
+
+
+def strip_possessive(tokens: list[str]) -> list[str]:
+    """``Putin's`` -> ``Putin``, ``Scholz'`` -> ``Scholz``, trailing dots/dashes off."""
+    if not tokens:
+        return tokens
+    last = tokens[-1].rstrip(".-–")
+    for mark in APOSTROPHES:
+        if last.endswith(mark + "s"):
+            last = last[:-2]
+        last = last.rstrip(mark)
+    return tokens[:-1] + ([last] if last else [])
+
+
+def is_plausible_name(tokens: list[str]) -> bool:
+    """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler`` -> False."""
+    if not tokens or len(tokens) > 6 or not is_name_token(tokens[-1]):
+        return False
+    if any(ch.isdigit() for token in tokens for ch in token):
+        return False
+    letters = [ch for token in tokens for ch in token if ch.isalpha()]
+    if len(letters) < 2 or (len(tokens) == 1 and is_role(tokens[0])):
+        return False
+    return not (len(tokens) == 1 and tokens[0].isupper())
+
+
+def strip_genitive(name: str, surnames: set[str]) -> str:
+    """Drop a German genitive ``s`` from the last token.
+
+    ``Putins`` -> ``Putin`` (also when ``Putin`` is never seen: consonant + s);
+    ``Obamas`` -> ``Obama`` only if ``Obama`` occurs elsewhere (``surnames``, folded);
+    ``Strauss``, ``Klaus``, ``Adams`` stay.
+    """
+    head, _, last = name.rpartition(" ")
+    if len(last) < 4 or not last.endswith("s") or fold_name(last) in surnames:
+        return name
+    stem = last[:-1]
+    if fold_name(stem) in surnames or not last.endswith(NOT_GENITIVE):
+        return f"{head} {stem}".strip()
+    return name
+
+
+def persons_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
+    """Canonical persons of one document, in order of first mention.
+
+    ``["NATO-Generalsekretär Mark Rutte", "Putin", "Wladimir Putin", "Putins", "Rutte"]``
+    -> ``("Mark Rutte", "Wladimir Putin")``.
+    """
+    names = [name for name in map(clean_person, mentions) if name]
+    surnames = {fold_name(name.rpartition(" ")[2]) for name in names}
+    names = [strip_genitive(name, surnames) for name in names]
+    display = display_spellings(names)
+    canonical = surname_merges(list(display.values()))
+    ordered = dict.fromkeys(canonical.get(display[fold_name(n)], display[fold_name(n)]) for n in names)
+    return tuple(ordered)
+
+
+def display_spellings(names: Iterable[str], counts: Counter | None = None) -> dict[str, str]:
+    """fold key -> preferred spelling: umlaut/ß first, then most frequent, then first seen.
+
+    ``["Gerhard Schroeder", "Gerhard Schröder"]`` -> ``{"gerhard schroeder": "Gerhard Schröder"}``.
+    """
+    variants: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        if name not in variants[fold_name(name)]:
+            variants[fold_name(name)].append(name)
+    counts = counts or Counter()
+    return {
+        key: min(spellings, key=lambda s: (spelling_rank(s), -counts[s], spellings.index(s)))
+        for key, spellings in variants.items()
+    }
+
+
+def surname_merges(names: Iterable[str]) -> dict[str, str]:
+    """Short name -> the single longer name ending with it; ambiguous ones stay.
+
+    ``["Wladimir Putin", "Putin"]`` -> ``{"Putin": "Wladimir Putin"}``;
+    ``["Bill Clinton", "Hillary Clinton", "Clinton"]`` -> ``{}``;
+    ``["Ursula von der Leyen", "von der Leyen"]`` -> merged; ``Schroeder`` joins
+    ``Gerhard Schröder``.
+    """
+    names = list(dict.fromkeys(names))
+    folded = {name: fold_name(name).split() for name in names}
+    merges = {}
+    for short in names:
+        size = len(folded[short])
+        longer = {
+            fold_name(full): full for full in names
+            if len(folded[full]) > size and folded[full][-size:] == folded[short]
+        }
+        if len(longer) == 1:
+            merges[short] = next(iter(longer.values()))
+    return merges
+
+
+def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
+    """Corpus-wide canonical name for every person name that changes.
+
+    A surname joins a full name only when the surname maps to exactly one full name in the
+    corpus: ``[("Wladimir Putin",), ("Putin",)]`` -> ``{"Putin": "Wladimir Putin"}``;
+    with ``("Bill Clinton",)`` and ``("Hillary Clinton",)`` elsewhere, ``Clinton`` stays.
+    Spelling variants get one display form: ``Strauss`` -> ``Strauß``.
+    """
+    counts = Counter(name for persons in documents for name in set(persons))
+    display = display_spellings(counts, counts)
+    merges = surname_merges(display.values())
+    mapping = {}
+    for name in counts:
+        shown = display[fold_name(name)]
+        canonical = merges.get(shown, shown)
+        if canonical != name:
+            mapping[name] = canonical
+    return mapping
+
+
+def clean_organisation(mention: str) -> str | None:
+    """Light normalisation of an ORG mention.
+
+    ``der NATO`` -> ``NATO``; ``Nato`` -> ``NATO``; ``Nato's``/``NATOs`` -> ``NATO``;
+    ``NATO-Generalsekretär``/``NATO-Staaten`` -> ``NATO``; ``EU-Kommission`` stays;
+    ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None.
+    """
+    tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
+    while tokens and tokens[0].lower() in ARTICLES:
+        tokens = tokens[1:]
+    if not tokens or not any(ch.isupper() for ch in tokens[0][:1] + "".join(tokens)):
+        return None
+    tokens = [normalise_acronym(token) for token in tokens]
+    if len(tokens) == 1:
+        tokens = [compound_head(tokens[0])]
+    name = " ".join(tokens)
+    letters = sum(ch.isalpha() for ch in name)
+    return name if letters >= 2 and name[0].isupper() or name[:1].isdigit() and letters >= 1 else None
+
+
+def normalise_acronym(token: str) -> str:
+    """``Nato`` -> ``NATO``, ``Uno`` -> ``UNO``, ``NATOs`` -> ``NATO``; ``AfD`` unchanged."""
+    if token.upper() in ACRONYMS:
+        return token.upper()
+    if token.endswith("s") and token[:-1].upper() in ACRONYMS and token[:-1].isupper():
+        return token[:-1]
+    return token
+
+
+def compound_head(token: str) -> str:
+    """``NATO-Staaten`` -> ``NATO``; ``EU-Kommission``, ``Coca-Cola`` unchanged."""
+    first, dash, rest = token.partition("-")
+    if not dash or not (first.isupper() and len(first) >= 2):
+        return token
+    head = rest.split("-")[-1].lower()
+    if head in INSTITUTION_HEADS or not rest[:1].isupper() or rest.isupper():
+        return token
+    return first
+
+
+def organisations_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
+    """Distinct organisations in order of first mention; case variants shown once,
+    preferring the upper-case spelling: ``["Nato", "NATO", "EU"]`` -> ``("NATO", "EU")``;
+    a genitive ``s`` goes when the bare form also occurs: ``Bundestages``/``Bundestag``."""
+    names = [name for name in map(clean_organisation, mentions) if name]
+    keys = {name.casefold() for name in names}
+    names = [strip_org_genitive(name, keys) for name in names]
+    spellings: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key not in spellings or sum(map(str.isupper, name)) > sum(map(str.isupper, spellings[key])):
+            spellings[key] = name
+    return tuple(dict.fromkeys(spellings[name.casefold()] for name in names))
+
+
+def strip_org_genitive(name: str, keys: set[str]) -> str:
+    """``Bundestages`` -> ``Bundestag`` and ``Kremls`` -> ``Kreml`` if that form occurs too."""
+    for ending in ("es", "s"):
+        if name.endswith(ending) and name[: -len(ending)].casefold() in keys:
+            return name[: -len(ending)]
+    return name

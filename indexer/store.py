@@ -1,0 +1,117 @@
+"""Where the index lives on disk: generations, the CURRENT pointer and the writer lock.
+
+    index/
+      CURRENT           name of the live generation, replaced atomically
+      gen-<time>-<pid>/ a complete Whoosh index
+      write.lock        held (flock) by the one writer
+
+A rebuild writes a fresh generation and then swaps CURRENT with ``os.replace``, so
+readers see either the old or the new index, never a half-built one. Generations that
+CURRENT does not name are leftovers of a finished or crashed build and are removed by
+the next writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.errors import IndexLockedError, IndexNotFound
+from indexer.schema import build_schema
+
+CURRENT = "CURRENT"
+LOCK = "write.lock"
+GENERATION_PREFIX = "gen-"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation directory, or None when there is no index yet."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    path = index_dir / name
+    return path if name.startswith(GENERATION_PREFIX) and path.is_dir() else None
+
+
+def open_index(index_dir: Path):
+    """The live Whoosh index; ``IndexNotFound`` with a hint when there is none."""
+    generation = current_generation(index_dir)
+    if generation is None or not whoosh_index.exists_in(str(generation)):
+        raise IndexNotFound(f"Kein Index in {index_dir}")
+    return whoosh_index.open_dir(str(generation))
+
+
+def new_generation(index_dir: Path):
+    """A fresh, empty generation directory with the schema; returns (path, index)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    path = index_dir / f"{GENERATION_PREFIX}{stamp}-{os.getpid()}"
+    path.mkdir()
+    return path, whoosh_index.create_in(str(path), build_schema())
+
+
+def switch_to(index_dir: Path, generation: Path) -> None:
+    """Makes ``generation`` live in one atomic step, then removes the others."""
+    tmp = index_dir / f"{CURRENT}.tmp-{os.getpid()}"
+    tmp.write_text(generation.name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    remove_stale(index_dir)
+
+
+def remove_stale(index_dir: Path) -> list[str]:
+    """Removes generations and temp files that CURRENT does not name (writer lock held)."""
+    live = current_generation(index_dir)
+    removed = []
+    for path in index_dir.iterdir():
+        stale_gen = path.name.startswith(GENERATION_PREFIX) and path != live
+        stale_tmp = path.name.startswith(f"{CURRENT}.tmp-")
+        if stale_gen or stale_tmp:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path.name)
+    if live is not None:
+        removed.extend(remove_whoosh_leftovers(live))
+    return removed
+
+
+def remove_whoosh_leftovers(generation: Path) -> list[str]:
+    """Temp files left by a killed writer (Whoosh's flock-based WRITELOCK frees itself)."""
+    removed = []
+    for path in generation.iterdir():
+        if path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
+            removed.append(f"{generation.name}/{path.name}")
+    return removed
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path, wait: float = 5.0):
+    """Holds the single-writer lock; waits up to ``wait`` seconds, then ``IndexLockedError``."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(f"Der Index {index_dir} wird gerade geschrieben.") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

@@ -1,0 +1,150 @@
+"""Turns the parsed query tree into a Whoosh query, against one open reader.
+
+Words and phrases are analysed exactly as the index was (stems, compound parts at index
+time only); prefixes and fuzzy words expand over the unstemmed ``exact`` field, bounded;
+facet fields resolve case-insensitively to the stored values. Also collects the terms to
+highlight in snippets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from whoosh import query as wq
+
+from indexer.analysis import analyze, analyze_exact
+from indexer.errors import EmptyQueryError, QuerySyntaxError
+from indexer.query import And, DateRange, FieldMatch, Fuzzy, Node, Not, Or, Phrase, Prefix, Word
+from indexer.schema import TITLE_BOOST
+
+MAX_EXPANSION = 64  # terms a prefix or fuzzy word may expand to (the most frequent ones)
+MAX_SCANNED_TERMS = 20_000  # lexicon entries a prefix may look at before giving up on rarer ones
+TEXT_FIELDS = ("title", "body")
+
+#: resolves a facet field value as typed (``russland``) to stored values (``Russland``)
+Resolver = Callable[[str, str], list[str]]
+
+
+@dataclass
+class Compiled:
+    query: wq.Query
+    stems: set[str] = field(default_factory=set)  # highlight through the German analyser
+    words: set[str] = field(default_factory=set)  # highlight through the exact analyser
+
+
+class QueryCompiler:
+    def __init__(self, reader, resolve: Resolver, mode: str = "and"):
+        self.reader = reader
+        self.resolve = resolve
+        self.mode = mode  # "and" or "or": how plain words combine at the top level
+        self.stems: set[str] = set()
+        self.words: set[str] = set()
+
+    def compile(self, node: Node | None) -> Compiled:
+        compiled = self.visit(node) if node is not None else None
+        if compiled is None:
+            raise EmptyQueryError("Die Anfrage enthält nur Füll- oder Stoppwörter (der, die, und …).")
+        return Compiled(compiled, self.stems, self.words)
+
+    def visit(self, node: Node) -> wq.Query | None:
+        return getattr(self, f"visit_{type(node).__name__.lower()}")(node)
+
+    def visit_word(self, node: Word) -> wq.Query | None:
+        stems = analyze(node.text)
+        self.stems.update(stems)
+        parts = [text_term(s) for s in stems]
+        return combine(wq.And, parts)
+
+    def visit_phrase(self, node: Phrase) -> wq.Query | None:
+        stems = analyze(node.text)
+        self.stems.update(stems)
+        if len(stems) <= 1:
+            return combine(wq.And, [text_term(s) for s in stems])
+        return wq.Or([wq.Phrase(f, stems, boost=TITLE_BOOST if f == "title" else 1.0) for f in TEXT_FIELDS])
+
+    def visit_prefix(self, node: Prefix) -> wq.Query | None:
+        words = analyze_exact(node.text)
+        if not words:
+            raise QuerySyntaxError(f"Präfix ohne Buchstaben: {node.text[:40]!r}.", "Beispiel: Sanktion*")
+        prefix = words[-1] if len(words) == 1 else "".join(words)
+        terms = self.top_terms(self.reader.expand_prefix("exact", prefix))
+        self.words.update(terms)
+        return wq.Or([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
+
+    def visit_fuzzy(self, node: Fuzzy) -> wq.Query | None:
+        words = analyze_exact(node.text)
+        if len(words) != 1:
+            return self.visit_word(Word(node.text))
+        word = words[0]
+        prefix = 1 if len(word) > 3 else 0
+        distance = node.distance or (2 if len(word) >= 6 else 1)
+        terms = self.top_terms(self.reader.terms_within("exact", word, distance, prefix=prefix))
+        self.words.update(terms)
+        return wq.Or([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
+
+    def visit_fieldmatch(self, node: FieldMatch) -> wq.Query | None:
+        if node.field in ("person", "country", "organisation"):
+            values = self.resolve(node.field, node.value)
+            return wq.Or([wq.Term(node.field, v) for v in values]) if values else wq.NullQuery
+        if node.field == "title":
+            stems = analyze(node.value)
+            self.stems.update(stems)
+            return combine(wq.And, [wq.Term("title", s) for s in stems])
+        value = node.value.lower() if node.field == "source" else node.value
+        return wq.Term(node.field, value)
+
+    def visit_daterange(self, node: DateRange) -> wq.Query:
+        start = dt.datetime.combine(node.start, dt.time.min) if node.start else None
+        end = dt.datetime.combine(node.end, dt.time.max) if node.end else None
+        return wq.DateRange("date", start, end)
+
+    def visit_and(self, node: And) -> wq.Query | None:
+        parts = [self.visit(item) for item in node.items]
+        positive = [p for p, item in zip(parts, node.items) if p is not None and not isinstance(item, Not)]
+        negative = [p for p, item in zip(parts, node.items) if p is not None and isinstance(item, Not)]
+        if self.mode == "or" and all(isinstance(i, (Word, Not)) for i in node.items):
+            joined = combine(wq.Or, positive)
+        else:
+            joined = combine(wq.And, positive)
+        if joined is None:
+            return combine(wq.And, [wq.Every()] + negative) if negative else None
+        return combine(wq.And, [joined] + negative)
+
+    def visit_or(self, node: Or) -> wq.Query | None:
+        return combine(wq.Or, [self.visit(item) for item in node.items])
+
+    def visit_not(self, node: Not) -> wq.Query | None:
+        stems, words = set(self.stems), set(self.words)
+        inner = self.visit(node.item)
+        self.stems, self.words = stems, words  # excluded words are not highlighted
+        return wq.Not(inner) if inner is not None else None
+
+    def top_terms(self, terms) -> list[str]:
+        """The ``MAX_EXPANSION`` most frequent of ``terms`` (scanning a bounded number)."""
+        found = []
+        for i, term in enumerate(terms):
+            if i >= MAX_SCANNED_TERMS:
+                break
+            term = term.decode("utf-8") if isinstance(term, bytes) else term
+            found.append((self.reader.doc_frequency("exact", term), term))
+        found.sort(reverse=True)
+        return [t for _, t in found[:MAX_EXPANSION]]
+
+
+def text_term(stem: str) -> wq.Query:
+    """A stem in the title (boosted) or the body."""
+    return wq.Or([wq.Term("title", stem, boost=TITLE_BOOST), wq.Term("body", stem)])
+
+
+def combine(kind, parts: list) -> wq.Query | None:
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else kind(parts)
+
+
+def is_plain_words(node: Node | None) -> bool:
+    """True for a query of two or more plain words and nothing else (no operators)."""
+    return isinstance(node, And) and all(isinstance(i, Word) for i in node.items)
