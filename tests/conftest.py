@@ -1,0 +1,58 @@
+"""Layered fixtures: documents -> index -> service (the web tests add app -> client)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer.build import BuildOptions, build
+from indexer.service import SearchService
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+SEEDS = TESTS.parent / "seeds"
+SEED_ARTICLE = SEEDS / "000_923481393c34947e.txt"
+SHARED_DATA = Path(os.environ.get("NEWS_SEARCH_SHARED", TESTS.parent.parent / "shared")) / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: the one way tests reach the shared corpora; skips when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA} (set NEWS_SEARCH_SHARED); CI always has it")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def documents_dir(tmp_path_factory) -> Path:
+    """The literal test articles plus the seed article, in one directory."""
+    path = tmp_path_factory.mktemp("documents")
+    (path / "articles.jsonl").write_bytes((FIXTURES / "articles.jsonl").read_bytes())
+    (path / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, documents_dir) -> Path:
+    """A built index (with entities when the shipped model is there) of ``documents_dir``."""
+    path = tmp_path_factory.mktemp("index")
+    report = build([documents_dir], path, BuildOptions(entities=entities_available()))
+    assert report.skipped == 0, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def service(index_dir) -> SearchService:
+    svc = SearchService(index_dir)
+    yield svc
+    svc.close()
+
+
+def entities_available() -> bool:
+    try:
+        from indexer.entities import EntityExtractor  # noqa: F401
+    except ImportError:
+        return False
+    return (TESTS.parent / "indexer" / "data" / "ner_model").is_dir()
