@@ -25,10 +25,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterable
 
+PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
 APOSTROPHES = "'’`´"
-PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "zu", "zum",
+PLEADING_PARTICLES = {"von", "van", "de", "del", "della", "di", "da", "du", "zu", "ten", "ter", "bin", "ibn", "al", "el"}
+ARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "zu", "zum",
              "ten", "ter", "bin", "ibn", "al", "el", "la", "le", "dos", "das", "y"}
+LEADING_PARTICLES = {"von", "van", "de", "del", "della", "di", "da", "du", "zu", "ten", "ter", "bin", "ibn", "al", "el"}
 ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"}
 TITLES = {"herr", "herrn", "frau", "dr", "prof", "sir", "lord", "lady", "mr", "mrs", "ms",
           "dame", "scheich", "emir", "papst", "präses", "pater", "bischof", "kardinal",
@@ -45,9 +48,9 @@ UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 ACRONYMS = {"NATO", "UNO", "OPEC", "NASA", "FIFA", "UEFA", "UNESCO", "UNICEF", "UNHCR", "OSZE",
             "OECD", "ASEAN", "IAEA", "IAEO", "NAFTA", "SWIFT", "INTERPOL", "EUROPOL", "FRONTEX",
             "WHO", "WTO", "IWF", "ESA", "KFOR", "ISAF", "UNIFIL", "MINUSMA", "EULEX", "AWACS"}
-INSTITUTION_HEADS = {"kommission", "parlament", "rat", "gipfel", "fraktion", "gericht",
-                     "gerichtshof", "bank", "zentrale", "mission", "agentur", "behörde",
-                     "partei", "jugend", "stiftung", "akademie", "universität", "verband"}
+INSTITUTION_HEADS = ("kommission", "parlament", "rat", "fraktion", "gericht", "gerichtshof",
+                     "bank", "zentrale", "mission", "agentur", "behörde", "partei", "jugend",
+                     "stiftung", "akademie", "universität", "verband", "ministerium", "amt")
 
 
 def fold_name(name: str) -> str:
@@ -84,14 +87,12 @@ def clean_person(mention: str) -> str | None:
     Wolodymyr Selenskyj`` -> ``Wolodymyr Selenskyj``; ``Scholz'`` -> ``Scholz``;
     ``Bundeskanzler`` -> None; ``x`` -> None; ``G7`` -> None.
     """
-    tokens = TOKEN.findall(mention.replace("\n", " "))
+    tokens = TOKEN.findall(PARENTHESES.sub(" ", mention))
     roles = [index for index, token in enumerate(tokens[:-1]) if is_role(token)]
     if roles:
         tokens = tokens[roles[-1] + 1:]
     tokens = strip_possessive(tokens)
-    while tokens and not is_name_token(tokens[0]) and not (
-        tokens[0] in PARTICLES and len(tokens) > 1 and tokens[0] not in ARTICLES - {"der", "den", "das"}
-    ):
+    while tokens and not is_name_token(tokens[0]) and not (tokens[0] in LEADING_PARTICLES and len(tokens) > 1):
         tokens = tokens[1:]
     while tokens and tokens[0].lower() in ARTICLES and tokens[0][0].isupper():
         tokens = tokens[1:]
@@ -124,15 +125,16 @@ def is_plausible_name(tokens: list[str]) -> bool:
     return not (len(tokens) == 1 and tokens[0].isupper())
 
 
-def strip_genitive(name: str, surnames: set[str]) -> str:
+def strip_genitive(name: str, surnames: set[str], first_names: frozenset[str] = frozenset()) -> str:
     """Drop a German genitive ``s`` from the last token.
 
     ``Putins`` -> ``Putin`` (also when ``Putin`` is never seen: consonant + s);
     ``Obamas`` -> ``Obama`` only if ``Obama`` occurs elsewhere (``surnames``, folded);
-    ``Strauss``, ``Klaus``, ``Adams`` stay.
+    ``Strauss``, ``Klaus``, ``Adams`` stay; so does ``Lars`` if ``Lars Klingbeil`` is
+    seen (``first_names``, folded).
     """
     head, _, last = name.rpartition(" ")
-    if len(last) < 4 or not last.endswith("s") or fold_name(last) in surnames:
+    if len(last) < 4 or not last.endswith("s") or fold_name(last) in first_names:
         return name
     stem = last[:-1]
     if fold_name(stem) in surnames or not last.endswith(NOT_GENITIVE):
@@ -148,11 +150,21 @@ def persons_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
     """
     names = [name for name in map(clean_person, mentions) if name]
     surnames = {fold_name(name.rpartition(" ")[2]) for name in names}
-    names = [strip_genitive(name, surnames) for name in names]
+    first_names = frozenset(fold_name(name.split()[0]) for name in names if " " in name)
+    names = [strip_genitive(name, surnames, first_names) for name in names]
     display = display_spellings(names)
     canonical = surname_merges(list(display.values()))
-    ordered = dict.fromkeys(canonical.get(display[fold_name(n)], display[fold_name(n)]) for n in names)
+    ordered = dict.fromkeys(resolve(canonical, display[fold_name(name)]) for name in names)
     return tuple(ordered)
+
+
+def resolve(merges: dict[str, str], name: str) -> str:
+    """Follow merges to the end: ``Schroeder`` -> ``Gerhard Schroeder`` -> ``Gerhard Schröder``."""
+    seen = {name}
+    while name in merges and merges[name] not in seen:
+        name = merges[name]
+        seen.add(name)
+    return name
 
 
 def display_spellings(names: Iterable[str], counts: Counter | None = None) -> dict[str, str]:
@@ -179,18 +191,33 @@ def surname_merges(names: Iterable[str]) -> dict[str, str]:
     ``["Ursula von der Leyen", "von der Leyen"]`` -> merged; ``Schroeder`` joins
     ``Gerhard Schröder``.
     """
-    names = list(dict.fromkeys(names))
-    folded = {name: fold_name(name).split() for name in names}
+    folded = {name: fold_name(name).split() for name in dict.fromkeys(names)}
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for name, tokens in folded.items():
+        if tokens:
+            by_surname[tokens[-1]].append(name)
     merges = {}
-    for short in names:
-        size = len(folded[short])
+    for short, tokens in folded.items():
+        size = len(tokens)
         longer = {
-            fold_name(full): full for full in names
-            if len(folded[full]) > size and folded[full][-size:] == folded[short]
+            " ".join(folded[full]): full for full in by_surname.get(tokens[-1] if tokens else "", ())
+            if len(folded[full]) > size and folded[full][-size:] == tokens
         }
         if len(longer) == 1:
-            merges[short] = next(iter(longer.values()))
+            full = next(iter(longer.values()))
+            merges[short] = respell(full, short)
+            if merges[short] != full:
+                merges[full] = merges[short]
     return merges
+
+
+def respell(full: str, short: str) -> str:
+    """Take the umlaut spelling of the shared surname: (``Gerhard Schroeder``, ``Schröder``)
+    -> ``Gerhard Schröder``; (``Gerhard Schröder``, ``Schroeder``) -> ``Gerhard Schröder``."""
+    tokens, tail = full.split(), short.split()
+    if spelling_rank(short) < spelling_rank(" ".join(tokens[-len(tail):])):
+        return " ".join(tokens[: -len(tail)] + tail)
+    return full
 
 
 def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
@@ -206,8 +233,7 @@ def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
     merges = surname_merges(display.values())
     mapping = {}
     for name in counts:
-        shown = display[fold_name(name)]
-        canonical = merges.get(shown, shown)
+        canonical = resolve(merges, display[fold_name(name)])
         if canonical != name:
             mapping[name] = canonical
     return mapping
@@ -223,23 +249,24 @@ def clean_organisation(mention: str) -> str | None:
     tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
     while tokens and tokens[0].lower() in ARTICLES:
         tokens = tokens[1:]
-    if not tokens or not any(ch.isupper() for ch in tokens[0][:1] + "".join(tokens)):
-        return None
     tokens = [normalise_acronym(token) for token in tokens]
     if len(tokens) == 1:
         tokens = [compound_head(tokens[0])]
     name = " ".join(tokens)
-    letters = sum(ch.isalpha() for ch in name)
-    return name if letters >= 2 and name[0].isupper() or name[:1].isdigit() and letters >= 1 else None
+    if sum(ch.isalpha() for ch in name) < 2 or not (name[0].isupper() or name[0].isdigit()):
+        return None
+    return name
 
 
 def normalise_acronym(token: str) -> str:
-    """``Nato`` -> ``NATO``, ``Uno`` -> ``UNO``, ``NATOs`` -> ``NATO``; ``AfD`` unchanged."""
-    if token.upper() in ACRONYMS:
-        return token.upper()
-    if token.endswith("s") and token[:-1].upper() in ACRONYMS and token[:-1].isupper():
-        return token[:-1]
-    return token
+    """``Nato`` -> ``NATO``, ``Uno`` -> ``UNO``, ``NATOs`` -> ``NATO``,
+    ``Nato-Staaten`` -> ``NATO-Staaten``; ``AfD`` unchanged."""
+    first, dash, rest = token.partition("-")
+    if first.upper() in ACRONYMS:
+        first = first.upper()
+    elif first.endswith("s") and first[:-1] in ACRONYMS:
+        first = first[:-1]
+    return first + dash + rest
 
 
 def compound_head(token: str) -> str:
@@ -248,7 +275,7 @@ def compound_head(token: str) -> str:
     if not dash or not (first.isupper() and len(first) >= 2):
         return token
     head = rest.split("-")[-1].lower()
-    if head in INSTITUTION_HEADS or not rest[:1].isupper() or rest.isupper():
+    if head.endswith(INSTITUTION_HEADS) or not rest[:1].isupper() or rest.isupper():
         return token
     return first
 
