@@ -1,0 +1,128 @@
+"""Entity facets of documents: spaCy NER output -> persons, countries, organisations, dates.
+
+spaCy is imported only when an :class:`EntityExtractor` is created, never at import
+time, so the web process can import this module's types without loading spaCy.
+
+Example (seed article ``Berlin. NATO-Generalsekretär Mark Rutte berichtet ...``)::
+
+    DocumentEntities(
+        persons=("Mark Rutte", "Wladimir Putin", "Wolodymyr Selenskyj"),
+        countries=(("Deutschland", "DE"), ("Russland", "RU"), ("Ukraine", "UA"), ...),
+        organisations=("NATO",),
+        mentioned_dates=(),
+    )
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from indexer.errors import SearchError
+from indexer.gazetteer import load_gazetteer, link_countries, WORD
+from indexer.mentioned_dates import mentioned_dates
+from indexer.normalize import corpus_person_names, organisations_in_document, persons_in_document
+
+DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner_model"
+PERSON_LABELS = {"PER", "PERSON"}
+PLACE_LABELS = {"LOC", "GPE"}
+ORGANISATION_LABELS = {"ORG"}
+UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"]
+
+
+class ModelNotFound(SearchError):
+    """The NER model directory is missing or not a spaCy pipeline."""
+
+    status = 503
+    hint = "Das NER-Modell nach indexer/data/ner_model/ legen (ein mit spacy.load ladbares Verzeichnis)."
+
+
+@dataclass(frozen=True)
+class DocumentEntities:
+    """Facet values of one document."""
+
+    persons: tuple[str, ...] = ()                    # ("Wladimir Putin",)
+    countries: tuple[tuple[str, str], ...] = ()      # (("Nordkorea", "KP"),)
+    organisations: tuple[str, ...] = ()              # ("NATO",)
+    mentioned_dates: tuple[str, ...] = ()            # ("2024-10-28", "2024-10", "2024")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One NER span: ``Mention("LOC", "Brüssel", 412)``."""
+
+    label: str
+    text: str
+    start: int
+
+
+def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntities:
+    """Normalised facets of one text from its NER mentions (pure; no spaCy).
+
+    ``document_entities("Berlin. Rutte sagte in Brüssel", [Mention("PER", "Rutte", 8),
+    Mention("LOC", "Brüssel", 23)])`` -> persons ``("Rutte",)``, countries
+    ``(("Deutschland", "DE"), ("Belgien", "BE"))``.
+    """
+    mentions = list(mentions)
+    gazetteer = load_gazetteer()
+    persons = [m.text for m in mentions if m.label in PERSON_LABELS]
+    places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
+    organisations = [
+        m.text for m in mentions
+        if m.label in ORGANISATION_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
+    ]
+    return DocumentEntities(
+        persons=persons_in_document(persons),
+        countries=link_countries(text, places, gazetteer),
+        organisations=organisations_in_document(organisations),
+        mentioned_dates=mentioned_dates(text),
+    )
+
+
+class EntityExtractor:
+    """Runs the shipped spaCy NER model over texts and normalises the entities.
+
+    ``EntityExtractor().extract(["Berlin. NATO-Generalsekretär Mark Rutte ..."])``
+    yields one :class:`DocumentEntities` per text, in order.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64):
+        self.model_path = Path(model_path) if model_path is not None else DEFAULT_MODEL
+        self.batch_size = batch_size
+        self.nlp = load_model(self.model_path)
+
+    def extract(self, texts: Iterable[str]) -> Iterator[DocumentEntities]:
+        """One result per text, same order (spaCy ``nlp.pipe`` batches)."""
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            mentions = (Mention(ent.label_, ent.text, ent.start_char) for ent in doc.ents)
+            yield document_entities(doc.text, mentions)
+
+
+def load_model(path: Path):
+    """``spacy.load`` with a domain error when the directory is not a spaCy pipeline."""
+    if not (path / "config.cfg").is_file():
+        raise ModelNotFound(f"NER-Modell nicht gefunden: {path}")
+    import spacy  # lazy: the web process never imports spaCy
+
+    try:
+        nlp = spacy.load(path)
+    except (OSError, ValueError) as error:
+        raise ModelNotFound(f"NER-Modell nicht ladbar: {path}: {error}") from error
+    unused = [name for name in UNUSED_PIPES if name in nlp.pipe_names]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    return nlp
+
+
+def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntities]:
+    """Corpus pass: a surname-only person joins the one full name with that surname in
+    the corpus (``Putin`` -> ``Wladimir Putin``); ``Clinton`` stays when both ``Bill
+    Clinton`` and ``Hillary Clinton`` occur. Spelling variants get one form (``Strauß``)."""
+    mapping = corpus_person_names([document.persons for document in entities])
+    if not mapping:
+        return list(entities)
+    return [
+        replace(document, persons=tuple(dict.fromkeys(mapping.get(name, name) for name in document.persons)))
+        for document in entities
+    ]

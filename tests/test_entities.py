@@ -1,0 +1,132 @@
+"""Entity extraction: spaCy wiring (with a tiny rule-based pipeline), the corpus pass,
+and the seed article with the real shipped model."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.entities import (
+    DEFAULT_MODEL, DocumentEntities, EntityExtractor, Mention, ModelNotFound, document_entities,
+    merge_corpus_persons,
+)
+from indexer.errors import SearchError
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEED_ARTICLE = SEEDS / "000_923481393c34947e.txt"
+DEMO_CORPUS = SEEDS / "demo_bundestag_foreign_policy.jsonl.gz"
+real_model = pytest.mark.skipif(
+    not (DEFAULT_MODEL / "config.cfg").is_file(),
+    reason=f"shipped NER model not yet at {DEFAULT_MODEL} (trained by the NER work stream)",
+)
+
+
+def seed_text() -> str:
+    """The seed article's body: its lines without the trailing block of related links."""
+    lines = SEED_ARTICLE.read_text(encoding="utf-8").splitlines()
+    while lines and (lines[-1].startswith("- ") or not lines[-1].strip()):
+        lines.pop()
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def rule_model(tmp_path_factory) -> Path:
+    """A blank German pipeline whose entity_ruler tags a few names, saved like the real model."""
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("de")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PER", "pattern": "Mark Rutte"}, {"label": "PER", "pattern": "Rutte"},
+        {"label": "PER", "pattern": "Putin"}, {"label": "PER", "pattern": "Wladimir Putin"},
+        {"label": "PER", "pattern": "Nizza"}, {"label": "LOC", "pattern": "Brüssel"},
+        {"label": "LOC", "pattern": "Kursk"}, {"label": "ORG", "pattern": "NATO"},
+        {"label": "ORG", "pattern": "Nato"}, {"label": "ORG", "pattern": "Russland"},
+    ])
+    path = tmp_path_factory.mktemp("rule_model")
+    nlp.to_disk(path)
+    return path
+
+
+def test_missing_model_is_a_search_error(tmp_path):
+    with pytest.raises(ModelNotFound) as caught:
+        EntityExtractor(tmp_path / "no_model")
+    assert isinstance(caught.value, SearchError)
+    assert "no_model" in caught.value.message and caught.value.hint
+
+
+def test_extract_yields_one_result_per_text_in_order(rule_model):
+    texts = [
+        "Berlin. Die NATO tagt in Brüssel. Putin schweigt; Wladimir Putin droht.",
+        "",
+        "Nizza lachte am 28.10.2024.",
+        "Truppen in der Region Kursk, sagte Mark Rutte. Die Nato und Russland ...",
+    ]
+    found = list(EntityExtractor(rule_model, batch_size=2).extract(iter(texts)))
+    assert found == [
+        DocumentEntities(("Wladimir Putin",), (("Deutschland", "DE"), ("Belgien", "BE")), ("NATO",), ()),
+        DocumentEntities(),
+        DocumentEntities(("Nizza",), (), (), ("2024-10-28", "2024-10", "2024")),
+        DocumentEntities(("Mark Rutte",), (("Russland", "RU"),), ("NATO",), ()),
+    ]
+
+
+@pytest.mark.parametrize("mentions, countries", [
+    ([Mention("LOC", "Nizza", 0)], (("Frankreich", "FR"),)),     # Nizza counts as a LOC ...
+    ([Mention("PER", "Nizza", 0)], ()),                           # ... not as a person
+    ([Mention("LOC", "Essen", 0)], ()),                           # common word, even as LOC
+    ([Mention("MISC", "Nizza", 0)], ()),
+])
+def test_city_names_count_only_as_loc(mentions, countries):
+    assert document_entities("Nizza sagte zu Essen nichts.", mentions).countries == countries
+
+
+def test_org_mentions_that_are_countries_are_no_organisations():
+    found = document_entities("Russland und die NATO", [Mention("ORG", "Russland", 0), Mention("ORG", "NATO", 17)])
+    assert found.organisations == ("NATO",)
+    assert found.countries == (("Russland", "RU"),)
+
+
+def test_merge_corpus_persons():
+    documents = [
+        DocumentEntities(persons=("Wladimir Putin",)),
+        DocumentEntities(persons=("Putin", "Clinton", "Wladimir Putin")),
+        DocumentEntities(persons=("Bill Clinton",)),
+        DocumentEntities(persons=("Hillary Clinton", "Franz Josef Strauss")),
+        DocumentEntities(persons=("Franz Josef Strauß",)),
+    ]
+    merged = merge_corpus_persons(documents)
+    assert [d.persons for d in merged] == [
+        ("Wladimir Putin",),
+        ("Wladimir Putin", "Clinton"),
+        ("Bill Clinton",),
+        ("Hillary Clinton", "Franz Josef Strauß"),
+        ("Franz Josef Strauß",),
+    ]
+
+
+@real_model
+def test_seed_article_facets_with_shipped_model():
+    (found,) = EntityExtractor().extract([seed_text()])
+    assert set(found.persons) == {"Mark Rutte", "Wladimir Putin", "Wolodymyr Selenskyj"}
+    assert {name for name, _ in found.countries} == {
+        "Russland", "Ukraine", "Nordkorea", "Südkorea", "Belgien", "Deutschland",
+    }
+    assert set(found.organisations) == {"NATO"}
+    assert found.mentioned_dates == ()
+
+
+@real_model
+@pytest.mark.slow
+def test_demo_corpus_throughput():
+    with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as handle:
+        texts = [json.loads(line)["text"] for line in handle][:300]
+    words = sum(len(text.split()) for text in texts)
+    started = time.perf_counter()
+    found = list(EntityExtractor().extract(texts))
+    seconds = time.perf_counter() - started
+    assert len(found) == len(texts)
+    assert words / seconds > 2_000, f"{words / seconds:.0f} words/s"
