@@ -185,6 +185,15 @@ def write_articles(write: Callable, articles: list[Article], options: BuildOptio
     return len(articles)
 
 
+def entities_available() -> bool:
+    """True when the entity layer and its shipped NER model are installed."""
+    try:
+        from indexer.entities import EntityExtractor  # noqa: F401  (imports no spaCy until used)
+    except ImportError:
+        return False
+    return (Path(__file__).parent / "data" / "ner_model").is_dir()
+
+
 def extract_entities(articles: list[Article], options: BuildOptions) -> list:
     """Normalised entities per article (None each when entities are off)."""
     if not options.entities or not articles:

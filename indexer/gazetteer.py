@@ -28,6 +28,8 @@ from typing import Iterable
 DATA_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+COALITION_FLAGS = {"Jamaika", "Kenia", "Simbabwe", "Deutschland"}
+COALITION_WORDS = ("Koalition", "Bündnis", "Verhandlung", "Sondierung", "Option", "Partei")
 ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
 DATELINE = re.compile(
     r"\A[ \t]*((?:[A-ZÄÖÜ][\w-]*)(?:[ /][A-ZÄÖÜ][\w-]*){0,2})[ \t]*(?:\([^)\n]{1,30}\))?[ \t]*[.:][ \t]"
@@ -79,7 +81,8 @@ def name_forms(name: str) -> set[tuple[str, ...]]:
     """Token tuples a German country name takes in running text.
 
     ``Vereinigte Staaten`` -> also ``Vereinigten Staaten``; ``Russland`` -> also ``Russlands``;
-    ``Vereinigtes Königreich`` -> also ``Vereinigte Königreich``, ``Vereinigten Königreichs``.
+    ``Vereinigtes Königreich`` -> also ``Vereinigte Königreich``, ``Vereinigten Königreichs``;
+    ``Vereinigte Arabische Emirate`` -> also ``Vereinigten Arabischen Emiraten``; ``Kuba`` not ``Kuban``.
     """
     tokens = tuple(WORD.findall(name))
     if not tokens:
@@ -88,7 +91,8 @@ def name_forms(name: str) -> set[tuple[str, ...]]:
     for form in list(forms):
         last = form[-1]
         if last[-1].islower():
-            forms.update(form[:-1] + (last + ending,) for ending in ("s", "n", "es"))
+            endings = ("s", "n") if last.endswith("e") else ("s", "es")
+            forms.update(form[:-1] + (last + ending,) for ending in endings)
     return forms
 
 
@@ -125,11 +129,19 @@ def countries_named(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
     index = 0
     while index < len(words):
         width = longest_match(words, index, gazetteer)
-        if width:
+        if width and not is_coalition(text, words, index, width):
             key = tuple(word for _, word in words[index:index + width])
             found.append((words[index][0], gazetteer.names[key]))
         index += width or 1
     return found
+
+
+def is_coalition(text: str, words: list[tuple[int, str]], index: int, width: int) -> bool:
+    """``Jamaika-Koalition``, ``Kenia-Bündnis``: German party coalitions named after flags."""
+    if width != 1 or words[index][1] not in COALITION_FLAGS or index + 1 >= len(words):
+        return False
+    (start, word), (next_start, next_word) = words[index], words[index + 1]
+    return text[start + len(word):next_start] == "-" and next_word.startswith(COALITION_WORDS)
 
 
 def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:

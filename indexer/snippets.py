@@ -80,10 +80,16 @@ def fragment(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> S
     while start < end and text[start].isspace():
         start += 1
     piece = text[start:end].rstrip()
-    lead = "… " if start > 0 and text[start - 1] not in "\n" and not text[start - 1:start + 1].startswith((". ", "! ", "? ")) else ""
+    lead = "" if starts_sentence(text, start) else "… "
     tail = " …" if end < len(text) and not piece.endswith((".", "!", "?", "“", "\"")) else ""
     inner = [(s, e) for s, e in spans if s >= start and e <= start + len(piece)]
     return Snippet(html=f"{lead}{mark(piece, inner, start)}{tail}", text=f"{lead}{piece}{tail}")
+
+
+def starts_sentence(text: str, pos: int) -> bool:
+    """True when ``pos`` is the start of the text, a line or a sentence."""
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in ".!?:\n\"“”"
 
 
 def word_boundary(text: str, pos: int, forward: bool = False) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import BuildOptions, build
+from indexer.build import BuildOptions, build, entities_available
 from indexer.service import SearchService
 
 TESTS = Path(__file__).parent
@@ -48,11 +48,3 @@ def service(index_dir) -> SearchService:
     svc = SearchService(index_dir)
     yield svc
     svc.close()
-
-
-def entities_available() -> bool:
-    try:
-        from indexer.entities import EntityExtractor  # noqa: F401
-    except ImportError:
-        return False
-    return (TESTS.parent / "indexer" / "data" / "ner_model").is_dir()

@@ -204,6 +204,10 @@ def test_adjectives_and_demonyms_link_to_countries(text, code):
     ("US-Präsident Joe Biden", ("US",)),
     ("Saudi-Arabien und Guinea-Bissau", ("SA", "GW")),
     ("Deutschlandfunk berichtet", ()),
+    ("die Jamaika-Verhandlungen und die Kenia-Koalition", ()),
+    ("Kuban-Kosaken", ()),
+    ("Reise nach Jamaika und Kuba", ("JM", "CU")),
+    ("in den Vereinigten Arabischen Emiraten", ("AE",)),
     ("Lateinamerika", ()),
 ])
 def test_country_names_anywhere(text, codes):

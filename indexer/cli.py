@@ -1,0 +1,255 @@
+"""Command line: ``search`` queries the index, ``search-index`` builds and maintains it.
+
+Both are thin: parse options, call the build functions or the search service, format.
+Errors from below arrive as ``SearchError`` and leave as one line plus a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from indexer import build as builder
+from indexer.documents import DateFormatError, parse_date
+from indexer.errors import SearchError
+from indexer.results import SORTS, SearchPage, SearchRequest
+from indexer.settings import index_dir, seeds_dir
+
+MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def report_errors(func):
+    """Turns a SearchError into ``Fehler: …`` / ``Hinweis: …`` on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SearchError as exc:
+            click.echo(f"Fehler: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hinweis: {exc.hint}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def index_option(func):
+    return click.option("--index", "index", type=click.Path(file_okay=False), default=None,
+                        help="Index-Verzeichnis (Standard: $NEWS_SEARCH_INDEX oder ./index).")(func)
+
+
+def parse_day(ctx, param, value) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except DateFormatError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("query", nargs=-1)
+@click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
+@click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")
+@click.option("--org", multiple=True, help="Nur Dokumente mit dieser Organisation, z. B. NATO.")
+@click.option("--from", "date_from", callback=parse_day, help="Frühestes Datum (2024-01-01 oder 01.01.2024).")
+@click.option("--to", "date_to", callback=parse_day, help="Spätestes Datum.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
+@index_option
+@report_errors
+def search_command(query, person, country, org, date_from, date_to, sort, limit, page, as_json, index):
+    """Durchsucht den Index: search "Nordkorea" --country Russland"""
+    from indexer.service import SearchService
+
+    path = index_dir(index)
+    ensure_index(path)
+    filters = {k: v for k, v in (("person", person), ("country", country), ("organisation", org)) if v}
+    request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
+                            sort=sort, page=page, page_size=limit)
+    result = SearchService(path).search(request)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_page(result, color=sys.stdout.isatty()))
+
+
+def ensure_index(path: Path) -> None:
+    """Builds the index from ``seeds/`` on first use, with a one-line notice."""
+    from indexer.store import current_generation
+
+    if current_generation(path) is not None:
+        return
+    seeds = seeds_dir()
+    click.echo(f"Noch kein Index in {path}/: baue ihn einmalig aus {seeds}/ …", err=True)
+    report = run_build(builder.build, [seeds], path, "skip", None)
+    click.echo(summary_line(report), err=True)
+
+
+def format_page(page: SearchPage, color: bool) -> str:
+    lines = [f"{page.total} Treffer für »{page.request.query}« ({page.took_ms:.0f} ms)"
+             + (f", Seite {page.page} von {page.pages}" if page.pages > 1 else "")]
+    if page.notice:
+        lines.append(page.notice)
+    if page.suggestion:
+        lines.append(f"Meinten Sie: {page.suggestion}")
+    for hit in page.hits:
+        lines.append("")
+        when = hit.date.strftime("%d.%m.%Y") if hit.date else "ohne Datum"
+        lines.append(styled(f"{hit.rank}. {hit.title}", color, bold=True))
+        lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
+        for snippet in hit.snippets:
+            lines.append("   " + terminal_text(snippet.html, color))
+        entities = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.organisations[:3])
+        if entities:
+            lines.append(f"   [{entities}]")
+    lines.extend(format_facets(page))
+    return "\n".join(lines)
+
+
+def format_facets(page: SearchPage) -> list[str]:
+    lines = []
+    for facet in page.facets:
+        if facet.values:
+            values = ", ".join(f"{v.value} ({v.count})" for v in facet.values[:8])
+            lines.append(f"{facet.label}: {values}")
+    if page.undated:
+        lines.append(f"ohne Datum: {page.undated}")
+    return [""] + lines if lines else []
+
+
+def terminal_text(snippet_html: str, color: bool) -> str:
+    """Snippet HTML for a terminal: marks in bold (or plain in a pipe), entities unescaped."""
+    marked = MARK.sub(lambda m: styled(m.group(1), color, bold=True, fg="yellow"), snippet_html)
+    return html.unescape(TAG.sub("", marked))
+
+
+def styled(text: str, color: bool, **style) -> str:
+    return click.style(text, **style) if color else text
+
+
+# --- search-index -----------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def index_command():
+    """Baut und pflegt den Suchindex."""
+
+
+def write_options(func):
+    func = click.option("--on-error", type=click.Choice(["skip", "stop"]), default="skip", show_default=True,
+                        help="Fehlerhafte Datensätze überspringen (mit Bericht) oder abbrechen.")(func)
+    func = click.option("--entities/--no-entities", default=None,
+                        help="Personen, Länder, Organisationen erkennen (Standard: wenn das Modell da ist).")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")(func)
+    return index_option(func)
+
+
+@index_command.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@write_options
+@report_errors
+def build_command(paths, index, on_error, entities, as_json):
+    """Baut den Index neu aus PATHS (Dateien oder Verzeichnisse) und schaltet atomar um."""
+    report = run_build(builder.build, paths, index_dir(index), on_error, entities)
+    print_report(report, as_json)
+
+
+@index_command.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@write_options
+@report_errors
+def add_command(paths, index, on_error, entities, as_json):
+    """Fügt neue und geänderte Dokumente hinzu; unveränderte werden übersprungen."""
+    report = run_build(builder.add, paths, index_dir(index), on_error, entities)
+    print_report(report, as_json)
+
+
+@index_command.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")
+@index_option
+@report_errors
+def delete_command(ids, index, as_json):
+    """Löscht Dokumente nach ID."""
+    print_report(builder.delete(ids, index_dir(index)), as_json)
+
+
+@index_command.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@index_option
+@report_errors
+def stats_command(index, as_json):
+    """Zeigt Dokumente, Terme, Größe, Zeitraum und letzten Bau."""
+    from indexer.service import SearchService
+
+    stats = SearchService(index_dir(index)).stats()
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Index:       {stats.path}")
+    click.echo(f"Dokumente:   {stats.documents}")
+    click.echo(f"Terme:       {stats.terms}")
+    click.echo(f"Größe:       {stats.size_bytes / 1e6:.1f} MB")
+    span = f"{stats.date_min} bis {stats.date_max}" if stats.date_min else "keine Daten"
+    click.echo(f"Zeitraum:    {span} (ohne Datum: {stats.undated})")
+    click.echo(f"Letzter Bau: {stats.last_build or 'unbekannt'}")
+
+
+def run_build(action, paths, path: Path, on_error: str, entities: bool | None):
+    """Runs ``action`` with a progress bar when stderr is a terminal."""
+    options = builder.BuildOptions(on_error=on_error,
+                                   entities=builder.entities_available() if entities is None else entities)
+    if not sys.stderr.isatty():
+        return action(paths, path, options)
+    started = time.monotonic()
+    holder = {}
+
+    def rate(_):
+        done = holder["bar"].pos if "bar" in holder else 0
+        return f"{done / max(time.monotonic() - started, 1e-6):.0f} Dok./s"
+
+    def on_total(total):
+        holder["bar"] = click.progressbar(length=total, label="Indexiere", file=sys.stderr,
+                                          show_eta=True, show_pos=True, item_show_func=rate)
+        holder["bar"].__enter__()
+
+    options.on_total = on_total
+    options.progress = lambda n: holder["bar"].update(n)
+    try:
+        return action(paths, path, options)
+    finally:
+        if "bar" in holder:
+            holder["bar"].__exit__(None, None, None)
+
+
+def summary_line(report) -> str:
+    return (f"gelesen {report.read}, indexiert {report.indexed}, aktualisiert {report.updated}, "
+            f"unverändert {report.unchanged}, übersprungen {report.skipped}, gelöscht {report.deleted} "
+            f"({report.seconds:.1f} s)")
+
+
+def print_report(report, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for where, reason in report.problems[:50]:
+        click.echo(f"übersprungen: {where}: {reason}", err=True)
+    if len(report.problems) > 50:
+        click.echo(f"… und {len(report.problems) - 50} weitere", err=True)
+    click.echo(summary_line(report))
+    for reason, count in report.reasons().items():
+        click.echo(f"  {count} × {reason}")

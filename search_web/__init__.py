@@ -1,0 +1,49 @@
+"""The web search app: server-rendered pages and a JSON API over ``SearchService``.
+
+    app = create_app({"SEARCH_INDEX": "index"})
+
+The service lives in ``app.extensions["search"]``. Nothing here imports spaCy or Whoosh:
+the web process only reads a built index through the service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from indexer.service import SearchService
+from indexer.settings import index_dir
+
+DEFAULTS = {
+    "SEARCH_INDEX": None,  # None: --index / $NEWS_SEARCH_INDEX / ./index (indexer.settings.index_dir)
+    "MAX_CONTENT_LENGTH": 16 * 1024,  # read-only app: no request bodies worth accepting
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.update(config or {})
+    app.config["SEARCH_INDEX"] = str(index_dir(app.config["SEARCH_INDEX"]))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(datum=german_date, zahl=german_number)
+    app.extensions["search"] = SearchService(app.config["SEARCH_INDEX"])
+
+    from search_web import api, handlers, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    handlers.register(app)
+    return app
+
+
+def german_date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "ohne Datum"
+
+
+def german_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

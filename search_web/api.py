@@ -1,0 +1,60 @@
+"""JSON API: ``GET /api/search`` (same parameters as the search page), ``GET /api/documents/<id>``.
+
+Errors are ``{"error": message, "hint": hint}`` with the status of the error (see handlers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, jsonify, request, url_for
+
+from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.results import SearchPage, to_jsonable
+
+from search_web import present
+from search_web.params import SearchState, parse_state
+from search_web.views import MAX_ID_CHARS, READ_ONLY, service
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/search", **READ_ONLY)
+def search():
+    state = parse_state(request.args)
+    page = service().search(state.to_request())
+    return jsonify(page_json(state, page))
+
+
+def page_json(state: SearchState, page: SearchPage) -> dict:
+    base = url_for("api.search")
+    pager = present.pagination(state, page, base)
+    return {
+        "query": state.query, "total": page.total, "undated": page.undated,
+        "page": page.page, "pages": page.pages, "page_size": page.page_size, "last_page": present.last_page(page),
+        "sort": state.sort, "filters": dict(state.filters),
+        "date_from": to_jsonable(state.date_from), "date_to": to_jsonable(state.date_to),
+        "suggestion": page.suggestion, "notice": page.notice, "took_ms": page.took_ms,
+        "hits": [hit_json(hit, state.query) for hit in page.hits],
+        "facets": present.api_facets(state, page),
+        "links": {"self": base + state.query_string(), "next": pager["next"], "prev": pager["prev"],
+                  "html": url_for("web.search") + state.query_string()},
+    }
+
+
+def hit_json(hit, query: str) -> dict:
+    data = to_jsonable(asdict(hit))
+    suffix = SearchState(query=query).query_string()
+    data["document_url"] = url_for("web.document", doc_id=hit.id) + suffix
+    data["api_url"] = url_for("api.document", doc_id=hit.id) + suffix
+    return data
+
+
+@bp.get("/documents/<path:doc_id>", **READ_ONLY)
+def document(doc_id: str):
+    unknown = sorted(set(request.args) - {"q"})
+    if unknown:
+        raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.", "Möglich ist nur q.")
+    if len(doc_id) > MAX_ID_CHARS:
+        raise DocumentNotFound("Kein Dokument mit dieser ID.")
+    return jsonify(service().document(doc_id, request.args.get("q", "").strip()).to_dict())

@@ -1,0 +1,78 @@
+"""Errors -> friendly pages (HTML) or ``{"error", "hint"}`` (API); security headers on every response.
+
+No stack trace, exception text of unexpected errors or file path ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.errors import IndexNotFound, SearchError
+
+log = logging.getLogger("search_web")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+HTTP_TEXTS = {
+    404: ("Seite nicht gefunden.", "Die Adresse prüfen oder zur Suche zurückkehren."),
+    405: ("Diese Methode ist hier nicht erlaubt.", "Die Suche ist nur lesbar: GET oder HEAD verwenden."),
+}
+INDEX_MISSING = ("Der Suchindex ist gerade nicht verfügbar.", IndexNotFound.hint)
+UNEXPECTED = ("Ein unerwarteter Fehler ist aufgetreten.", "Später noch einmal versuchen; der Fehler wurde protokolliert.")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(SearchError, search_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)
+    app.after_request(security_headers)
+
+
+def error_response(status: int, message: str, hint: str):
+    if request.path.startswith("/api/"):
+        body = jsonify({"error": message, "hint": hint})
+    else:
+        body = render_template("error.html", status=status, message=message, hint=hint)
+    return make_response(body, status)
+
+
+def search_error(error: SearchError):
+    if isinstance(error, IndexNotFound):
+        log.error("index not available: %s", error.message)
+        return error_response(503, *INDEX_MISSING)
+    status = error.status if 400 <= error.status < 600 else 500
+    if status >= 500:
+        log.error("search error: %s", error.message)
+        return error_response(status, *UNEXPECTED)
+    return error_response(status, error.message, error.hint)
+
+
+def http_error(error: HTTPException):
+    status = error.code or 500
+    message, hint = HTTP_TEXTS.get(status, (error.name, ""))
+    response = error_response(status, message, hint)
+    for name, value in error.get_headers():
+        if name.lower() == "allow":
+            response.headers[name] = value
+    return response
+
+
+def unexpected_error(error: Exception):
+    log.exception("unexpected error on %s", request.path)
+    return error_response(500, *UNEXPECTED)
+
+
+def security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

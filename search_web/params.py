@@ -1,0 +1,205 @@
+"""URL parameters <-> search state: every page state lives in GET parameters.
+
+    /?q=Nordkorea&country=Russland&country=Ukraine&from=2024-01-01&to=2024-12-31&sort=date&page=2
+
+``SearchState`` is parsed strictly (a bad value raises ``BadRequestError``, shown as a
+friendly 400) and turned back into stable query strings for links, so a bookmarked or
+shared URL shows exactly the same page.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from indexer.errors import BadRequestError
+from indexer.results import SearchRequest
+
+#: URL parameter -> facet name of the service
+ENTITY_PARAMS = {"person": "person", "country": "country", "org": "organisation"}
+FIND_PARAMS = {f"{param}_find": param for param in ENTITY_PARAMS}
+SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "size")
+KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *ENTITY_PARAMS, *FIND_PARAMS, "more"))
+
+DEFAULT_SIZE = 10
+FACET_LIMIT = 10  # values shown per entity facet
+MORE_LIMIT = 100  # values shown after "mehr"
+FIND_SCAN = 1000  # values searched by a facet's filter box
+MAX_VALUES = 20  # selected values per facet
+MAX_VALUE_CHARS = 200
+MAX_FIND_CHARS = 100
+
+_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What the user asked for, in URL terms (``org``, not ``organisation``)."""
+
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # person/country/org -> values
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = DEFAULT_SIZE
+    more: frozenset[str] = frozenset()
+    find: dict[str, str] = field(default_factory=dict)  # person/country/org -> text of the filter box
+
+    # --- towards the service -----------------------------------------------------------
+
+    def to_request(self) -> SearchRequest:
+        return SearchRequest(
+            query=self.query, filters={ENTITY_PARAMS[p]: v for p, v in self.filters.items() if v},
+            date_from=self.date_from, date_to=self.date_to, sort=self.sort, page=self.page,
+            page_size=self.size, facet_limit=self.facet_limit(),
+        )
+
+    def facet_limit(self) -> int:
+        if self.find:
+            return FIND_SCAN
+        return MORE_LIMIT if self.more else FACET_LIMIT
+
+    def limit_for(self, param: str) -> int:
+        """Values of one facet to show: more after "mehr", all matches of its filter box."""
+        return MORE_LIMIT if param in self.more or param in self.find else FACET_LIMIT
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.filters.values()) or bool(self.date_from or self.date_to)
+
+    # --- back to URLs -------------------------------------------------------------------
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The state as ordered query pairs; defaults are left out so URLs stay short."""
+        out: list[tuple[str, str]] = [("q", self.query)] if self.query else []
+        for param in ENTITY_PARAMS:
+            out += [(param, value) for value in self.filters.get(param, ())]
+        out += [(name, day.isoformat()) for name, day in (("from", self.date_from), ("to", self.date_to)) if day]
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.size != DEFAULT_SIZE:
+            out.append(("size", str(self.size)))
+        out += [("more", param) for param in ENTITY_PARAMS if param in self.more]
+        out += [(f"{param}_find", text) for param, text in self.find.items() if text]
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        pairs = self.pairs()
+        return "?" + urlencode(pairs) if pairs else ""
+
+    # --- derived states (each resets to page 1 unless it is about paging) --------------
+
+    def at_page(self, page: int) -> SearchState:
+        return replace(self, page=page)
+
+    def sorted_by(self, sort: str) -> SearchState:
+        return replace(self, sort=sort, page=1)
+
+    def with_value(self, param: str, value: str) -> SearchState:
+        values = self.filters.get(param, ())
+        if value in values:
+            return replace(self, page=1)
+        return replace(self, filters={**self.filters, param: values + (value,)}, page=1)
+
+    def without_value(self, param: str, value: str) -> SearchState:
+        values = tuple(v for v in self.filters.get(param, ()) if v != value)
+        return replace(self, filters={**self.filters, param: values}, page=1)
+
+    def between(self, start: dt.date | None, end: dt.date | None) -> SearchState:
+        return replace(self, date_from=start, date_to=end, page=1)
+
+    def without_filters(self) -> SearchState:
+        return replace(self, filters={}, date_from=None, date_to=None, page=1, find={})
+
+    def expanded(self, param: str, on: bool = True) -> SearchState:
+        more = self.more | {param} if on else self.more - {param}
+        find = self.find if on else {p: t for p, t in self.find.items() if p != param}
+        return replace(self, more=frozenset(more), find=find)
+
+    def search_only(self, query: str) -> SearchState:
+        """A fresh search for ``query`` with nothing else set."""
+        return SearchState(query=query)
+
+
+def parse_state(args) -> SearchState:
+    """``request.args`` (a MultiDict) -> SearchState; ``BadRequestError`` with a hint when off."""
+    unknown = sorted(set(args) - KNOWN_PARAMS)
+    if unknown:
+        raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.",
+                              "Möglich: q, person, country, org, from, to, sort, page, size.")
+    for name in SCALAR_PARAMS:
+        if len(args.getlist(name)) > 1:
+            raise BadRequestError(f"Parameter {name!r} mehrfach angegeben.", "Jeden dieser Parameter nur einmal angeben.")
+    start, end = parse_day(args.get("from", ""), "from"), parse_day(args.get("to", ""), "to", last=True)
+    return SearchState(
+        query=args.get("q", "").strip(), filters=parse_filters(args), date_from=start, date_to=end,
+        sort=args.get("sort", "").strip() or "relevance", page=parse_int(args.get("page", ""), "page", 1),
+        size=parse_int(args.get("size", ""), "size", DEFAULT_SIZE), more=parse_more(args), find=parse_find(args),
+    )
+
+
+def parse_filters(args) -> dict[str, tuple[str, ...]]:
+    filters = {}
+    for param in ENTITY_PARAMS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
+        if len(values) > MAX_VALUES:
+            raise BadRequestError(f"Zu viele Werte für {param!r} ({len(values)}, höchstens {MAX_VALUES}).",
+                                  "Weniger Werte auswählen.")
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise BadRequestError(f"Wert für {param!r} zu lang (höchstens {MAX_VALUE_CHARS} Zeichen).")
+        if values:
+            filters[param] = values
+    return filters
+
+
+def parse_more(args) -> frozenset[str]:
+    more = frozenset(v for v in args.getlist("more") if v)
+    unknown = sorted(more - set(ENTITY_PARAMS))
+    if unknown:
+        raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", "Möglich: person, country, org.")
+    return more
+
+
+def parse_find(args) -> dict[str, str]:
+    find = {}
+    for name, param in FIND_PARAMS.items():
+        text = " ".join(args.get(name, "").split())
+        if len(text) > MAX_FIND_CHARS:
+            raise BadRequestError(f"Suchtext für {param!r} zu lang (höchstens {MAX_FIND_CHARS} Zeichen).")
+        if text:
+            find[param] = text
+    return find
+
+
+def parse_int(raw: str, name: str, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        raise BadRequestError(f"{name!r} muss eine ganze Zahl sein, nicht {raw[:20]!r}.",
+                              f"Beispiel: {name}={default}")
+    return int(raw)
+
+
+def parse_day(raw: str, name: str, last: bool = False) -> dt.date | None:
+    """``2024-10-28``; also ``2024`` or ``2024-10`` (first or ``last`` day of the year or month)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    match = _DAY.fullmatch(raw)
+    try:
+        if match is None:
+            raise ValueError(raw)
+        year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
+        if day is None:
+            day = calendar.monthrange(year, month)[1] if last else 1
+        return dt.date(year, month, int(day))
+    except ValueError:
+        raise BadRequestError(f"Ungültiges Datum {raw[:20]!r} in {name!r}.",
+                              "Format JJJJ-MM-TT, z. B. 2024-10-28 (oder nur 2024 bzw. 2024-10).") from None

@@ -1,0 +1,182 @@
+"""A SearchPage plus the SearchState -> what the templates and the API show.
+
+Facets are trimmed per facet (limit, "mehr", filter box), chips and pagination carry
+ready-made URLs, and histogram bars get a width class (no inline styles: the CSP
+forbids them).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from indexer.facets import key
+from indexer.results import Facet, SearchPage
+from indexer.settings import setting
+
+from search_web.params import ENTITY_PARAMS, MORE_LIMIT, SearchState
+
+PARAM_OF = {facet: param for param, facet in ENTITY_PARAMS.items()}
+MONTH_NAMES = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+               "Oktober", "November", "Dezember")
+PAGE_WINDOW = 2  # page links either side of the current page
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    width: int  # 0..20, a CSS class w0..w20 (5 % steps)
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class EntityFacet:
+    param: str
+    facet: Facet  # values already trimmed
+    hidden: int  # values not shown
+    find: str
+    toggle: Link | None  # "mehr" / "weniger"
+
+
+def entity_facets(state: SearchState, page: SearchPage, base: str) -> list[EntityFacet]:
+    out = []
+    for param, name in ENTITY_PARAMS.items():
+        facet = page.facet(name)
+        if facet is None:
+            continue
+        trimmed = trim_facet(state, param, facet)
+        out.append(EntityFacet(param, trimmed, max(0, facet.total_values - len(trimmed.values)),
+                               state.find.get(param, ""), toggle_link(state, param, facet, base)))
+    return out
+
+
+def trim_facet(state: SearchState, param: str, facet: Facet) -> Facet:
+    """Selected values always stay; the filter box keeps matching values only."""
+    values = facet.values
+    if param in state.find:
+        wanted = key(state.find[param])
+        values = [v for v in values if v.selected or wanted in key(v.label)]
+    limit, shown, unselected = state.limit_for(param), [], 0
+    for value in values:
+        if value.selected or unselected < limit:
+            shown.append(value)
+            unselected += not value.selected
+    return replace(facet, values=shown)
+
+
+def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link | None:
+    if param in state.more or param in state.find:
+        return Link("weniger anzeigen", base + state.expanded(param, on=False).query_string())
+    if facet.total_values <= state.limit_for(param):
+        return None
+    label = f"alle {facet.total_values} anzeigen" if facet.total_values <= MORE_LIMIT else "mehr anzeigen"
+    return Link(label, base + state.expanded(param).query_string())
+
+
+def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
+    """Facets for JSON: entity facets trimmed like on the page, dates as they are."""
+    out = []
+    for facet in page.facets:
+        param = PARAM_OF.get(facet.name)
+        shown = trim_facet(state, param, facet) if param else facet
+        out.append({"name": facet.name, "param": param or "from/to", "label": facet.label,
+                    "total_values": facet.total_values, "error": facet.error,
+                    "values": [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                               for v in shown.values]})
+    return out
+
+
+def year_bars(state: SearchState, page: SearchPage, base: str) -> list[Bar]:
+    facet = page.facet("year")
+    if facet is None:
+        return []
+    peak = max((v.count for v in facet.values), default=0)
+    return [Bar(v.label, v.count, width(v.count, peak), base + state.between(*year_range(int(v.value))).query_string(),
+                v.selected) for v in facet.values]
+
+
+def month_bars(state: SearchState, page: SearchPage, base: str) -> tuple[str, list[Bar]]:
+    facet = page.facet("month")
+    if facet is None:
+        return "", []
+    peak = max((v.count for v in facet.values), default=0)
+    bars = [Bar(v.label, v.count, width(v.count, peak), base + state.between(*month_range(v.value)).query_string(),
+                v.selected) for v in facet.values]
+    return facet.label, bars
+
+
+def width(count: int, peak: int) -> int:
+    if not count or not peak:
+        return 0
+    return max(1, round(20 * count / peak))
+
+
+def year_range(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def month_range(value: str) -> tuple[dt.date, dt.date]:
+    year, month = (int(part) for part in value.split("-"))
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def chips(state: SearchState, base: str) -> list[Link]:
+    """Active filters, each with the URL that removes it."""
+    out = [Link(f"{label_of(param)}: {value}", base + state.without_value(param, value).query_string())
+           for param, values in state.filters.items() for value in values]
+    if state.date_from or state.date_to:
+        out.append(Link(f"Zeitraum: {date_span(state.date_from, state.date_to)}",
+                        base + state.between(None, None).query_string()))
+    return out
+
+
+def label_of(param: str) -> str:
+    return {"person": "Person", "country": "Land", "org": "Organisation"}[param]
+
+
+def date_span(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    if start and end and start.year == end.year and start.month == end.month and start.day == 1 \
+            and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return f"{MONTH_NAMES[start.month - 1]} {start.year}"
+    left = german_date(start) if start else "…"
+    right = german_date(end) if end else "…"
+    return f"{left} – {right}"
+
+
+def german_date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def last_page(page: SearchPage) -> int:
+    """The deepest page the service will serve (bounded by ``max_depth``)."""
+    return max(1, min(page.pages, setting("max_depth") // page.page_size))
+
+
+def pagination(state: SearchState, page: SearchPage, base: str) -> dict:
+    last = last_page(page)
+    current = state.page
+    numbers = sorted({1, last, *range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)})
+    links, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append(None)  # a gap: "…"
+        links.append(Link(str(number), base + state.at_page(number).query_string(), number == current))
+        previous = number
+    return {
+        "prev": base + state.at_page(current - 1).query_string() if 1 < current <= last + 1 else None,
+        "next": base + state.at_page(current + 1).query_string() if current < last else None,
+        "links": links if last > 1 else [],
+        "truncated": last < page.pages,
+    }

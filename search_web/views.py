@@ -1,0 +1,87 @@
+"""HTML pages: request args -> SearchRequest -> template. Read-only, GET and HEAD only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.results import SearchPage
+from indexer.service import SearchService
+
+from search_web import present
+from search_web.params import ENTITY_PARAMS, SearchState, parse_state
+
+bp = Blueprint("web", __name__)
+READ_ONLY = {"provide_automatic_options": False}  # OPTIONS and POST answer 405
+MAX_ID_CHARS = 200
+
+
+def service() -> SearchService:
+    return current_app.extensions["search"]
+
+
+@bp.get("/", **READ_ONLY)
+def search():
+    state = parse_state(request.args)
+    page = service().search(state.to_request())
+    return render_template("search.html", **search_context(state, page, url_for("web.search")))
+
+
+def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
+    month_label, months = present.month_bars(state, page, base)
+    return {
+        "state": state, "page": page, "base": base,
+        "facets": present.entity_facets(state, page, base),
+        "years": present.year_bars(state, page, base), "month_label": month_label, "months": months,
+        "chips": present.chips(state, base), "pager": present.pagination(state, page, base),
+        "clear_url": base + state.without_filters().query_string(),
+        "suggestion_url": base + replace(state, query=page.suggestion, page=1).query_string() if page.suggestion else "",
+        "sort_links": sort_links(state, base) if state.query else [],
+        "unfiltered": unfiltered_total(state, page),
+        "hidden": hidden_fields(state),
+    }
+
+
+def sort_links(state: SearchState, base: str) -> list[present.Link]:
+    return [present.Link(label, base + state.sorted_by(sort).query_string(), state.sort == sort)
+            for sort, label in (("relevance", "Relevanz"), ("date", "Datum"))]
+
+
+def hidden_fields(state: SearchState) -> list[tuple[str, str]]:
+    """What the search box form carries along besides ``q``: filters, dates, sort, size."""
+    keep = {*ENTITY_PARAMS, "from", "to", "sort", "size"}
+    return [(name, value) for name, value in state.pairs() if name in keep]
+
+
+def unfiltered_total(state: SearchState, page: SearchPage) -> int | None:
+    """Hits of the same query without any filter, for the empty-result page."""
+    if page.total or not state.has_filters:
+        return None
+    bare = replace(state.without_filters().to_request(), with_facets=False, page_size=1)
+    return service().search(bare).total
+
+
+@bp.get("/documents/<path:doc_id>", **READ_ONLY)
+def document(doc_id: str):
+    unknown = sorted(set(request.args) - {"q"})
+    if unknown:
+        raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.", "Möglich ist nur q.")
+    if len(doc_id) > MAX_ID_CHARS:
+        raise DocumentNotFound("Kein Dokument mit dieser ID.")
+    query = request.args.get("q", "").strip()
+    view = service().document(doc_id, query)
+    base = url_for("web.search")
+    return render_template("document.html", doc=view, query=query, base=base,
+                           back_url=base + SearchState(query=query).query_string(),
+                           entity_links=entity_links(view, base))
+
+
+def entity_links(view, base: str) -> list[tuple[str, list[present.Link]]]:
+    """(heading, links) for persons, countries and organisations; each link filters the search."""
+    groups = (("Personen", "person", view.persons), ("Länder", "country", view.countries),
+              ("Organisationen", "org", view.organisations))
+    return [(heading, [present.Link(value, base + SearchState().with_value(param, value).query_string())
+                       for value in values])
+            for heading, param, values in groups if values]

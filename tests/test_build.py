@@ -1,0 +1,142 @@
+"""Rebuild, incremental add, delete, duplicates, locking and the atomic switch."""
+
+import json
+import threading
+
+import pytest
+
+from indexer import store
+from indexer.build import BuildOptions, add, build, delete
+from indexer.errors import DocumentError, IndexLockedError
+from indexer.results import SearchRequest
+from indexer.service import SearchService
+
+NO_NER = BuildOptions(entities=False)
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return write_jsonl(tmp_path / "docs.jsonl", [
+        {"id": "a", "title": "Nordkorea", "text": "Soldaten aus Nordkorea in Kursk.", "date": "2024-10-28"},
+        {"id": "b", "title": "Ukraine", "text": "Selenskyj bittet um Hilfe.", "date": "2024-06-12"},
+    ])
+
+
+def total(index_dir, query):
+    return SearchService(index_dir).search(SearchRequest(query=query)).total
+
+
+def test_build_counts_add_up(tmp_path, corpus):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": ""}\n{kaputt\n{"id": "y", "text": "Gut und neu."}\n', encoding="utf-8")
+    report = build([corpus, bad], tmp_path / "ix", NO_NER)
+    assert (report.read, report.indexed, report.skipped) == (5, 3, 2)
+    assert report.read == report.indexed + report.updated + report.unchanged + report.skipped
+    assert {w.rsplit(":", 1)[1] for w, _ in report.problems} == {"1", "2"}
+
+
+def test_on_error_stop_leaves_previous_index_untouched(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "z", "text": ""}])
+    with pytest.raises(DocumentError, match="bad.jsonl:1"):
+        build([corpus, bad], ix, BuildOptions(entities=False, on_error="stop"))
+    assert total(ix, "Nordkorea") == 1
+
+
+def test_rebuild_switches_generation_atomically_and_cleans_up(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    first = store.current_generation(ix)
+    service = SearchService(ix)
+    assert service.search(SearchRequest(query="Selenskyj")).total == 1
+    write_jsonl(corpus, [{"id": "c", "text": "Nur noch Brüssel."}])
+    build([corpus], ix, NO_NER)
+    assert store.current_generation(ix) != first and not first.exists()
+    assert service.search(SearchRequest(query="Selenskyj")).total == 0  # the open service sees the switch
+    assert service.search(SearchRequest(query="Brussel")).total == 1
+    assert [p.name for p in ix.iterdir() if p.name.startswith("gen-")] == [store.current_generation(ix).name]
+
+
+def test_add_is_incremental(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    report = add([corpus], ix, NO_NER)
+    assert (report.read, report.indexed, report.updated, report.unchanged) == (2, 0, 0, 2)
+    write_jsonl(corpus, [
+        {"id": "a", "title": "Nordkorea", "text": "Soldaten aus Nordkorea in Kursk.", "date": "2024-10-28"},
+        {"id": "b", "title": "Ukraine", "text": "Selenskyj bittet in Brüssel um Hilfe.", "date": "2024-06-12"},
+        {"id": "c", "text": "Ein neuer Text über Südkorea."},
+        {"id": "d", "text": "Soldaten aus Nordkorea in Kursk.", "title": "Nordkorea"},
+    ])
+    report = add([corpus], ix, NO_NER)
+    assert (report.indexed, report.updated, report.unchanged, report.skipped) == (1, 1, 1, 1)
+    assert "Duplikat" in report.problems[0][1]
+    assert total(ix, "Brüssel") == 1 and total(ix, "Südkorea") == 1
+    assert SearchService(ix).stats().documents == 3
+
+
+def test_add_without_index_builds_one(tmp_path, corpus):
+    report = add([corpus], tmp_path / "new", NO_NER)
+    assert report.indexed == 2
+
+
+def test_duplicate_content_and_ids_within_a_run(tmp_path):
+    path = write_jsonl(tmp_path / "d.jsonl", [
+        {"id": "1", "text": "Gleicher Text."}, {"id": "2", "text": "Gleicher Text."}, {"id": "1", "text": "Anderer Text."},
+    ])
+    report = build([path], tmp_path / "ix", NO_NER)
+    assert report.indexed == 1 and report.skipped == 2
+    assert [r.split(" (")[0] for _, r in report.problems] == ["Duplikat", "ID 1 doppelt"]
+
+
+def test_delete(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    report = delete(["a", "nope"], ix)
+    assert (report.deleted, report.skipped) == (1, 1)
+    assert total(ix, "Nordkorea") == 0
+
+
+def test_second_writer_fails_clearly(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.write_lock(ix):
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(5)
+    try:
+        with pytest.raises(IndexLockedError, match="wird gerade geschrieben"):
+            add([corpus], ix, BuildOptions(entities=False, lock_wait=0.3))
+    finally:
+        release.set()
+        thread.join()
+    assert total(ix, "Nordkorea") == 1
+
+
+def test_stale_generations_removed_by_next_writer(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    orphan, _ = store.new_generation(ix)  # as a killed build would leave it
+    add([corpus], ix, NO_NER)
+    assert not orphan.exists()
+
+
+def test_stats(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    stats = SearchService(ix).stats()
+    assert stats.documents == 2 and stats.terms > 5 and stats.size_bytes > 0
+    assert (str(stats.date_min), str(stats.date_max), stats.undated) == ("2024-06-12", "2024-10-28", 0)
+    assert stats.last_build
