@@ -142,6 +142,15 @@ def strip_genitive(name: str, surnames: set[str], first_names: frozenset[str] = 
     return name
 
 
+def strip_compound_tail(name: str, surnames: set[str]) -> str:
+    """``Putin-Regime`` -> ``Putin`` when ``Putin`` is a surname in the document;
+    ``Kramp-Karrenbauer``, ``Strack-Zimmermann`` stay (their first part is no surname there)."""
+    head, dash, _ = name.partition("-")
+    if dash and " " not in name and fold_name(head) in surnames:
+        return head
+    return name
+
+
 def persons_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
     """Canonical persons of one document, in order of first mention.
 
@@ -152,6 +161,7 @@ def persons_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
     surnames = {fold_name(name.rpartition(" ")[2]) for name in names}
     first_names = frozenset(fold_name(name.split()[0]) for name in names if " " in name)
     names = [strip_genitive(name, surnames, first_names) for name in names]
+    names = [strip_compound_tail(name, surnames) for name in names]
     display = display_spellings(names)
     canonical = surname_merges(list(display.values()))
     ordered = dict.fromkeys(resolve(canonical, display[fold_name(name)]) for name in names)

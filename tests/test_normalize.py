@@ -77,6 +77,10 @@ def test_genitive_s_is_stripped_only_from_genitives(name, known, result):
     (["Selenskyj", "Selenskij"], ("Selenskyj", "Selenskij")),   # not an ae/oe/ue/ss variant
     (["Lars Klingbeil", "Lars"], ("Lars Klingbeil", "Lars")),   # a first name is no surname
     (["x", "Bundeskanzler", "Olaf Scholz", "Scholz"], ("Olaf Scholz",)),
+    (["Wladimir Putin", "Putin-Regime"], ("Wladimir Putin",)),
+    (["Annegret Kramp-Karrenbauer", "Kramp-Karrenbauer"], ("Annegret Kramp-Karrenbauer",)),
+    (["Frau Präsidentin", "Herr Kollege", "Kollegin Agnieszka Brugger"], ("Agnieszka Brugger",)),
+    (["Alice Weidel (AfD)", "Frau Dr. Weidel"], ("Alice Weidel",)),
 ])
 def test_persons_of_one_document(mentions, persons):
     assert persons_in_document(mentions) == persons
