@@ -65,7 +65,10 @@ def load_gazetteer(directory: Path = DATA_DIR) -> Gazetteer:
     for stem, code, kind in read_rows(directory / "demonyms.tsv"):
         for form in demonym_forms(stem, kind):
             demonyms.setdefault(form, code)
-    places = dict(read_rows(directory / "places.tsv.gz"))
+    places = {}
+    for name, code in read_rows(directory / "places.tsv.gz"):
+        places[name] = code
+        places.setdefault(" ".join(WORD.findall(name)), code)   # "St. Petersburg" -> "St Petersburg"
     longest = max(len(key) for key in names)
     return Gazetteer(display, names, longest, demonyms, places)
 

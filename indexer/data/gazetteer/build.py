@@ -54,6 +54,13 @@ ALIASES = {
     "SZ": ["Swasiland"], "CV": ["Kap Verde", "Cabo Verde"], "TL": ["Osttimor"],
     "BA": ["Bosnien", "Bosnien-Herzegowina"], "XK": ["Kosovo"], "UA": ["Krim", "Donbass"],
 }
+# Regions and cities German news name often that GeoNames/ISO miss in German (our own list).
+OWN_PLACES = {
+    "RU": ["Tschetschenien", "Dagestan", "Sibirien", "Sankt Petersburg", "St. Petersburg",
+           "Tatarstan", "Inguschetien", "Kamtschatka"],
+    "UA": ["Cherson", "Bachmut", "Saporischschja", "Awdijiwka", "Kramatorsk", "Slowjansk"],
+    "SD": ["Darfur", "Khartum"], "SY": ["Afrin", "Idlib", "Rakka"], "IQ": ["Mossul", "Erbil"],
+}
 # ISO names that are English/German common words or part of US state names: only via NER LOC.
 NOT_COUNTRY_NAMES = {"Kongo", "Jersey", "Guernsey", "Georgia", "Man", "Insel Man", "Antarktis"}
 
@@ -93,7 +100,7 @@ REGION_WEIGHT = 200_000
 MANUAL_STOP = {"Male", "Bild", "Mark", "Wie", "Dank", "Ende", "Essen", "Gera", "Halle",
                "Hof", "Bergen", "Weil", "Wedel", "Zug", "Biel", "Dank", "Goch", "Hamm",
                "Puls", "Lage", "Mitte", "Bad", "Stadt", "Nord", "Süd", "Ost", "West",
-               "Neustadt", "Oder", "Au", "Lauf", "Hall", "Bar", "Bus", "Rot", "Rain", "Kiel"}
+               "Neustadt", "Oder", "Au", "Lauf", "Hall", "Bar", "Bus", "Rot", "Rain"}
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -219,6 +226,7 @@ def build_places(source: Path, lexicon, countries) -> tuple[dict[str, str], list
             dropped.append(name)
         elif code:
             places[name] = code
+    places.update((name, code) for code, names in OWN_PLACES.items() for name in names)
     return places, dropped
 
 
