@@ -94,9 +94,11 @@ class EntityExtractor:
 
     def extract(self, texts: Iterable[str]) -> Iterator[DocumentEntities]:
         """One result per text, same order (spaCy ``nlp.pipe`` batches)."""
-        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+        limit = self.nlp.max_length - 1
+        pairs = ((text[:limit], text) for text in texts)   # NER sees at most spaCy's max_length
+        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             mentions = (Mention(ent.label_, ent.text, ent.start_char) for ent in doc.ents)
-            yield document_entities(doc.text, mentions)
+            yield document_entities(text, mentions)
 
 
 def load_model(path: Path):
