@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
+from pathlib import Path
+
+from flask import Flask, send_from_directory
 
 from indexer.service import SearchService
 from indexer.settings import index_dir
 
+STATIC = Path(__file__).parent / "static"
 DEFAULTS = {
     "SEARCH_INDEX": None,  # None: --index / $NEWS_SEARCH_INDEX / ./index (indexer.settings.index_dir)
     "MAX_CONTENT_LENGTH": 16 * 1024,  # read-only app: no request bodies worth accepting
@@ -23,7 +26,7 @@ DEFAULTS = {
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # own static route: GET/HEAD only, no OPTIONS
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
     app.config["SEARCH_INDEX"] = str(index_dir(app.config["SEARCH_INDEX"]))
@@ -35,10 +38,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     from search_web import api, handlers, views
 
+    app.add_url_rule("/static/<path:filename>", "static", send_static, provide_automatic_options=False)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     handlers.register(app)
     return app
+
+
+def send_static(filename: str):
+    return send_from_directory(STATIC, filename)
 
 
 def german_date(day: dt.date | None) -> str:

@@ -1,0 +1,70 @@
+"""``search-web``: serves the app with waitress (pure Python, threaded, any platform).
+
+    search-web --index index --host 127.0.0.1 --port 8000 --threads 4
+
+The Flask development server and debug mode are never used here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from waitress import create_server
+
+from indexer.errors import SearchError
+from indexer.settings import index_dir
+
+from search_web import create_app
+
+log = logging.getLogger("search_web")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="search-web", description="Weboberfläche und JSON-API der Nachrichtensuche.")
+    parser.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1; 0.0.0.0 für alle).")
+    parser.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000; 0 wählt einen freien).")
+    parser.add_argument("--index", default=None, help="Verzeichnis des Index (Standard: $NEWS_SEARCH_INDEX oder ./index).")
+    parser.add_argument("--threads", type=int, default=4, help="Arbeits-Threads von waitress (Standard: 4).")
+    args = parser.parse_args(argv)
+    if args.threads < 1:
+        parser.error("--threads muss mindestens 1 sein")
+    if not 0 <= args.port <= 65535:
+        parser.error("--port muss zwischen 0 und 65535 liegen")
+    return args
+
+
+def make_server(index: str | None, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
+    """A ready waitress server (``.run()`` serves, ``.close()`` stops); fails early without an index."""
+    app = create_app({"SEARCH_INDEX": str(index_dir(index))})
+    app.extensions["search"].snapshot()  # IndexNotFound now, not on the first request
+    return create_server(app, host=host, port=port, threads=threads, ident="search-web")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        server = make_server(args.index, args.host, args.port, args.threads)
+    except SearchError as error:
+        print(f"Fehler: {error.message}", file=sys.stderr)
+        if error.hint:
+            print(f"Tipp: {error.hint}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"Fehler: {args.host}:{args.port} nicht verfügbar ({error.strerror}).", file=sys.stderr)
+        return 2
+    log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Threads)",
+             args.host, server.effective_port, index_dir(args.index), args.threads)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        log.info("beendet")
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+// Progressive enhancement only: every feature works without this file.
+// - "/" focuses the search box
+// - ticking a facet checkbox applies the filters at once
+// - a facet's filter box narrows its list while typing (Enter still asks the server)
+// - empty form fields are left out of the URL
+(function () {
+  "use strict";
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function isTyping(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  function focusSearchOnSlash(event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) {
+      return;
+    }
+    var box = document.getElementById("q");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  }
+
+  function dropEmptyFields(form) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && field.type !== "checkbox" && field.value === "") {
+        field.disabled = true;
+      }
+    });
+  }
+
+  function submitFilters(form) {
+    dropEmptyFields(form);
+    form.submit();
+  }
+
+  function narrowList(input) {
+    var list = document.getElementById("values-" + input.getAttribute("data-facet-find"));
+    if (!list) {
+      return;
+    }
+    var wanted = fold(input.value.trim());
+    Array.prototype.forEach.call(list.children, function (item) {
+      var text = fold(item.querySelector(".value").textContent);
+      var box = item.querySelector("input");
+      item.hidden = wanted !== "" && text.indexOf(wanted) === -1 && !box.checked;
+    });
+  }
+
+  function enhanceFilters(form) {
+    document.documentElement.classList.add("js");
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "checkbox") {
+        submitFilters(form);
+      }
+    });
+    form.addEventListener("submit", function () {
+      dropEmptyFields(form);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-facet-find]"), function (input) {
+      input.addEventListener("input", function () {
+        narrowList(input);
+      });
+    });
+  }
+
+  document.addEventListener("keydown", focusSearchOnSlash);
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("filters");
+    if (form) {
+      enhanceFilters(form);
+    }
+    var search = document.querySelector("form.searchbox");
+    if (search) {
+      search.addEventListener("submit", function () {
+        dropEmptyFields(search);
+      });
+    }
+  });
+  // Back/forward cache: re-enable fields disabled before leaving the page.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form [disabled]"), function (field) {
+      field.disabled = false;
+    });
+  });
+})();

@@ -1,0 +1,86 @@
+"""Web fixtures: a small index with known entities -> app -> client.
+
+The index holds the root fixture articles (``documents_dir``) plus a few web articles,
+with entities taken from the literal mapping below instead of the NER model, so facet
+tests behave the same whether or not the model is installed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import indexer.build
+from indexer.build import BuildOptions, build
+
+from search_web import create_app
+
+WEB_FIXTURES = Path(__file__).parent / "fixtures"
+SEED_ID_PREFIX = "000_"
+
+
+@dataclass(frozen=True)
+class Found:
+    persons: tuple = ()
+    countries: tuple = ()  # (name, ISO code)
+    organisations: tuple = ()
+    mentioned_dates: tuple = ()
+
+
+RU, UA, KP, KR, DE = ("Russland", "RU"), ("Ukraine", "UA"), ("Nordkorea", "KP"), ("Südkorea", "KR"), ("Deutschland", "DE")
+ENTITIES = {
+    "nk-1": Found(("Mark Rutte", "Wladimir Putin"), (KP, RU), ("NATO",)),
+    "uk-1": Found(("Wolodymyr Selenskyj",), (UA, RU)),
+    "bw-1": Found(("Boris Pistorius",), (("Mali", "ML"), DE), ("Bundeswehr",)),
+    "sk-1": Found((), (KR, ("USA", "US"))),
+    "es-1": Found((), (("Belgien", "BE"),), ("Europäische Union",)),
+    "w-nk-2": Found(("Kim Jong Un",), (KP, ("Japan", "JP"), KR)),
+    "w-nk-3": Found(("Kim Jong Un", "Wladimir Putin"), (KP, RU)),
+    "w-nk-4": Found((), (KP, RU), ("Europäische Union",)),
+    "w-nk-5": Found(("Wolodymyr Selenskyj",), (KP, UA, RU)),
+    "w-nk-6": Found((), (KP, KR)),
+    "w-nk-7": Found(("Xi Jinping",), (KP, ("China", "CN"))),
+    "w-nk-8": Found((), (KP, ("Japan", "JP"))),
+    "w-nk-9": Found((), (KP, ("USA", "US")), ("Vereinte Nationen",)),
+    "w-de-1": Found(("Boris Pistorius",), (DE, UA), ("Bundestag", "Bundeswehr")),
+    "w-de-2": Found(("Olaf Scholz",), (("USA", "US"), UA, RU, ("Frankreich", "FR"), ("Polen", "PL"))),
+}
+SEED_ENTITIES = Found(("Mark Rutte", "Wladimir Putin"), (RU, UA), ("NATO",))
+
+
+def known_entities(articles, options):
+    """Stands in for ``indexer.build.extract_entities``: entities by article id."""
+    return [SEED_ENTITIES if a.id.startswith(SEED_ID_PREFIX) else ENTITIES.get(a.id, Found()) for a in articles]
+
+
+@pytest.fixture(scope="session")
+def web_documents_dir(tmp_path_factory, documents_dir) -> Path:
+    """``documents_dir`` (root fixtures + seed article) plus the web test articles."""
+    path = tmp_path_factory.mktemp("web-documents")
+    for source in [*documents_dir.iterdir(), *WEB_FIXTURES.glob("*.jsonl")]:
+        (path / source.name).write_bytes(source.read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def web_index_dir(tmp_path_factory, web_documents_dir) -> Path:
+    path = tmp_path_factory.mktemp("web-index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer.build, "extract_entities", known_entities)
+        report = build([web_documents_dir], path, BuildOptions(entities=True))
+    assert report.skipped == 0, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def app(web_index_dir):
+    app = create_app({"SEARCH_INDEX": str(web_index_dir), "TESTING": True})
+    yield app
+    app.extensions["search"].close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
