@@ -14,6 +14,7 @@ never held as attributes.
 from __future__ import annotations
 
 import functools
+import re
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -44,6 +45,7 @@ zu zum zur zwar zwischen
 """
 
 
+@functools.lru_cache(maxsize=500_000)
 def normalize_german(text: str) -> str:
     """German normalisation as Lucene's GermanNormalizationFilter does it.
 
@@ -72,6 +74,7 @@ def normalize_german(text: str) -> str:
     return "".join(out)
 
 
+_NEEDS_NORMALISING = re.compile(r"[äöüßẞ]|[aou]e")
 _N, _V, _U = 0, 1, 2  # Lucene's states: neutral, after a vowel, after a/o/u that may take an "e"
 _FOLD = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"}
 

@@ -50,13 +50,10 @@ class Article:
         self.body = clean_text(self.body)
         if not self.title:
             self.title = lead_sentence(self.body)
+        #: hash of what is indexed: equal text means a duplicate, whatever the id
+        self.content_hash = hashlib.sha1(f"{self.title}\n{self.body}".encode("utf-8")).hexdigest()
         if not self.id:
             self.id = "h" + self.content_hash[:16]
-
-    @property
-    def content_hash(self) -> str:
-        """Hash of what is indexed: equal text means a duplicate, whatever the id."""
-        return hashlib.sha1(f"{self.title}\n{self.body}".encode("utf-8")).hexdigest()
 
     @property
     def where(self) -> str:
@@ -104,8 +101,11 @@ def clean_text(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    return text.replace("\r", "").strip()
+    return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+
+
+#: control and format characters except tab and newline (NUL, escapes, zero-width, BOM, ...)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def lead_sentence(body: str, limit: int = 160) -> str:
