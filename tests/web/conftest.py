@@ -7,6 +7,7 @@ tests behave the same whether or not the model is installed.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import indexer.build
 from indexer.build import BuildOptions, build
 
 from search_web import create_app
+from search_web.serve import make_server
 
 WEB_FIXTURES = Path(__file__).parent / "fixtures"
 SEED_ID_PREFIX = "000_"
@@ -84,3 +86,14 @@ def app(web_index_dir):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_url(web_index_dir):
+    """The real app under waitress (as ``search-web`` runs it) on a free loopback port."""
+    server = make_server(str(web_index_dir), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)

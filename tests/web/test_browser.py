@@ -1,0 +1,164 @@
+"""End to end in real headless Chromium (Playwright), against the app under waitress.
+
+Uses the system browser at /usr/bin/chromium (never downloads one); skipped without it.
+Also writes docs/screenshot-search.png.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-search.png"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[test])")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900}, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, problems  # no CSP violations, no script errors
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def total(page) -> int:
+    return int(page.locator(".count strong").inner_text().replace(".", ""))
+
+
+def hit_titles(page) -> list[str]:
+    return page.locator(".hit h2 a").all_inner_texts()
+
+
+def country_box(page, name: str):
+    return page.locator(f'#facet-country input[value="{name}"]')
+
+
+def country_count(page, name: str) -> int:
+    item = page.locator("#facet-country li", has=page.locator(f'input[value="{name}"]'))
+    return int(item.locator(".count").inner_text())
+
+
+def test_type_query_pick_country_and_remove_chip(page):
+    page.goto("/")
+    page.fill("#q", "Nordkorea")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=Nordkorea"))
+    assert page.locator(".hit mark").first.inner_text() == "Nordkorea"
+    before, japan = total(page), country_count(page, "Japan")
+    with page.expect_navigation():
+        page.locator("#facet-country label", has_text="Russland").click()  # JS submits on click
+    assert params(page)["country"] == ["Russland"]
+    assert country_box(page, "Russland").is_checked()
+    assert total(page) < before and total(page) == country_count(page, "Russland")
+    assert country_count(page, "Japan") == japan  # disjunctive: other countries keep their counts
+    chip = page.get_by_role("link", name="Filter entfernen: Land: Russland")
+    with page.expect_navigation():
+        chip.click()
+    assert "country" not in params(page) and total(page) == before
+
+
+def test_keyboard_toggles_a_facet_checkbox(page):
+    page.goto("/?q=Nordkorea")
+    box = country_box(page, "Japan")
+    box.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    assert params(page)["country"] == ["Japan"]
+    assert all("Japan" in page.locator("#facet-country").inner_text() for _ in [0])
+
+
+def test_page_forward_and_back_with_the_browser(page):
+    page.goto("/?q=Nordkorea&size=3")
+    first = hit_titles(page)
+    page.get_by_role("link", name="Weiter →").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    second = hit_titles(page)
+    assert second and not set(first) & set(second)
+    page.get_by_role("link", name="Seite 3").click()
+    page.wait_for_url(re.compile(r"page=3"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert hit_titles(page) == second
+    page.go_back()
+    assert "page" not in params(page) and hit_titles(page) == first
+
+
+def test_open_a_document_and_follow_an_entity(page):
+    page.goto("/?q=Kursk&sort=date")
+    title = hit_titles(page)[0]
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".body mark").count() >= 1
+    page.locator(".entities a", has_text="Wolodymyr Selenskyj").click()
+    page.wait_for_url(re.compile(r"person="))
+    assert page.get_by_role("link", name="Filter entfernen: Person: Wolodymyr Selenskyj").is_visible()
+
+
+def test_year_bar_drills_down_to_months(page):
+    page.goto("/?q=Nordkorea")
+    page.locator(".histogram a", has_text="2024").click()
+    page.wait_for_url(re.compile(r"to=2024-12-31"))
+    assert page.locator(".months-title").inner_text() == "Monat 2024"
+    page.locator(".histogram.months a", has_text="Oktober").click()
+    page.wait_for_url(re.compile(r"from=2024-10-01"))
+    assert page.get_by_role("link", name="Filter entfernen: Zeitraum: Oktober 2024").is_visible()
+
+
+def test_slash_focuses_the_search_box_and_filter_box_narrows(page):
+    page.goto("/?more=country")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.fill("#find-country", "korea")
+    visible = page.locator("#facet-country li:visible .value").all_inner_texts()
+    assert visible == ["Nordkorea", "Südkorea"]
+
+
+def test_script_title_is_shown_as_text(page):
+    page.goto("/?q=Sicherheitsl%C3%BCcke")
+    assert page.locator(".hit h2 a").first.inner_text().startswith("<script>alert(1)</script>")
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto("/?q=Nordkorea&country=Russland")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(Path("/tmp") / "screenshot-phone.png"), full_page=True)
+    context.close()
+
+
+def test_screenshot_of_results_with_a_country_selected(page):
+    page.goto("/?q=Nordkorea&country=Russland")
+    assert page.locator(".hit").count() >= 3
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 10_000

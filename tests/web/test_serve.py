@@ -1,0 +1,58 @@
+"""``search-web``: options, early failure without an index, the real waitress server."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from search_web.serve import main, parse_args
+
+
+def fetch(url: str, method: str = "GET"):
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read().decode("utf-8")
+
+
+def test_defaults_and_options():
+    args = parse_args([])
+    assert (args.host, args.port, args.index, args.threads) == ("127.0.0.1", 8000, None, 4)
+    args = parse_args(["--host", "0.0.0.0", "--port", "9000", "--index", "ix", "--threads", "8"])
+    assert (args.host, args.port, args.index, args.threads) == ("0.0.0.0", 9000, "ix", 8)
+
+
+@pytest.mark.parametrize("argv", [["--threads", "0"], ["--port", "70000"], ["--port", "x"]])
+def test_bad_options_exit_with_usage(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv)
+    assert exit_info.value.code == 2
+    assert "search-web" in capsys.readouterr().err
+
+
+def test_missing_index_fails_before_serving(tmp_path, capsys):
+    assert main(["--index", str(tmp_path / "fehlt"), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "Fehler: Kein Index" in err and "search-index build" in err
+
+
+def test_waitress_serves_pages_api_and_headers(live_url):
+    status, headers, body = fetch(f"{live_url}/?q=Nordkorea")
+    assert status == 200 and "<mark>Nordkorea</mark>" in body
+    assert headers["X-Frame-Options"] == "DENY" and "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Server"] == "search-web"
+    status, _, body = fetch(f"{live_url}/api/search?q=Putin")
+    assert status == 200 and json.loads(body)["total"] >= 1
+
+
+def test_waitress_answers_errors_and_methods(live_url):
+    assert fetch(f"{live_url}/?page=abc")[0] == 400
+    assert fetch(f"{live_url}/documents/nichts")[0] == 404
+    status, headers, _ = fetch(f"{live_url}/api/search", method="POST")
+    assert status == 405 and "POST" not in headers["Allow"]
