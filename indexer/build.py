@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from whoosh import index as whoosh_index
+
 from indexer import store
+from indexer.facets import FacetStore
 from indexer.documents import Article
 from indexer.errors import DocumentError
 from indexer.readers import Problem, read_paths
@@ -223,9 +226,12 @@ def document_fields(article: Article, found) -> dict:
 
 
 def finish(report: BuildReport, started: float, generation: Path | None, action: str) -> None:
+    """Records the run in the generation and precomputes its facet arrays for readers."""
     report.seconds = round(time.monotonic() - started, 3)
     if generation is None:
         return
+    with whoosh_index.open_dir(str(generation)).searcher() as searcher:
+        FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
     info = {"action": action, "at": dt.datetime.now().isoformat(timespec="seconds"), **report.to_dict()}
     info["problems"] = info["problems"][:100]
     (generation / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")

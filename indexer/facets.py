@@ -9,7 +9,10 @@ are just different masks.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -17,6 +20,7 @@ from indexer.analysis import normalize_german
 from indexer.schema import FACET_FIELDS
 
 NO_DAY = 0
+CACHE_PREFIX = "facets-"
 MIN_YEAR = 1
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
@@ -43,12 +47,54 @@ class FieldOrdinals:
 class FacetStore:
     """Facet ordinals and dates of every document of one reader."""
 
-    def __init__(self, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)):
-        self.size = reader.doc_count_all()
-        self.alive = alive_mask(reader, self.size)
-        self.fields = {name: field_ordinals(reader, name) for name in fields}
-        self.days = day_array(reader, self.size)
+    def __init__(self, size: int, alive: np.ndarray, fields: dict[str, FieldOrdinals], days: np.ndarray):
+        self.size, self.alive, self.fields, self.days = size, alive, fields, days
         self.years, self.months = years_and_months(self.days)
+
+    @classmethod
+    def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
+        size = reader.doc_count_all()
+        return cls(size, alive_mask(reader, size), {name: field_ordinals(reader, name) for name in fields},
+                   day_array(reader, size))
+
+    @classmethod
+    def cached(cls, reader, directory: Path, version: int) -> "FacetStore":
+        """Loads the arrays saved for this index version, or computes and saves them."""
+        path = directory / f"{CACHE_PREFIX}{version}.npz"
+        try:
+            return cls.load(path)
+        except (OSError, ValueError, KeyError):
+            store = cls.from_reader(reader)
+            store.save(path)
+            return store
+
+    def save(self, path: Path) -> None:
+        """Writes the arrays next to the index (atomically); other versions' files are removed."""
+        arrays = {"alive": self.alive, "days": self.days}
+        for name, facet in self.fields.items():
+            arrays[f"{name}.docs"], arrays[f"{name}.ords"] = facet.docs, facet.ords
+            arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.values).encode("utf-8"), dtype=np.uint8)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(f, **arrays)
+            os.replace(tmp, path)
+            for old in path.parent.glob(f"{CACHE_PREFIX}*.npz"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a read-only index still works, just without the cache
+
+    @classmethod
+    def load(cls, path: Path) -> "FacetStore":
+        with np.load(path) as data:
+            names = sorted({k.split(".")[0] for k in data.files if "." in k})
+            fields = {}
+            for name in names:
+                values = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
+                fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values))
+            alive = data["alive"]
+            return cls(len(alive), alive, fields, data["days"])
 
     def mask_from_docnums(self, docnums) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
@@ -124,17 +170,24 @@ def alive_mask(reader, size: int) -> np.ndarray:
 
 def field_ordinals(reader, field: str) -> FieldOrdinals:
     values, docs, ords = [], [], []
-    lookup: dict[str, list[int]] = {}
     if field in reader.indexed_field_names():
         for term in reader.lexicon(field):
             value = term.decode("utf-8") if isinstance(term, bytes) else term
             ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
-            lookup.setdefault(key(value), []).append(len(values))
             docs.append(ids)
             ords.append(np.full(len(ids), len(values), dtype=np.int32))
             values.append(value)
     empty = np.zeros(0, dtype=np.int32)
-    return FieldOrdinals(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty, lookup)
+    return FieldOrdinals(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty,
+                         lookup_of(values))
+
+
+def lookup_of(values: list[str]) -> dict[str, list[int]]:
+    """Comparison form -> ordinals of the values that have it."""
+    lookup: dict[str, list[int]] = {}
+    for ordinal, value in enumerate(values):
+        lookup.setdefault(key(value), []).append(ordinal)
+    return lookup
 
 
 def day_array(reader, size: int) -> np.ndarray:

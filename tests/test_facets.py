@@ -1,0 +1,47 @@
+"""The numpy facet store: cached arrays equal freshly computed ones; counts follow the index."""
+
+import numpy as np
+
+from indexer import store
+from indexer.facets import CACHE_PREFIX, FacetStore
+
+
+def computed_and_cached(index_dir):
+    ix = store.open_index(index_dir)
+    generation = store.current_generation(index_dir)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        return FacetStore.from_reader(reader), FacetStore.cached(reader, generation, reader.generation()), generation
+
+
+def test_cache_round_trip(index_dir):
+    fresh, cached, generation = computed_and_cached(index_dir)
+    assert list(generation.glob(f"{CACHE_PREFIX}*.npz"))
+    assert np.array_equal(fresh.alive, cached.alive) and np.array_equal(fresh.days, cached.days)
+    for name, facet in fresh.fields.items():
+        assert facet.values == cached.fields[name].values
+        assert np.array_equal(facet.counts(fresh.alive), cached.fields[name].counts(cached.alive))
+
+
+def test_year_and_month_counts(index_dir):
+    fresh, _, _ = computed_and_cached(index_dir)
+    years, undated = fresh.year_counts(fresh.alive)
+    assert years == {2023: 2, 2024: 2, 2025: 1} and undated == 2
+    assert fresh.month_counts(fresh.alive, 2024) == {6: 1, 10: 1}
+
+
+def test_date_mask_excludes_undated(index_dir):
+    import datetime as dt
+
+    fresh, _, _ = computed_and_cached(index_dir)
+    assert int(fresh.date_mask(None, dt.date(2100, 1, 1)).sum()) == 5
+
+
+def test_unreadable_cache_is_recomputed(tmp_path, index_dir):
+    fresh, _, generation = computed_and_cached(index_dir)
+    broken = tmp_path / f"{CACHE_PREFIX}1.npz"
+    broken.write_bytes(b"not numpy")
+    ix = store.open_index(index_dir)
+    with ix.searcher() as searcher:
+        again = FacetStore.cached(searcher.reader(), tmp_path, 1)
+    assert again.fields["country"].values == fresh.fields["country"].values
