@@ -62,9 +62,10 @@ class SearchService:
             snap = self._snapshot
             if snap is not None and snap.generation == generation and snap.searcher.up_to_date():
                 return snap
-            ix = store.open_index(self.index_dir)
+            generation, ix = store.open_current(self.index_dir)
             searcher = ix.searcher(weighting=scoring.BM25F())
-            self._snapshot = _Snapshot(store.current_generation(self.index_dir), ix, searcher, FacetStore(searcher.reader()))
+            facets = FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
+            self._snapshot = _Snapshot(generation, ix, searcher, facets)
             if snap is not None:
                 snap.searcher.close()
             return self._snapshot

@@ -43,10 +43,15 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def open_index(index_dir: Path):
     """The live Whoosh index; ``IndexNotFound`` with a hint when there is none."""
+    return open_current(index_dir)[1]
+
+
+def open_current(index_dir: Path):
+    """(generation directory, its Whoosh index), read from one look at CURRENT."""
     generation = current_generation(index_dir)
     if generation is None or not whoosh_index.exists_in(str(generation)):
         raise IndexNotFound(f"Kein Index in {index_dir}")
-    return whoosh_index.open_dir(str(generation))
+    return generation, whoosh_index.open_dir(str(generation))
 
 
 def new_generation(index_dir: Path):
