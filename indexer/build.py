@@ -6,8 +6,11 @@ updated, unchanged or skipped (with its file, line and reason).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import multiprocessing
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,6 +65,7 @@ class BuildOptions:
     on_error: str = "skip"  # skip | stop
     entities: bool = True
     lock_wait: float = 5.0
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))  # NER processes
     progress: Progress | None = None
     on_total: Callable[[int], None] | None = None  # told how many documents will be processed
 
@@ -178,8 +182,8 @@ def classify(articles: list[Article], searcher, report: BuildReport) -> tuple[li
 
 def write_articles(write: Callable, articles: list[Article], options: BuildOptions) -> int:
     """Extracts entities in batches and writes each article; returns the count."""
-    if options.on_total:
-        options.on_total(len(articles))
+    if options.on_total:  # entity recognition and writing each advance the bar once per document
+        options.on_total(len(articles) * (2 if options.entities else 1))
     entities = extract_entities(articles, options)
     for article, found in zip(articles, entities):
         write(**document_fields(article, found))
@@ -198,14 +202,49 @@ def entities_available() -> bool:
 
 
 def extract_entities(articles: list[Article], options: BuildOptions) -> list:
-    """Normalised entities per article (None each when entities are off)."""
+    """Normalised entities per article (None each when entities are off).
+
+    With ``workers`` > 1 the NER runs in that many forked processes, each with one
+    thread and its own copy of the model, over chunks of texts; order is kept.
+    """
     if not options.entities or not articles:
         return [None] * len(articles)
-    from indexer.entities import EntityExtractor, merge_corpus_persons
+    from indexer.entities import merge_corpus_persons
 
-    extractor = EntityExtractor()
-    found = list(extractor.extract(a.entity_text() for a in articles))
+    texts = [a.entity_text() for a in articles]
+    chunks = [texts[i:i + NER_CHUNK] for i in range(0, len(texts), NER_CHUNK)]
+    workers = min(options.workers, len(chunks))
+    found: list = []
+    with contextlib.ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers, initializer=_single_threaded))
+            results = pool.imap(_extract_chunk, chunks)
+        else:
+            results = map(_extract_chunk, chunks)
+        for chunk in results:
+            found.extend(chunk)
+            if options.progress:
+                options.progress(len(chunk))
     return merge_corpus_persons(found)
+
+
+NER_CHUNK = 64
+_EXTRACTOR = None
+
+
+def _single_threaded() -> None:
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        os.environ[name] = "1"
+
+
+def _extract_chunk(texts: list[str]) -> list:
+    """Entities of ``texts`` with this process's extractor (loaded once per process)."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        from indexer.entities import EntityExtractor
+
+        _EXTRACTOR = EntityExtractor()
+    return list(_EXTRACTOR.extract(texts))
 
 
 def document_fields(article: Article, found) -> dict:

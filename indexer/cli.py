@@ -218,8 +218,10 @@ def run_build(action, paths, path: Path, on_error: str, entities: bool | None):
     started = time.monotonic()
     holder = {}
 
+    phases = 2 if options.entities else 1  # entity recognition, then writing
+
     def rate(_):
-        done = holder["bar"].pos if "bar" in holder else 0
+        done = holder["bar"].pos / phases if "bar" in holder else 0
         return f"{done / max(time.monotonic() - started, 1e-6):.0f} Dok./s"
 
     def on_total(total):

@@ -140,3 +140,28 @@ def test_stats(tmp_path, corpus):
     assert stats.documents == 2 and stats.terms > 5 and stats.size_bytes > 0
     assert (str(stats.date_min), str(stats.date_max), stats.undated) == ("2024-06-12", "2024-10-28", 0)
     assert stats.last_build
+
+
+class FakeExtractor:
+    """Stands in for the NER model: the first word of each text is its 'person'."""
+
+    def extract(self, texts):
+        from indexer.entities import DocumentEntities
+
+        for text in texts:
+            yield DocumentEntities(persons=(text.split()[0],), countries=(("Belgien", "BE"),))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_entity_extraction_keeps_order_across_workers(tmp_path, monkeypatch, workers):
+    import indexer.build as build_module
+
+    monkeypatch.setattr(build_module, "_EXTRACTOR", FakeExtractor())  # forked workers inherit it
+    monkeypatch.setattr(build_module, "NER_CHUNK", 3)
+    records = [{"id": str(i), "title": f"T{i}", "text": f"Person{i} sagt etwas Neues {i}."} for i in range(20)]
+    path = write_jsonl(tmp_path / "many.jsonl", records)
+    build([path], tmp_path / "ix", BuildOptions(entities=True, workers=workers))
+    service = SearchService(tmp_path / "ix")
+    page = service.search(SearchRequest(query="Person7"))
+    assert [(h.id, h.persons, h.countries) for h in page.hits] == [("7", ["T7"], ["Belgien"])]
+    assert service.search(SearchRequest(query="", filters={"country": ("belgien",)})).total == 20
