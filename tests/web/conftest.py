@@ -7,7 +7,10 @@ tests behave the same whether or not the model is installed.
 
 from __future__ import annotations
 
-import threading
+import re
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +20,6 @@ import indexer.build
 from indexer.build import BuildOptions, build
 
 from search_web import create_app
-from search_web.serve import make_server
 
 WEB_FIXTURES = Path(__file__).parent / "fixtures"
 SEED_ID_PREFIX = "000_"
@@ -89,11 +91,30 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def live_url(web_index_dir):
-    """The real app under waitress (as ``search-web`` runs it) on a free loopback port."""
-    server = make_server(str(web_index_dir), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=10)
+def live_url(web_index_dir, tmp_path_factory):
+    """``search-web`` itself (waitress) in a subprocess on a free loopback port."""
+    log = tmp_path_factory.mktemp("search-web") / "stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "search_web.serve", "--index", str(web_index_dir),
+                                    "--host", "127.0.0.1", "--port", "0", "--threads", "2"],
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        yield f"http://127.0.0.1:{wait_for_port(process, log)}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_for_port(process: subprocess.Popen, log: Path, timeout: float = 30.0) -> int:
+    """The port ``search-web`` announces on stderr ("... auf http://127.0.0.1:PORT/")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"auf http://127\.0\.0\.1:(\d+)/", log.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            return int(found[1])
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"search-web did not start: {log.read_text(encoding='utf-8', errors='replace')[-2000:]}")
