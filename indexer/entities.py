@@ -66,7 +66,10 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     """
     mentions = list(mentions)
     gazetteer = load_gazetteer()
-    persons = [m.text for m in mentions if m.label in PERSON_LABELS]
+    persons = [
+        m.text for m in mentions
+        if m.label in PERSON_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
+    ]
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
         m.text for m in mentions

@@ -254,12 +254,17 @@ def clean_organisation(mention: str) -> str | None:
 
     ``der NATO`` -> ``NATO``; ``Nato`` -> ``NATO``; ``Nato's``/``NATOs`` -> ``NATO``;
     ``NATO-Generalsekretär``/``NATO-Staaten`` -> ``NATO``; ``EU-Kommission`` stays;
-    ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None.
+    ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None;
+    ``Nato Tote`` -> ``NATO`` and ``Ärzte ohne Grenzen sagte`` -> ``Ärzte ohne Grenzen`` (span too long).
     """
     tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
     while tokens and tokens[0].lower() in ARTICLES:
         tokens = tokens[1:]
     tokens = [normalise_acronym(token) for token in tokens]
+    while len(tokens) > 1 and tokens[-1][:1].islower():
+        tokens = tokens[:-1]
+    if len(tokens) > 1 and tokens[0] in ACRONYMS:
+        tokens = tokens[:1]
     if len(tokens) == 1:
         tokens = [compound_head(tokens[0])]
     name = " ".join(tokens)

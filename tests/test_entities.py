@@ -90,6 +90,12 @@ def test_org_mentions_that_are_countries_are_no_organisations():
     assert found.countries == (("Russland", "RU"),)
 
 
+def test_person_mentions_that_are_countries_are_no_persons():
+    found = document_entities("Unterstützung Nordkoreas", [Mention("PER", "Nordkoreas", 14)])
+    assert found.persons == ()
+    assert found.countries == (("Nordkorea", "KP"),)
+
+
 def test_merge_corpus_persons():
     documents = [
         DocumentEntities(persons=("Wladimir Putin",)),

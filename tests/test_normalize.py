@@ -118,6 +118,7 @@ def test_selenskyj_and_selenskij_stay_apart():
     ("EU-Kommission", "EU-Kommission"), ("UN-Sicherheitsrat", "UN-Sicherheitsrat"),
     ("CDU/CSU-Fraktion", "CDU/CSU-Fraktion"), ("AfD", "AfD"),
     ("die Vereinten Nationen", "Vereinten Nationen"), ("der", None), ("x", None),
+    ("Nato Tote", "NATO"), ("Ärzte ohne Grenzen sagte", "Ärzte ohne Grenzen"),
 ])
 def test_organisation_normalisation(mention, organisation):
     assert clean_organisation(mention) == organisation
