@@ -35,7 +35,7 @@ class Bar:
     label: str
     count: int
     width: int  # 0..20, a CSS class w0..w20 (5 % steps)
-    url: str
+    url: str  # drills down; on a selected bar, goes back up (year -> all, month -> year)
     selected: bool
 
 
@@ -101,7 +101,8 @@ def year_bars(state: SearchState, page: SearchPage, base: str) -> list[Bar]:
     if facet is None:
         return []
     peak = max((v.count for v in facet.values), default=0)
-    return [Bar(v.label, v.count, width(v.count, peak), base + state.between(*year_range(int(v.value))).query_string(),
+    return [Bar(v.label, v.count, width(v.count, peak),
+                base + state.between(*((None, None) if v.selected else year_range(int(v.value)))).query_string(),
                 v.selected) for v in facet.values]
 
 
@@ -110,7 +111,9 @@ def month_bars(state: SearchState, page: SearchPage, base: str) -> tuple[str, li
     if facet is None:
         return "", []
     peak = max((v.count for v in facet.values), default=0)
-    bars = [Bar(v.label, v.count, width(v.count, peak), base + state.between(*month_range(v.value)).query_string(),
+    year = year_range(int(facet.values[0].value[:4])) if facet.values else (None, None)
+    bars = [Bar(v.label, v.count, width(v.count, peak),
+                base + state.between(*(year if v.selected else month_range(v.value))).query_string(),
                 v.selected) for v in facet.values]
     return facet.label, bars
 

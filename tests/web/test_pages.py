@@ -123,10 +123,11 @@ def test_year_histogram_drills_down_to_months(client):
     assert re.search(r'class="bar w20"', html)  # the tallest year fills the track
     year = page_text(client.get("/?q=Nordkorea&from=2024-01-01&to=2024-12-31"))
     assert "Monat 2024" in year and "Zeitraum: 2024" in year
-    assert '<li class="selected"><a href="/?q=Nordkorea&amp;from=2024-01-01&amp;to=2024-12-31"' in year
+    assert '<li class="selected"><a href="/?q=Nordkorea" aria-label="2024: 5 Artikel, ausgewählt – entfernen"' in year
     assert 'href="/?q=Nordkorea&amp;from=2024-10-01&amp;to=2024-10-31"' in year
     month = page_text(client.get("/?q=Nordkorea&from=2024-10-01&to=2024-10-31"))
     assert "Zeitraum: Oktober 2024" in month and "nk-1" in hit_ids(month)
+    assert '<li class="selected"><a href="/?q=Nordkorea&amp;from=2024-01-01&amp;to=2024-12-31"' in month
 
 
 def test_date_range_form_keeps_values(client):
