@@ -76,7 +76,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         if m.label in ORGANISATION_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
     ]
     return DocumentEntities(
-        persons=persons_in_document(persons),
+        persons=persons_in_document(persons, text),
         countries=link_countries(text, places, gazetteer),
         organisations=organisations_in_document(organisations),
         mentioned_dates=mentioned_dates(text),

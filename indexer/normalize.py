@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from typing import Iterable
 
+LETTERS = re.compile(r"[^\W\d_]+")
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
 APOSTROPHES = "'’`´"
@@ -142,6 +143,14 @@ def strip_genitive(name: str, surnames: set[str], first_names: frozenset[str] = 
     return name
 
 
+def drop_common_words(names: list[str], text: str) -> list[str]:
+    """``Folgendes`` goes when the text has ``folgendes``; ``Klein`` stays when ``Ulrich Klein``
+    is also named, even next to ``klein``."""
+    lower = {word for word in LETTERS.findall(text) if word[0].islower()}
+    surnames = {name.rpartition(" ")[2] for name in names if " " in name}
+    return [name for name in names if " " in name or name in surnames or name.lower() not in lower]
+
+
 def strip_compound_tail(name: str, surnames: set[str]) -> str:
     """``Putin-Regime`` -> ``Putin`` when ``Putin`` is a surname in the document;
     ``Kramp-Karrenbauer``, ``Strack-Zimmermann`` stay (their first part is no surname there)."""
@@ -151,13 +160,15 @@ def strip_compound_tail(name: str, surnames: set[str]) -> str:
     return name
 
 
-def persons_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
+def persons_in_document(mentions: Iterable[str], text: str = "") -> tuple[str, ...]:
     """Canonical persons of one document, in order of first mention.
 
     ``["NATO-Generalsekretär Mark Rutte", "Putin", "Wladimir Putin", "Putins", "Rutte"]``
-    -> ``("Mark Rutte", "Wladimir Putin")``.
+    -> ``("Mark Rutte", "Wladimir Putin")``. With the document ``text``, a one-word
+    "person" that the text also uses as a lower-case word is dropped (``Folgendes``, ``Lasst``).
     """
     names = [name for name in map(clean_person, mentions) if name]
+    names = drop_common_words(names, text)
     surnames = {fold_name(name.rpartition(" ")[2]) for name in names}
     first_names = frozenset(fold_name(name.split()[0]) for name in names if " " in name)
     names = [strip_genitive(name, surnames, first_names) for name in names]
@@ -198,6 +209,7 @@ def surname_merges(names: Iterable[str]) -> dict[str, str]:
 
     ``["Wladimir Putin", "Putin"]`` -> ``{"Putin": "Wladimir Putin"}``;
     ``["Bill Clinton", "Hillary Clinton", "Clinton"]`` -> ``{}``;
+    ``["Alexander Graf Lambsdorff", "Graf Lambsdorff", "Lambsdorff"]`` -> both join the first;
     ``["Ursula von der Leyen", "von der Leyen"]`` -> merged; ``Schroeder`` joins
     ``Gerhard Schröder``.
     """
@@ -213,12 +225,24 @@ def surname_merges(names: Iterable[str]) -> dict[str, str]:
             " ".join(folded[full]): full for full in by_surname.get(tokens[-1] if tokens else "", ())
             if len(folded[full]) > size and folded[full][-size:] == tokens
         }
-        if len(longer) == 1:
-            full = next(iter(longer.values()))
+        full = single_person(longer)
+        if full:
             merges[short] = respell(full, short)
             if merges[short] != full:
                 merges[full] = merges[short]
     return merges
+
+
+def single_person(candidates: dict[str, str]) -> str | None:
+    """The one person among longer names, also when they nest:
+    {``graf lambsdorff``, ``alexander graf lambsdorff``} -> ``Alexander Graf Lambsdorff``;
+    {``bill clinton``, ``hillary clinton``} -> None."""
+    if not candidates:
+        return None
+    longest = max(candidates, key=len)
+    if all(longest.endswith(" " + key) or key == longest for key in candidates):
+        return candidates[longest]
+    return None
 
 
 def respell(full: str, short: str) -> str:

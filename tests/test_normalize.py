@@ -86,6 +86,15 @@ def test_persons_of_one_document(mentions, persons):
     assert persons_in_document(mentions) == persons
 
 
+@pytest.mark.parametrize("mentions, text, persons", [
+    (["Folgendes", "Heiko Maas"], "Folgendes: Ich sage folgendes zu Heiko Maas.", ("Heiko Maas",)),
+    (["Klein", "Ulrich Klein"], "Ulrich Klein ist nicht klein. Klein sagt ...", ("Ulrich Klein",)),
+    (["Klein"], "Klein sagt, es sei ein Problem.", ("Klein",)),
+])
+def test_one_word_persons_used_as_lowercase_words_are_dropped(mentions, text, persons):
+    assert persons_in_document(mentions, text) == persons
+
+
 @pytest.mark.parametrize("documents, mapping", [
     ([("Wladimir Putin",), ("Putin",)], {"Putin": "Wladimir Putin"}),
     ([("Bill Clinton",), ("Hillary Clinton",), ("Clinton",)], {}),     # ambiguous: no merge
@@ -94,6 +103,9 @@ def test_persons_of_one_document(mentions, persons):
     ([("Gerhard Schroeder",), ("Schröder",)],
      {"Gerhard Schroeder": "Gerhard Schröder", "Schröder": "Gerhard Schröder"}),
     ([("Rutte",)], {}),
+    ([("Alexander Graf Lambsdorff",), ("Graf Lambsdorff",), ("Lambsdorff",)],
+     {"Graf Lambsdorff": "Alexander Graf Lambsdorff", "Lambsdorff": "Alexander Graf Lambsdorff"}),
+    ([("Christian Lindner",), ("Tobias Lindner",), ("Lindner",)], {}),
 ])
 def test_corpus_surname_merge(documents, mapping):
     assert corpus_person_names(documents) == mapping
