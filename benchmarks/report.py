@@ -1,0 +1,103 @@
+"""Summaries and tables of the peer benchmark: percentiles, per category, ratios, worst queries."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.engine import Built
+from benchmarks.queries import CATEGORIES, BenchQuery
+
+PERCENTILES = (50, 95, 99)
+
+
+def stats(samples: list[float]) -> dict[str, float]:
+    if not samples:
+        return {}
+    values = np.asarray(samples)
+    found = {f"p{p}": round(float(np.percentile(values, p)), 2) for p in PERCENTILES}
+    found["max"] = round(float(values.max()), 2)
+    return found
+
+
+def pooled(per_query: dict[str, list[float]], labels) -> list[float]:
+    return [ms for label in labels for ms in per_query[label]]
+
+
+def engine_summary(built: Built, modes: dict, queries: list[BenchQuery]) -> dict:
+    labels = [q.label for q in queries]
+    summary = {"build": {"documents": built.documents, "seconds": round(built.seconds, 1),
+                         "docs_per_s": round(built.docs_per_second, 1), "size_mb": round(built.size_bytes / 1e6, 1),
+                         "note": built.note}}
+    for mode, per_query in modes.items():
+        summary[mode] = stats(pooled(per_query, labels))
+    summary["categories"] = {
+        category: {mode: stats(pooled(per_query, [q.label for q in queries if q.category == category]))
+                   for mode, per_query in modes.items()}
+        for category in CATEGORIES
+    }
+    return summary
+
+
+def ratios(engines: dict) -> dict:
+    """Product time / peer time per mode and percentile (below 1: the product is faster)."""
+    product = engines.get("product")
+    if not product:
+        return {}
+    found = {}
+    for name, peer in engines.items():
+        if name == "product":
+            continue
+        found[name] = {f"{mode}_{p}": round(product[mode][p] / peer[mode][p], 2)
+                       for mode in ("plain", "facets") for p in ("p50", "p95", "p99") if peer[mode].get(p)}
+    return found
+
+
+def per_query(times: dict, outcomes: dict, queries: list[BenchQuery]) -> dict:
+    table = {}
+    for query in queries:
+        row = {"category": query.category}
+        for name in times:
+            outcome = outcomes[name].get(query.label)
+            row[name] = {"plain_ms": round(float(np.median(times[name]["plain"][query.label])), 2),
+                         "facets_ms": round(float(np.median(times[name]["facets"][query.label])), 2),
+                         "max_ms": round(max(times[name]["facets"][query.label] + times[name]["plain"][query.label]), 2),
+                         "total": outcome.total if outcome else None,
+                         "group_top": next(iter(outcome.facets.get("group", {})), None) if outcome else None}
+        table[query.label] = row
+    return table
+
+
+def summarise(built: dict, times: dict, outcomes: dict, queries: list[BenchQuery]) -> dict:
+    engines = {name: engine_summary(built[name], times[name], queries) for name in times}
+    table = per_query(times, outcomes, queries)
+    worst = sorted(((row["product"]["facets_ms"], row["product"]["max_ms"], label) for label, row in table.items()
+                    if "product" in row), reverse=True)[:12]
+    return {"engines": engines, "ratios": ratios(engines), "queries": table,
+            "worst_product": [{"query": label, "facets_p50_ms": p50, "max_ms": top} for p50, top, label in worst]}
+
+
+def fmt(values: dict) -> str:
+    return " ".join(f"{values.get(p, float('nan')):7.1f}" for p in ("p50", "p95", "p99"))
+
+
+def print_report(summary: dict) -> None:
+    engines = summary["engines"]
+    print("\nengine    docs/s     MB |  plain p50     p95     p99 | facets p50     p95     p99 |    max")
+    for name, e in engines.items():
+        b = e["build"]
+        print(f"{name:8} {b['docs_per_s']:7.0f} {b['size_mb']:6.0f} | {fmt(e['plain'])} | {fmt(e['facets'])}  "
+              f"| {e['facets'].get('max', 0):6.0f}")
+    print("\np50 / p95 ms with facets, per category")
+    print("category " + "".join(f"{name:>16}" for name in engines))
+    for category in CATEGORIES:
+        cells = [e["categories"][category]["facets"] for e in engines.values()]
+        print(f"{category:8} " + "".join(f"{c.get('p50', 0):8.1f}{c.get('p95', 0):8.1f}" for c in cells))
+    for name, values in summary["ratios"].items():
+        print(f"product / {name}: " + "  ".join(f"{k} {v}" for k, v in values.items()))
+    print("\nslowest product queries (facets p50, max ms):")
+    for row in summary["worst_product"]:
+        print(f"  {row['query']:45} {row['facets_p50_ms']:8.1f} {row['max_ms']:8.1f}")
+    print("\nper query: median ms with facets (total hits)")
+    print(f"{'query':45}" + "".join(f"{name:>18}" for name in engines))
+    for label, row in summary["queries"].items():
+        print(f"{label[:45]:45}" + "".join(f"{row[n]['facets_ms']:9.1f}{row[n]['total'] or 0:9d}" for n in engines))
