@@ -9,12 +9,11 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request, url_for
 
-from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.results import SearchPage, to_jsonable
 
 from search_web import present
 from search_web.params import SearchState, parse_state
-from search_web.views import MAX_ID_CHARS, READ_ONLY, service
+from search_web.views import READ_ONLY, document_query, service
 
 bp = Blueprint("api", __name__)
 
@@ -52,9 +51,4 @@ def hit_json(hit, query: str) -> dict:
 
 @bp.get("/documents/<path:doc_id>", **READ_ONLY)
 def document(doc_id: str):
-    unknown = sorted(set(request.args) - {"q"})
-    if unknown:
-        raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.", "Möglich ist nur q.")
-    if len(doc_id) > MAX_ID_CHARS:
-        raise DocumentNotFound("Kein Dokument mit dieser ID.")
-    return jsonify(service().document(doc_id, request.args.get("q", "").strip()).to_dict())
+    return jsonify(service().document(doc_id, document_query(doc_id)).to_dict())

@@ -32,7 +32,7 @@ MAX_VALUES = 20  # selected values per facet
 MAX_VALUE_CHARS = 200
 MAX_FIND_CHARS = 100
 
-_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def parse_int(raw: str, name: str, default: int) -> int:
     raw = raw.strip()
     if not raw:
         return default
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+    if not re.fullmatch(r"[+-]?[0-9]{1,9}", raw):
         raise BadRequestError(f"{name!r} muss eine ganze Zahl sein, nicht {raw[:20]!r}.",
                               f"Beispiel: {name}={default}")
     return int(raw)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, replace
 
-from indexer.facets import key
 from indexer.results import Facet, SearchPage
 from indexer.settings import setting
 
@@ -64,14 +64,20 @@ def trim_facet(state: SearchState, param: str, facet: Facet) -> Facet:
     """Selected values always stay; the filter box keeps matching values only."""
     values = facet.values
     if param in state.find:
-        wanted = key(state.find[param])
-        values = [v for v in values if v.selected or wanted in key(v.label)]
+        wanted = fold(state.find[param])
+        values = [v for v in values if v.selected or wanted in fold(v.label)]
     limit, shown, unselected = state.limit_for(param), [], 0
     for value in values:
         if value.selected or unselected < limit:
             shown.append(value)
             unselected += not value.selected
     return replace(facet, values=shown)
+
+
+def fold(text: str) -> str:
+    """Comparison form for the filter box: ``Südkorea`` ~ ``sudkorea``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link | None:

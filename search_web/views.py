@@ -63,14 +63,19 @@ def unfiltered_total(state: SearchState, page: SearchPage) -> int | None:
     return service().search(bare).total
 
 
-@bp.get("/documents/<path:doc_id>", **READ_ONLY)
-def document(doc_id: str):
+def document_query(doc_id: str) -> str:
+    """The ``q`` of a document request (its only parameter); a 404 for absurd ids."""
     unknown = sorted(set(request.args) - {"q"})
     if unknown:
         raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.", "Möglich ist nur q.")
     if len(doc_id) > MAX_ID_CHARS:
         raise DocumentNotFound("Kein Dokument mit dieser ID.")
-    query = request.args.get("q", "").strip()
+    return request.args.get("q", "").strip()
+
+
+@bp.get("/documents/<path:doc_id>", **READ_ONLY)
+def document(doc_id: str):
+    query = document_query(doc_id)
     view = service().document(doc_id, query)
     base = url_for("web.search")
     return render_template("document.html", doc=view, query=query, base=base,

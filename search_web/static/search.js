@@ -3,6 +3,7 @@
 // - ticking a facet checkbox applies the filters at once
 // - a facet's filter box narrows its list while typing (Enter still asks the server)
 // - empty form fields are left out of the URL
+// - after a facet box applied itself, the same box has the focus again (keyboard users)
 (function () {
   "use strict";
 
@@ -35,7 +36,36 @@
     });
   }
 
-  function submitFilters(form) {
+  var FOCUS_KEY = "search-web:facet-focus";
+
+  function rememberFocus(box) {
+    try {
+      window.sessionStorage.setItem(FOCUS_KEY, JSON.stringify([box.name, box.value]));
+    } catch (ignored) {
+      // storage may be disabled; focus then starts at the top as without script
+    }
+  }
+
+  function restoreFocus(form) {
+    var saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(FOCUS_KEY) || "null");
+      window.sessionStorage.removeItem(FOCUS_KEY);
+    } catch (ignored) {
+      return;
+    }
+    if (!saved) {
+      return;
+    }
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
+      if (box.name === saved[0] && box.value === saved[1]) {
+        box.focus();
+      }
+    });
+  }
+
+  function submitFilters(form, box) {
+    rememberFocus(box);
     dropEmptyFields(form);
     form.submit();
   }
@@ -57,7 +87,7 @@
     document.documentElement.classList.add("js");
     form.addEventListener("change", function (event) {
       if (event.target.type === "checkbox") {
-        submitFilters(form);
+        submitFilters(form, event.target);
       }
     });
     form.addEventListener("submit", function () {
@@ -75,6 +105,7 @@
     var form = document.getElementById("filters");
     if (form) {
       enhanceFilters(form);
+      restoreFocus(form);
     }
     var search = document.querySelector("form.searchbox");
     if (search) {

@@ -162,6 +162,8 @@ def test_facet_more_link_and_filter_box(client):
     values = re.findall(r'name="country" value="([^"]+)"', found)
     assert values == ["Nordkorea", "Südkorea"]
     assert 'name="country_find" value="korea"' in found
+    folded = page_text(client.get("/?country_find=SUD"))
+    assert re.findall(r'name="country" value="([^"]+)"', folded) == ["Südkorea"]
     none = page_text(client.get("/?country_find=Atlantis"))
     assert "Kein Eintrag passt zu „Atlantis“" in none
 
