@@ -22,7 +22,8 @@ from typing import Iterable, Iterator
 from indexer.errors import SearchError
 from indexer.gazetteer import load_gazetteer, link_countries, WORD
 from indexer.mentioned_dates import mentioned_dates
-from indexer.normalize import corpus_person_names, organisations_in_document, persons_in_document
+from indexer.normalize import corpus_person_names, fold_name, persons_in_document
+from indexer.organisations import corpus_organisation_names, organisations_in_document
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner_model"
 PERSON_LABELS = {"PER", "PERSON"}
@@ -75,10 +76,11 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         m.text for m in mentions
         if m.label in ORGANISATION_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
     ]
+    people = persons_in_document(persons, text)
     return DocumentEntities(
-        persons=persons_in_document(persons, text),
+        persons=people,
         countries=link_countries(text, places, gazetteer),
-        organisations=organisations_in_document(organisations),
+        organisations=organisations_in_document(organisations, people),
         mentioned_dates=mentioned_dates(text),
     )
 
@@ -121,13 +123,40 @@ def load_model(path: Path):
 
 
 def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntities]:
-    """Corpus pass: a surname-only person joins the one full name with that surname in
-    the corpus (``Putin`` -> ``Wladimir Putin``); ``Clinton`` stays when both ``Bill
-    Clinton`` and ``Hillary Clinton`` occur. Spelling variants get one form (``Strauß``)."""
-    mapping = corpus_person_names([document.persons for document in entities])
-    if not mapping:
-        return list(entities)
+    """Corpus pass over all documents' facets.
+
+    * a surname-only person joins the one full name with that surname in the corpus
+      (``Putin`` -> ``Wladimir Putin``); ``Clinton`` stays when both ``Bill Clinton`` and
+      ``Hillary Clinton`` occur; spelling variants get one form (``Strauß``);
+    * an "organisation" that is a full person name elsewhere in the corpus becomes a
+      person (``Wolodymyr Selenskyj`` tagged ORG once, PER elsewhere);
+    * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``).
+    """
+    entities = [move_person_organisations(document, full_names(entities)) for document in entities]
+    persons = corpus_person_names([document.persons for document in entities])
+    organisations = corpus_organisation_names([document.organisations for document in entities])
     return [
-        replace(document, persons=tuple(dict.fromkeys(mapping.get(name, name) for name in document.persons)))
+        replace(
+            document,
+            persons=tuple(dict.fromkeys(persons.get(name, name) for name in document.persons)),
+            organisations=tuple(dict.fromkeys(organisations.get(name, name) for name in document.organisations)),
+        )
         for document in entities
     ]
+
+
+def full_names(entities: list[DocumentEntities]) -> set[str]:
+    """Folded person names of two or more words in the corpus: ``{"wolodymyr selenskyj"}``."""
+    return {fold_name(name) for document in entities for name in document.persons if " " in name}
+
+
+def move_person_organisations(document: DocumentEntities, people: set[str]) -> DocumentEntities:
+    """ORG values that are known full person names move to ``persons``."""
+    moved = [name for name in document.organisations if fold_name(name) in people]
+    if not moved:
+        return document
+    return replace(
+        document,
+        persons=tuple(dict.fromkeys(document.persons + tuple(moved))),
+        organisations=tuple(name for name in document.organisations if name not in moved),
+    )

@@ -1,4 +1,4 @@
-"""Normalisation of NER person and organisation mentions into facet values.
+"""Normalisation of NER person mentions into facet values (organisations: organisations.py).
 
 Pure functions on strings; no spaCy (the web process imports this module).
 
@@ -13,9 +13,6 @@ Persons, per document (:func:`persons_in_document`):
 
 Across the corpus (:func:`corpus_person_names`) a bare surname joins a full name only
 when exactly one full name in the corpus ends with it.
-
-Organisations (:func:`organisations_in_document`): ``Nato``/``der NATO``/``Nato's`` -> ``NATO``;
-``NATO-Staaten`` -> ``NATO`` when the model tagged the compound.
 """
 
 from __future__ import annotations
@@ -29,9 +26,6 @@ LETTERS = re.compile(r"[^\W\d_]+")
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
 APOSTROPHES = "'’`´"
-PLEADING_PARTICLES = {"von", "van", "de", "del", "della", "di", "da", "du", "zu", "ten", "ter", "bin", "ibn", "al", "el"}
-ARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "zu", "zum",
-             "ten", "ter", "bin", "ibn", "al", "el", "la", "le", "dos", "das", "y"}
 LEADING_PARTICLES = {"von", "van", "de", "del", "della", "di", "da", "du", "zu", "ten", "ter", "bin", "ibn", "al", "el"}
 ARTICLES = {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem"}
 TITLES = {"herr", "herrn", "frau", "dr", "prof", "sir", "lord", "lady", "mr", "mrs", "ms",
@@ -46,12 +40,7 @@ ROLES = ("kanzler", "präsident", "minister", "sekretär", "chef", "führer", "v
 ROLE_ENDINGS = ("", "in", "innen", "en", "n", "s", "es", "r")
 NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs", "ts")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-ACRONYMS = {"NATO", "UNO", "OPEC", "NASA", "FIFA", "UEFA", "UNESCO", "UNICEF", "UNHCR", "OSZE",
-            "OECD", "ASEAN", "IAEA", "IAEO", "NAFTA", "SWIFT", "INTERPOL", "EUROPOL", "FRONTEX",
-            "WHO", "WTO", "IWF", "ESA", "KFOR", "ISAF", "UNIFIL", "MINUSMA", "EULEX", "AWACS"}
-INSTITUTION_HEADS = ("kommission", "parlament", "rat", "fraktion", "gericht", "gerichtshof",
-                     "bank", "zentrale", "mission", "agentur", "behörde", "partei", "jugend",
-                     "stiftung", "akademie", "universität", "verband", "ministerium", "amt")
+
 
 
 def fold_name(name: str) -> str:
@@ -271,72 +260,3 @@ def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
         if canonical != name:
             mapping[name] = canonical
     return mapping
-
-
-def clean_organisation(mention: str) -> str | None:
-    """Light normalisation of an ORG mention.
-
-    ``der NATO`` -> ``NATO``; ``Nato`` -> ``NATO``; ``Nato's``/``NATOs`` -> ``NATO``;
-    ``NATO-Generalsekretär``/``NATO-Staaten`` -> ``NATO``; ``EU-Kommission`` stays;
-    ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None;
-    ``Nato Tote`` -> ``NATO`` and ``Ärzte ohne Grenzen sagte`` -> ``Ärzte ohne Grenzen`` (span too long).
-    """
-    tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
-    while tokens and tokens[0].lower() in ARTICLES:
-        tokens = tokens[1:]
-    tokens = [normalise_acronym(token) for token in tokens]
-    while len(tokens) > 1 and tokens[-1][:1].islower():
-        tokens = tokens[:-1]
-    if len(tokens) > 1 and tokens[0] in ACRONYMS:
-        tokens = tokens[:1]
-    if len(tokens) == 1:
-        tokens = [compound_head(tokens[0])]
-    name = " ".join(tokens)
-    if sum(ch.isalpha() for ch in name) < 2 or not (name[0].isupper() or name[0].isdigit()):
-        return None
-    return name
-
-
-def normalise_acronym(token: str) -> str:
-    """``Nato`` -> ``NATO``, ``Uno`` -> ``UNO``, ``NATOs`` -> ``NATO``,
-    ``Nato-Staaten`` -> ``NATO-Staaten``; ``AfD`` unchanged."""
-    first, dash, rest = token.partition("-")
-    if first.upper() in ACRONYMS:
-        first = first.upper()
-    elif first.endswith("s") and first[:-1] in ACRONYMS:
-        first = first[:-1]
-    return first + dash + rest
-
-
-def compound_head(token: str) -> str:
-    """``NATO-Staaten`` -> ``NATO``; ``EU-Kommission``, ``Coca-Cola`` unchanged."""
-    first, dash, rest = token.partition("-")
-    if not dash or not (first.isupper() and len(first) >= 2):
-        return token
-    head = rest.split("-")[-1].lower()
-    if head.endswith(INSTITUTION_HEADS) or not rest[:1].isupper() or rest.isupper():
-        return token
-    return first
-
-
-def organisations_in_document(mentions: Iterable[str]) -> tuple[str, ...]:
-    """Distinct organisations in order of first mention; case variants shown once,
-    preferring the upper-case spelling: ``["Nato", "NATO", "EU"]`` -> ``("NATO", "EU")``;
-    a genitive ``s`` goes when the bare form also occurs: ``Bundestages``/``Bundestag``."""
-    names = [name for name in map(clean_organisation, mentions) if name]
-    keys = {name.casefold() for name in names}
-    names = [strip_org_genitive(name, keys) for name in names]
-    spellings: dict[str, str] = {}
-    for name in names:
-        key = name.casefold()
-        if key not in spellings or sum(map(str.isupper, name)) > sum(map(str.isupper, spellings[key])):
-            spellings[key] = name
-    return tuple(dict.fromkeys(spellings[name.casefold()] for name in names))
-
-
-def strip_org_genitive(name: str, keys: set[str]) -> str:
-    """``Bundestages`` -> ``Bundestag`` and ``Kremls`` -> ``Kreml`` if that form occurs too."""
-    for ending in ("es", "s"):
-        if name.endswith(ending) and name[: -len(ending)].casefold() in keys:
-            return name[: -len(ending)]
-    return name

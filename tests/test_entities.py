@@ -114,6 +114,16 @@ def test_merge_corpus_persons():
     ]
 
 
+def test_corpus_pass_moves_person_organisations_and_unifies_spellings():
+    documents = [
+        DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäischen Union",)),
+        DocumentEntities(organisations=("Wolodymyr Selenskyj", "Europäische Union", "NATO")),
+    ]
+    merged = merge_corpus_persons(documents)
+    assert merged[0] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäische Union",))
+    assert merged[1] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäische Union", "NATO"))
+
+
 @real_model
 def test_seed_article_facets_with_shipped_model():
     (found,) = EntityExtractor().extract([seed_text()])

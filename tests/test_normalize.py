@@ -12,10 +12,8 @@ from indexer.gazetteer import (
     DATA_DIR, country_of_place, countries_by_demonym, dateline_place, link_countries, load_gazetteer,
 )
 from indexer.mentioned_dates import mentioned_dates
-from indexer.normalize import (
-    clean_organisation, clean_person, corpus_person_names, fold_name, organisations_in_document,
-    persons_in_document, strip_genitive,
-)
+from indexer.normalize import clean_person, corpus_person_names, fold_name, persons_in_document, strip_genitive
+from indexer.organisations import clean_organisation, corpus_organisation_names, organisations_in_document
 
 
 @pytest.mark.parametrize("mention, name", [
@@ -136,9 +134,25 @@ def test_organisation_normalisation(mention, organisation):
     assert clean_organisation(mention) == organisation
 
 
-def test_organisations_of_one_document_are_deduplicated():
-    mentions = ["Nato", "NATO", "EU", "des Bundestages", "Bundestag", "der NATO"]
-    assert organisations_in_document(mentions) == ("NATO", "EU", "Bundestag")
+@pytest.mark.parametrize("mentions, organisations", [
+    (["Nato", "NATO", "EU", "des Bundestages", "Bundestag", "der NATO"], ("NATO", "EU", "Bundestag")),
+    (["der Europäischen Union", "die Europäische Union"], ("Europäische Union",)),
+    (["des Deutschen Bundestages", "Deutschen Bundestag"], ("Deutschen Bundestag",)),
+    (["Grünen", "Grüne", "Linken"], ("Grüne", "Linken")),
+    (["NGOs", "NGO"], ("NGO",)),
+    (["Vereinten Nationen", "UNO", "UN"], ("Vereinten Nationen", "UNO", "UN")),
+])
+def test_organisations_of_one_document_are_deduplicated(mentions, organisations):
+    assert organisations_in_document(mentions) == organisations
+
+
+def test_organisation_mention_that_is_a_person_of_the_document_is_dropped():
+    assert organisations_in_document(["Saddam Hussein", "UNO"], ["Saddam Hussein"]) == ("UNO",)
+
+
+def test_corpus_organisation_spellings():
+    documents = [("Europäischen Union", "Nato"), ("Europäische Union",), ("NATO",), ("Auswärtigen Amtes",)]
+    assert corpus_organisation_names(documents) == {"Europäischen Union": "Europäische Union", "Nato": "NATO"}
 
 
 @pytest.mark.parametrize("text, dates", [
