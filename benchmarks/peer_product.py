@@ -52,6 +52,15 @@ def read_build_info(index_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
 
 
+def product_request(query: BenchQuery, facets: bool) -> SearchRequest:
+    """The product's request for a benchmark query: ``group`` -> person filter, ``year`` -> date range."""
+    filters = {"person": (query.group,)} if query.group else {}
+    start = dt.date(query.year, 1, 1) if query.year else None
+    end = dt.date(query.year, 12, 31) if query.year else None
+    return SearchRequest(query=query.text, filters=filters, date_from=start, date_to=end, page_size=TOP,
+                         with_facets=facets)
+
+
 class ProductEngine:
     name = "product"
 
@@ -72,15 +81,8 @@ class ProductEngine:
         self.service = SearchService(self.index_dir)
         return Built(info.get("indexed", 0), seconds, directory_size(current_generation(self.index_dir)), note)
 
-    def request(self, query: BenchQuery, facets: bool) -> SearchRequest:
-        filters = {"person": (query.group,)} if query.group else {}
-        start = dt.date(query.year, 1, 1) if query.year else None
-        end = dt.date(query.year, 12, 31) if query.year else None
-        return SearchRequest(query=query.text, filters=filters, date_from=start, date_to=end, page_size=TOP,
-                             with_facets=facets)
-
     def search(self, query: BenchQuery, facets: bool) -> Outcome:
-        page = self.service.search(self.request(query, facets))
+        page = self.service.search(product_request(query, facets))
         hits = [(h.id, h.title, h.snippets[0].html if h.snippets else "") for h in page.hits]
         counted = {}
         if facets:
