@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from indexer.errors import SearchError
-from indexer.gazetteer import load_gazetteer, link_countries, WORD
+from indexer.gazetteer import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.mentioned_dates import mentioned_dates
 from indexer.normalize import corpus_person_names, fold_name, persons_in_document
 from indexer.organisations import corpus_organisation_names, organisations_in_document
@@ -67,14 +67,10 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     """
     mentions = list(mentions)
     gazetteer = load_gazetteer()
-    persons = [
-        m.text for m in mentions
-        if m.label in PERSON_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
-    ]
+    persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
-        m.text for m in mentions
-        if m.label in ORGANISATION_LABELS and tuple(WORD.findall(m.text)) not in gazetteer.names
+        m.text for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
     people = persons_in_document(persons, text)
     return DocumentEntities(
@@ -83,6 +79,24 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         organisations=organisations_in_document(organisations, people),
         mentioned_dates=mentioned_dates(text),
     )
+
+
+def person_mentions(mentions: list[str], gazetteer: Gazetteer) -> list[str]:
+    """PER mentions without country names (``Nordkoreas``) and without one-word place names
+    (``Warschau``, ``Washington``) unless that word is the surname of a longer PER mention."""
+    surnames = {mention.split()[-1] for mention in mentions if len(mention.split()) > 1}
+    return [
+        mention for mention in mentions
+        if tuple(WORD.findall(mention)) not in gazetteer.names
+        and (" " in mention.strip() or mention in surnames or mention.rstrip("s") not in gazetteer.places)
+    ]
+
+
+def names_country(mention: str, gazetteer: Gazetteer) -> bool:
+    """An ORG mention that is or starts with a country name: ``Russland``,
+    ``Russlands Krieg``, ``Nordkorea Russland`` (tagging slips, not organisations)."""
+    words = WORD.findall(mention)
+    return bool(words) and (tuple(words) in gazetteer.names or (words[0],) in gazetteer.names)
 
 
 class EntityExtractor:

@@ -39,6 +39,9 @@ ROLES = ("kanzler", "präsident", "minister", "sekretär", "chef", "führer", "v
          "experte", "analyst", "professor", "doktor", "autor", "journalist", "reporter", "anwalt")
 ROLE_ENDINGS = ("", "in", "innen", "en", "n", "s", "es", "r")
 NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs", "ts")
+# Endings of German abstract nouns, never of a one-word name (Sicherheit, Nationalismus).
+ABSTRACT_NOUNS = ("heit", "keit", "ismus", "schaft", "tion", "tät", "ungen", "heiten", "keiten",
+                  "schaften", "tionen", "strukturen")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -104,13 +107,13 @@ def strip_possessive(tokens: list[str]) -> list[str]:
 
 
 def is_plausible_name(tokens: list[str]) -> bool:
-    """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler`` -> False."""
+    """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler``, ``Nationalismus`` -> False."""
     if not tokens or len(tokens) > 6 or not is_name_token(tokens[-1]):
         return False
     if any(ch.isdigit() for token in tokens for ch in token):
         return False
     letters = [ch for token in tokens for ch in token if ch.isalpha()]
-    if len(letters) < 2 or (len(tokens) == 1 and is_role(tokens[0])):
+    if len(letters) < 2 or (len(tokens) == 1 and (is_role(tokens[0]) or tokens[0].endswith(ABSTRACT_NOUNS))):
         return False
     return not (len(tokens) == 1 and tokens[0].isupper())
 

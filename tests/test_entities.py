@@ -69,7 +69,7 @@ def test_extract_yields_one_result_per_text_in_order(rule_model):
     assert found == [
         DocumentEntities(("Wladimir Putin",), (("Deutschland", "DE"), ("Belgien", "BE")), ("NATO",), ()),
         DocumentEntities(),
-        DocumentEntities(("Nizza",), (), (), ("2024-10-28", "2024-10", "2024")),
+        DocumentEntities((), (), (), ("2024-10-28", "2024-10", "2024")),   # Nizza as PER: no country
         DocumentEntities(("Mark Rutte",), (("Russland", "RU"),), ("NATO",), ()),
     ]
 
@@ -94,6 +94,22 @@ def test_person_mentions_that_are_countries_are_no_persons():
     found = document_entities("Unterstützung Nordkoreas", [Mention("PER", "Nordkoreas", 14)])
     assert found.persons == ()
     assert found.countries == (("Nordkorea", "KP"),)
+
+
+@pytest.mark.parametrize("mentions, persons", [
+    (["Warschau", "Washington"], ()),                              # one-word places tagged PER
+    (["George Washington", "Washington"], ("George Washington",)),  # ... unless a surname here
+    (["Nizza"], ()),
+    (["Kramp-Karrenbauer"], ("Kramp-Karrenbauer",)),
+])
+def test_one_word_place_names_are_no_persons(mentions, persons):
+    found = document_entities("Text", [Mention("PER", mention, 0) for mention in mentions])
+    assert found.persons == persons
+
+
+@pytest.mark.parametrize("mention", ["Russlands Krieg", "Nordkorea Russland", "Russlands Präsident"])
+def test_org_mentions_starting_with_a_country_are_dropped(mention):
+    assert document_entities(mention, [Mention("ORG", mention, 0)]).organisations == ()
 
 
 def test_merge_corpus_persons():

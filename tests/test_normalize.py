@@ -40,7 +40,8 @@ def test_person_loses_titles_and_roles(mention, name):
     assert clean_person(mention) == name
 
 
-@pytest.mark.parametrize("junk", ["x", "G7", "nato", "putin", "NATO", "Bundeskanzler", "Generalsekretär", "1990", ""])
+@pytest.mark.parametrize("junk", ["x", "G7", "nato", "putin", "NATO", "Bundeskanzler", "Generalsekretär", "1990", "",
+                                  "Nationalismus", "Sicherheitsstrukturen", "Selbstständigkeit"])
 def test_person_junk_is_dropped(junk):
     assert clean_person(junk) is None
 
