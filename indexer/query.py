@@ -23,6 +23,7 @@ from indexer.schema import FIELD_NAMES
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
+MAX_EXPANDING = 8  # prefix and fuzzy words per query: each one scans the lexicon
 MAX_DEPTH = 16
 MIN_PREFIX_CHARS = 2
 OPERATORS = {"AND": "AND", "UND": "AND", "&&": "AND", "OR": "OR", "ODER": "OR", "||": "OR", "NOT": "NOT", "NICHT": "NOT"}
@@ -100,6 +101,9 @@ def parse_query(text: str) -> Node | None:
         raise QuerySyntaxError(f"Unerwartetes {describe(tokens[parser.pos])}.", "Klammern prüfen: jede ( braucht eine ).")
     if parser.clauses > MAX_CLAUSES:
         raise QuerySyntaxError(f"Zu viele Suchbegriffe ({parser.clauses}, höchstens {MAX_CLAUSES}).", "Die Anfrage kürzen.")
+    if parser.expanding > MAX_EXPANDING:
+        raise QuerySyntaxError(f"Zu viele Platzhalter- oder unscharfe Wörter ({parser.expanding}, höchstens {MAX_EXPANDING}).",
+                               "Weniger Wörter mit * oder ~ verwenden.")
     return node
 
 
@@ -156,6 +160,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.clauses = 0
+        self.expanding = 0  # Prefix and Fuzzy nodes
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
@@ -181,14 +186,21 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def parse_unary(self, depth: int) -> Node:
-        kind, value = self.peek()
-        if (kind, value) == ("op", "NOT"):
-            self.pos += 1
-            return Not(self.parse_unary(depth))
-        if kind == "word" and len(value) > 1 and value[0] in "-+":
-            self.tokens[self.pos] = ("word", value[1:])
-            return Not(self.parse_unary(depth)) if value[0] == "-" else self.parse_unary(depth)
-        return self.parse_primary(depth)
+        """NOT, ``-`` and ``+`` in front of a term; a run of them is folded (an even number of
+        negations cancels) in a loop, so ``------x`` cannot exhaust the stack."""
+        negate = False
+        while True:
+            kind, value = self.peek()
+            if (kind, value) == ("op", "NOT"):
+                self.pos += 1
+                negate = not negate
+            elif kind == "word" and len(value) > 1 and value[0] in "-+":
+                self.tokens[self.pos] = ("word", value[1:])
+                negate ^= value[0] == "-"
+            else:
+                break
+        node = self.parse_primary(depth)
+        return Not(node) if negate else node
 
     def parse_primary(self, depth: int) -> Node:
         kind, value = self.peek()
@@ -211,7 +223,9 @@ class _Parser:
             return Phrase(value)
         if kind == "field":
             return field_node(*value)
-        return word_node(value)
+        node = word_node(value)
+        self.expanding += isinstance(node, (Prefix, Fuzzy))
+        return node
 
 
 def word_node(text: str) -> Node:

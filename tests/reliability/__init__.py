@@ -1,0 +1,1 @@
+"""Shared pieces of the reliability tests: generated corpora, nasty inputs, subprocess helpers."""
