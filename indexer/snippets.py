@@ -7,25 +7,39 @@ for ``Soldat``), normalisation (``Brüssel`` for ``Brussel``) and compound parts
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
-from indexer.analysis import analyze_spans
+from indexer.analysis import TOKEN_PATTERN, analyze, analyze_exact
 from indexer.results import Snippet
 
 FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
+_WORD = re.compile(TOKEN_PATTERN)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"“”«»)]*|\n|$)")
 
 
 def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` that match, merged and sorted."""
     spans = []
-    if stems:
-        spans += [(s, e) for term, s, e in analyze_spans(text) if term in stems]
-    if words:
-        spans += [(s, e) for term, s, e in analyze_spans(text, exact=True) if term in words]
-    return merge(sorted(set(spans)))
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if (stems and not stems.isdisjoint(index_terms(word))) or (words and exact_term(word) in words):
+            spans.append(match.span())
+    return merge(spans)
+
+
+@functools.lru_cache(maxsize=200_000)
+def index_terms(word: str) -> frozenset[str]:
+    """The terms the index holds for one word (stems, compound parts), as the analyser makes them."""
+    return frozenset(analyze(word, mode="index"))
+
+
+@functools.lru_cache(maxsize=200_000)
+def exact_term(word: str) -> str:
+    terms = analyze_exact(word)
+    return terms[0] if len(terms) == 1 else ""
 
 
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

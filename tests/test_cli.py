@@ -8,7 +8,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEED_ARTICLE
+from pathlib import Path
+
+SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
 from indexer.cli import index_command, search_command
 
 SEED_ID = SEED_ARTICLE.stem

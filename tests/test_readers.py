@@ -3,6 +3,7 @@
 import datetime as dt
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ def read(path):
 
 
 def test_seed_article_body_excludes_related_links(request):
-    from conftest import SEED_ARTICLE
+    SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
 
     (article,), problems = read(SEED_ARTICLE)
     assert not problems
