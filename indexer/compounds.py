@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 from pathlib import Path
 
 DICTIONARY = Path(__file__).parent / "data" / "compounds" / "words.tsv.gz"
 MIN_WORD_LENGTH = 7
 MIN_PART_LENGTH = 3
 LINKING = ("", "s", "es", "n", "en", "er", "e", "ns")
+#: adjectives are not compounds of nouns: ``nordkoreanische`` is not ``Nordkorea`` + ``Nische``
+ADJECTIVE_ENDING = re.compile(r"(?:isch|lich|ig)(?:e|en|er|es|em)?$")
 #: parts together must be at least this close to the whole word's frequency (Zipf x10)
 WHOLE_WORD_MARGIN = 0
 
@@ -42,7 +45,7 @@ def split_compound(word: str) -> list[str]:
     ``bundesverteidigungsministerium`` -> ``bund``, ``verteidigungsministerium``,
     ``verteidigung``, ``ministerium``.
     """
-    if len(word) < MIN_WORD_LENGTH or not word.isalpha():
+    if len(word) < MIN_WORD_LENGTH or not word.isalpha() or ADJECTIVE_ENDING.search(word):
         return []
     best = best_split(word)
     if best is None:

@@ -98,3 +98,8 @@ def test_exact_field_is_unstemmed():
 def test_schema_with_analyser_pickles():
     schema = build_schema()
     assert pickle.loads(pickle.dumps(schema)).names() == schema.names()
+
+
+@pytest.mark.parametrize("word", ["nordkoreanische", "nordkoreanischer", "militarische", "wirtschaftlichen"])
+def test_adjectives_are_not_split_into_nouns(word):
+    assert split_compound(word) == []
