@@ -79,6 +79,8 @@ _N, _V, _U = 0, 1, 2  # Lucene's states: neutral, after a vowel, after a/o/u tha
 _FOLD = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"}
 
 STOPWORDS = frozenset(normalize_german(w) for w in GERMAN_STOPWORDS_RAW.split())
+#: the stop filter also knows the unnormalised forms (für, über), for analysers without normalising
+_STOP_FORMS = STOPWORDS | frozenset(GERMAN_STOPWORDS_RAW.split())
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -111,7 +113,7 @@ class GermanStopFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            if t.text not in STOPWORDS:
+            if t.text not in _STOP_FORMS:
                 yield t
 
 
@@ -154,16 +156,16 @@ def word_parts(word: str) -> list[str]:
     return compounds.split_compound(word)
 
 
-def german_analyzer():
-    """The analyser of the title and body fields."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | GermanNormalizeFilter()
-        | GermanStopFilter()
-        | WordPartsFilter()
-        | GermanStemFilter()
-    )
+def german_analyzer(normalize: bool = True, stopwords: bool = True, parts: bool = True, stem: bool = True):
+    """The analyser of the title and body fields; the switches leave a step out (for ablations:
+    queries are analysed by the analyser stored in the index, so they follow)."""
+    steps = [(normalize, GermanNormalizeFilter), (stopwords, GermanStopFilter), (parts, WordPartsFilter),
+             (stem, GermanStemFilter)]
+    analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    for enabled, step in steps:
+        if enabled:
+            analyzer = analyzer | step()
+    return analyzer
 
 
 def exact_analyzer():

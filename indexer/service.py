@@ -19,9 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
-from whoosh import scoring
 
-from indexer import store
+from indexer import ranking, store
 from indexer.build import BUILD_INFO
 from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.facets import FacetStore
@@ -63,7 +62,7 @@ class SearchService:
             if snap is not None and snap.generation == generation and snap.searcher.up_to_date():
                 return snap
             generation, ix = store.open_current(self.index_dir)
-            searcher = ix.searcher(weighting=scoring.BM25F())
+            searcher = ix.searcher(weighting=ranking.weighting())
             facets = FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
             self._snapshot = _Snapshot(generation, ix, searcher, facets)
             if snap is not None:
@@ -153,9 +152,18 @@ class _Run:
         )
 
     def match(self):
-        """(compiled query, mask of matching documents); AND falls back to OR when it finds nothing."""
+        """(compiled query, mask of matching documents).
+
+        A question matches documents with some of its words; other plain words are ANDed and
+        fall back to OR when AND finds nothing (see ``indexer.ranking``).
+        """
         if self.node is None:
             return Compiled(wq.Every()), self.facets.everything()
+        if ranking.is_question(self.node):
+            compiled = self.compiled("question")
+            base = self.facets.mask_from_docnums(self.snap.searcher.docs_for_query(compiled.query))
+            self.notice = ranking.QUESTION_NOTICE if base.any() else ""
+            return compiled, base
         compiled = self.compiled()
         base = self.facets.mask_from_docnums(self.snap.searcher.docs_for_query(compiled.query))
         if not base.any() and is_plain_words(self.node):
@@ -177,14 +185,20 @@ class _Run:
         if first >= total:
             return []
         allowed = None if bool(hits_mask.sum() == self.facets.alive.sum()) else set(np.flatnonzero(hits_mask).tolist())
-        sort = {"sortedby": "day", "reverse": True} if request.sort == "date" or self.node is None else {}
-        results = self.snap.searcher.search(compiled.query, limit=first + request.page_size, filter=allowed,
-                                            terms=False, **sort)
+        by_date = request.sort == "date" or self.node is None
+        sort = {"sortedby": "day", "reverse": True} if by_date else {}
+        recency = request.recency_boost and not by_date
+        limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
+        results = self.snap.searcher.search(compiled.ranked, limit=limit, filter=allowed, terms=False, **sort)
+        scored = [(hit.docnum, hit.score or 0.0) for hit in results]
+        if recency:
+            newest = int(self.facets.days[self.facets.alive].max(initial=0))
+            scored = ranking.recency_rescore(scored, self.facets.days, newest)
         hits = []
-        for rank, hit in enumerate(results[first:first + request.page_size], start=first + 1):
-            stored = hit.fields()
+        for rank, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
+            stored = self.snap.searcher.stored_fields(docnum)
             snippets = make_snippets(stored.get("body", ""), compiled.stems, compiled.words)
-            hits.append(make_hit(stored, hit.score or 0.0, snippets, rank))
+            hits.append(make_hit(stored, score, snippets, rank))
         return hits
 
 

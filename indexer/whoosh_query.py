@@ -4,6 +4,11 @@ Words and phrases are analysed exactly as the index was (stems, compound parts a
 time only); prefixes and fuzzy words expand over the unstemmed ``exact`` field, bounded;
 facet fields resolve case-insensitively to the stored values. Also collects the terms to
 highlight in snippets.
+
+Ranking extras (see ``indexer.ranking``): each plain word also brings optional clauses that
+never change which documents match, only their order: its compound parts at query time
+(weaker) and its unstemmed form in ``exact``. A question (``mode="question"``) drops its
+question words and needs only some of its words (phrases in it stay required).
 """
 
 from __future__ import annotations
@@ -14,14 +19,13 @@ from typing import Callable
 
 from whoosh import query as wq
 
-from indexer.analysis import analyze, analyze_exact
+from indexer import ranking
+from indexer.analysis import STOPWORDS, analyze_exact
 from indexer.errors import EmptyQueryError, QuerySyntaxError
 from indexer.query import And, DateRange, FieldMatch, Fuzzy, Node, Not, Or, Phrase, Prefix, Word
-from indexer.schema import TITLE_BOOST
 
 MAX_EXPANSION = 64  # terms a prefix or fuzzy word may expand to (the most frequent ones)
 MAX_SCANNED_TERMS = 20_000  # lexicon entries a prefix may look at before giving up on rarer ones
-TEXT_FIELDS = ("title", "body")
 
 #: resolves a facet field value as typed (``russland``) to stored values (``Russland``)
 Resolver = Callable[[str, str], list[str]]
@@ -32,37 +36,60 @@ class Compiled:
     query: wq.Query
     stems: set[str] = field(default_factory=set)  # highlight through the German analyser
     words: set[str] = field(default_factory=set)  # highlight through the exact analyser
+    extras: list[wq.Query] = field(default_factory=list)  # optional ranking clauses
+
+    @property
+    def ranked(self) -> wq.Query:
+        """The query to score with: the matching query, plus the optional clauses."""
+        return wq.AndMaybe(self.query, wq.Or(self.extras)) if self.extras else self.query
 
 
 class QueryCompiler:
     def __init__(self, reader, resolve: Resolver, mode: str = "and"):
         self.reader = reader
         self.resolve = resolve
-        self.mode = mode  # "and" or "or": how plain words combine at the top level
+        self.mode = mode  # "and", "or" or "question": how plain words combine at the top level
         self.stems: set[str] = set()
         self.words: set[str] = set()
+        self.parts: list[wq.Query] = []  # compound parts of query words (weaker)
+        self.extras: list[wq.Query] = []  # exact word forms
+        self.analyzer = reader.schema["body"].analyzer  # as the index was built (ablations too)
 
     def compile(self, node: Node | None) -> Compiled:
         compiled = self.visit(node) if node is not None else None
         if compiled is None:
             raise EmptyQueryError("Die Anfrage enthält nur Füll- oder Stoppwörter (der, die, und …).")
-        return Compiled(compiled, self.stems, self.words)
+        return Compiled(compiled, self.stems, self.words, self.parts + self.extras)
+
+    def analyze(self, text: str, mode: str = "query") -> list[str]:
+        return [t.text for t in self.analyzer(text, mode=mode)]
 
     def visit(self, node: Node) -> wq.Query | None:
         return getattr(self, f"visit_{type(node).__name__.lower()}")(node)
 
     def visit_word(self, node: Word) -> wq.Query | None:
-        stems = analyze(node.text)
+        stems = self.analyze(node.text)
         self.stems.update(stems)
-        parts = [text_term(s) for s in stems]
-        return combine(wq.And, parts)
+        self.add_extras(node.text, stems)
+        return combine(wq.And, [text_term(s) for s in stems])
+
+    def add_extras(self, text: str, stems: list[str]) -> None:
+        """Optional clauses for ``text``: compound parts (as indexing splits them) and exact forms."""
+        config = ranking.current()
+        if config.parts_weight > 0:
+            parts = dict.fromkeys(p for p in self.analyze(text, mode="index") if p not in stems)
+            self.parts.extend(wq.Term("body", p, boost=config.parts_weight) for p in parts)
+        if config.exact_weight > 0:
+            words = [w for w in analyze_exact(text) if w not in STOPWORDS]
+            self.extras.extend(wq.Term("exact", w, boost=config.exact_weight) for w in words)
 
     def visit_phrase(self, node: Phrase) -> wq.Query | None:
-        stems = analyze(node.text)
+        stems = self.analyze(node.text)
         self.stems.update(stems)
         if len(stems) <= 1:
             return combine(wq.And, [text_term(s) for s in stems])
-        return wq.Or([wq.Phrase(f, stems, boost=TITLE_BOOST if f == "title" else 1.0) for f in TEXT_FIELDS])
+        title = wq.Phrase("title", stems, boost=ranking.current().title_weight)
+        return wq.DisjunctionMax([title, wq.Phrase("body", stems)], tiebreak=ranking.current().title_tiebreak)
 
     def visit_prefix(self, node: Prefix) -> wq.Query | None:
         words = analyze_exact(node.text)
@@ -89,7 +116,7 @@ class QueryCompiler:
             values = self.resolve(node.field, node.value)
             return wq.Or([wq.Term(node.field, v) for v in values]) if values else wq.NullQuery
         if node.field == "title":
-            stems = analyze(node.value)
+            stems = self.analyze(node.value)
             self.stems.update(stems)
             return combine(wq.And, [wq.Term("title", s) for s in stems])
         value = node.value.lower() if node.field == "source" else node.value
@@ -101,6 +128,8 @@ class QueryCompiler:
         return wq.DateRange("date", start, end)
 
     def visit_and(self, node: And) -> wq.Query | None:
+        if self.mode == "question":
+            return self.question(node)
         parts = [self.visit(item) for item in node.items]
         positive = [p for p, item in zip(parts, node.items) if p is not None and not isinstance(item, Not)]
         negative = [p for p, item in zip(parts, node.items) if p is not None and isinstance(item, Not)]
@@ -112,13 +141,26 @@ class QueryCompiler:
             return combine(wq.And, [wq.Every()] + negative) if negative else None
         return combine(wq.And, [joined] + negative)
 
+    def question(self, node: And) -> wq.Query | None:
+        """Any of its words but the question words, or their compound parts; phrases stay required."""
+        words = [i for i in node.items if isinstance(i, Word)]
+        content = [w for w in words if not ranking.is_question_word(w.text)] or words
+        optional = [q for q in (self.visit(w) for w in content) if q is not None]
+        if optional:
+            optional, self.parts = optional + self.parts, []
+        required = [q for q in (self.visit(i) for i in node.items if not isinstance(i, Word)) if q is not None]
+        some = combine(wq.Or, optional)
+        if required:
+            return wq.AndMaybe(combine(wq.And, required), some) if some is not None else combine(wq.And, required)
+        return some
+
     def visit_or(self, node: Or) -> wq.Query | None:
         return combine(wq.Or, [self.visit(item) for item in node.items])
 
     def visit_not(self, node: Not) -> wq.Query | None:
-        stems, words = set(self.stems), set(self.words)
+        saved = set(self.stems), set(self.words), list(self.parts), list(self.extras)
         inner = self.visit(node.item)
-        self.stems, self.words = stems, words  # excluded words are not highlighted
+        self.stems, self.words, self.parts, self.extras = saved  # excluded words: no highlight, no extras
         return wq.Not(inner) if inner is not None else None
 
     def top_terms(self, terms) -> list[str]:
@@ -134,8 +176,10 @@ class QueryCompiler:
 
 
 def text_term(stem: str) -> wq.Query:
-    """A stem in the title (boosted) or the body."""
-    return wq.Or([wq.Term("title", stem, boost=TITLE_BOOST), wq.Term("body", stem)])
+    """A stem in the title or the body, scored by the better of the two fields (weighted title)."""
+    config = ranking.current()
+    title = wq.Term("title", stem, boost=config.title_weight)
+    return wq.DisjunctionMax([title, wq.Term("body", stem)], tiebreak=config.title_tiebreak)
 
 
 def combine(kind, parts: list) -> wq.Query | None:
