@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,7 @@ from indexer.documents import FIELD_ALIASES, Article, DateFormatError, parse_dat
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def read_file(path: Path) -> Iterator[Article | Problem]:
             yield from read_json(path)
         else:
             yield from read_csv(path)
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, csv.Error) as exc:
         yield Problem(str(path), 0, f"Datei nicht lesbar: {exc}")
 
 
@@ -90,8 +91,8 @@ def decoded_lines(path: Path) -> Iterator[tuple[int, str | None]]:
     """(line number, text) per line; text is None for a line that is not valid UTF-8."""
     with open_binary(path) as f:
         for number, raw in enumerate(f, start=1):
-            try:
-                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            try:  # a BOM may start any line: files concatenated with cat
+                yield number, raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 yield number, None
 
@@ -168,9 +169,18 @@ def read_json(path: Path) -> Iterator[Article | Problem]:
 def json_record(line: str, path: str, number: int) -> Article | Problem:
     try:
         record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Problem(path, number, f"kein gültiges JSON ({exc.msg})")
+    except (ValueError, RecursionError) as exc:
+        return Problem(path, number, json_problem(exc))
     return build_article(record, path, number)
+
+
+def json_problem(exc: Exception) -> str:
+    """Why JSON did not load: bad syntax, too deeply nested, or a number too long for Python."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"kein gültiges JSON ({exc.msg})"
+    if isinstance(exc, RecursionError):
+        return "kein gültiges JSON (zu tief verschachtelt)"
+    return f"kein gültiges JSON ({str(exc)[:60]})"
 
 
 def read_json_array(path: Path) -> Iterator[Article | Problem]:
@@ -181,8 +191,8 @@ def read_json_array(path: Path) -> Iterator[Article | Problem]:
     except UnicodeDecodeError:
         yield Problem(str(path), 0, "kein gültiges UTF-8")
         return
-    except json.JSONDecodeError as exc:
-        yield Problem(str(path), exc.lineno, f"kein gültiges JSON ({exc.msg})")
+    except (ValueError, RecursionError) as exc:
+        yield Problem(str(path), getattr(exc, "lineno", 0), json_problem(exc))
         return
     for number, record in enumerate(records, start=1):
         yield build_article(record, f"{path}#", number)
@@ -196,17 +206,35 @@ def read_csv(path: Path) -> Iterator[Article | Problem]:
     bad = [n for n, text in lines.items() if text is None]
     for number in bad:
         yield Problem(str(path), number, "kein gültiges UTF-8")
-    text = "".join(t for t in lines.values() if t is not None)
-    if not text.strip():
+    good = [t for t in lines.values() if t is not None]  # parsed as lines, never joined: big files stay cheap
+    del lines
+    if not any(t.strip() for t in good):
         yield Problem(str(path), 0, "leere Datei")
         return
-    dialect = sniff_dialect(text, path)
-    rows = csv.reader(io.StringIO(text), dialect)
+    dialect = sniff_dialect("".join(good[:50])[:4000], path)
+    rows = checked_rows(csv.reader(good, dialect), path)
     header = next(rows)
-    if has_header(header):
+    if isinstance(header, Problem):
+        yield header
+    elif has_header(header):
         yield from csv_rows_with_header(rows, [h.strip().lower() for h in header], path)
     else:
-        yield from csv_label_rows(csv.reader(io.StringIO(text), dialect), path)
+        yield from csv_label_rows(checked_rows(csv.reader(good, dialect), path), path)
+
+
+def checked_rows(reader, path: Path) -> Iterator[list[str] | Problem]:
+    """The reader's rows; a row it rejects (a field over the size limit, ...) becomes a Problem."""
+    failed_at = -1
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num == failed_at:  # no progress: stop rather than loop
+                return
+            failed_at = reader.line_num
+            yield Problem(str(path), reader.line_num, f"CSV-Fehler: {exc}")
 
 
 class GnadDialect(csv.Dialect):
@@ -239,6 +267,9 @@ def has_header(row: list[str]) -> bool:
 
 def csv_rows_with_header(rows, header: list[str], path: Path) -> Iterator[Article | Problem]:
     for number, row in enumerate(rows, start=2):
+        if isinstance(row, Problem):
+            yield row
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -249,6 +280,9 @@ def csv_rows_with_header(rows, header: list[str], path: Path) -> Iterator[Articl
 
 def csv_label_rows(rows, path: Path) -> Iterator[Article | Problem]:
     for number, row in enumerate(rows, start=1):
+        if isinstance(row, Problem):
+            yield row
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 2:
@@ -265,7 +299,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
     path = path.rstrip("#")
     if not isinstance(record, dict):
         return Problem(path, line, f"Datensatz ist kein Objekt, sondern {type(record).__name__}")
-    fields, meta = pick_fields(record)
+    fields, meta = pick_fields(without_surrogates(record))
     bad = [name for name, value in fields.items() if value is not None and not isinstance(value, (str, int))]
     if bad:
         return Problem(path, line, f"Feld {bad[0]!r} hat den falschen Typ ({type(fields[bad[0]]).__name__})")
@@ -299,6 +333,17 @@ def pick_fields(record: dict) -> tuple[dict, dict]:
                 break
     meta = {str(k): v for k, v in record.items() if k not in used and is_plain(v)}
     return fields, meta
+
+
+def without_surrogates(record: dict) -> dict:
+    """Lone surrogates (JSON ``"\\ud800"``) replaced by U+FFFD: they cannot be written as UTF-8."""
+    return {_scrub(k): _scrub(v) for k, v in record.items()}
+
+
+def _scrub(value):
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    return [_scrub(v) for v in value] if isinstance(value, list) else value
 
 
 def is_plain(value) -> bool:
