@@ -17,6 +17,7 @@ missing is reported and skipped. No assertions.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 import time
@@ -108,12 +109,13 @@ def main(size, corpus, product_index, entities, engines, rounds, out):
         chosen.append(ProductEngine(product_index or work / "product", entities))
     chosen += make_peers([n for n in names if n != "product"])
     built = build_all(chosen, corpus, work)
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()
     times, outcomes = run_rounds(chosen, QUERIES, rounds)
     print(f"queries: {len(QUERIES)} x {len(MODES)} modes x {rounds} rounds in {time.perf_counter() - started:.0f} s")
     summary = summarise(built, times, outcomes, QUERIES)
     summary["setup"] = {"corpus": str(corpus), "size": size, "rounds": rounds, "product_entities": entities,
-                        "python": platform.python_version(), "machine": platform.machine()}
+                        "python": platform.python_version(), "machine": platform.machine(),
+                        "cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()}
     print_report(summary)
     for engine in chosen:
         engine.close()
