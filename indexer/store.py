@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ from indexer.schema import build_schema
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 GENERATION_PREFIX = "gen-"
+WHOOSH_TOC_TEMP = re.compile(r"_\w+_\d+\.toc\.[\d.]+")
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -89,11 +91,14 @@ def remove_stale(index_dir: Path) -> list[str]:
 
 
 def remove_whoosh_leftovers(generation: Path) -> list[str]:
-    """Temp files left by a killed writer (Whoosh's flock-based WRITELOCK frees itself)."""
+    """Temp files and dirs left by a killed writer: Whoosh's pool directory ``MAIN.tmp``, a
+    TOC written but not yet renamed (``_MAIN_3.toc.1732791234.56``), a facet cache's
+    ``*.tmp``. Whoosh's flock-based WRITELOCK frees itself; orphaned segments go at the
+    next commit."""
     removed = []
     for path in generation.iterdir():
-        if path.name.endswith(".tmp"):
-            path.unlink(missing_ok=True)
+        if path.name.endswith(".tmp") or WHOOSH_TOC_TEMP.fullmatch(path.name):
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             removed.append(f"{generation.name}/{path.name}")
     return removed
 

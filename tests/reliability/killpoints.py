@@ -1,0 +1,67 @@
+"""Named points at which a ``search-index`` run kills itself with SIGKILL.
+
+``KILL_SCRIPT`` runs the command with one function wrapped so that the process dies there,
+exactly, which random delays cannot promise: between writing and switching, between the
+pointer's temp file and its rename, between Whoosh's TOC and its cleanup, ...
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+#: point -> whether the interrupted run's documents are live afterwards (committed)
+BUILD_POINTS = {"after-new-generation": False, "mid-write": False, "before-switch": False,
+                "before-pointer-rename": False, "after-pointer-rename": True}
+ADD_POINTS = {"mid-write": False, "before-toc": False, "toc-rename": False, "before-cleanup": True}
+
+KILL_SCRIPT = textwrap.dedent('''
+    import os, signal, sys
+    import whoosh.filedb.filestore, whoosh.index
+    from indexer import build, store
+    from indexer.cli import index_command
+
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def after(owner, name, calls=1):
+        original, seen = getattr(owner, name), []
+        def wrapper(*args, **kwargs):
+            seen.append(1)
+            result = original(*args, **kwargs)
+            if len(seen) >= calls:
+                die()
+            return result
+        setattr(owner, name, wrapper)
+
+    def pointer_rename(before):
+        original = os.replace
+        def replace(src, dst, *args, **kwargs):
+            if str(dst).endswith(store.CURRENT) and before:
+                die()
+            original(src, dst, *args, **kwargs)
+            if str(dst).endswith(store.CURRENT):
+                die()
+        store.os.replace = replace
+
+    point = sys.argv.pop(1)
+    if point == "after-new-generation":
+        after(store, "new_generation")
+    elif point == "mid-write":
+        after(build, "document_fields", calls=150)
+    elif point == "before-switch":
+        store.switch_to = die
+    elif point in ("before-pointer-rename", "after-pointer-rename"):
+        pointer_rename(point.startswith("before"))
+    elif point == "before-toc":
+        whoosh.index.TOC.write = die
+    elif point == "toc-rename":
+        whoosh.filedb.filestore.FileStorage.rename_file = die
+    elif point == "before-cleanup":
+        whoosh.index.clean_files = die
+    index_command()
+''')
+
+
+def kill_point_args(point: str, action: str, *paths, index) -> list[str]:
+    return [sys.executable, "-c", KILL_SCRIPT, point, action, *map(str, paths), "--index", str(index), "--no-entities"]

@@ -1,0 +1,96 @@
+"""A killed writer never loses the archive.
+
+``search-index build`` and ``search-index add`` run as subprocesses and are SIGKILLed, at
+random moments and at named points inside the commit. Afterwards the index opens and
+answers with the last committed state (the count before the killed run, or after it when
+its commit was complete), the next writer removes what the killed one left behind, and a
+rerun reaches the same count as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+
+import pytest
+
+from indexer.build import BuildOptions, build
+from reliability.corpus import write_corpus
+from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args
+from reliability.processes import (committed_count, kill_after, leftovers, run_index, start_index, timed_run)
+
+pytestmark = pytest.mark.slow
+
+BASE, FULL = 100, 1500  # documents before the killed run, and in the run's input (a superset)
+RANDOM_KILLS = int(os.environ.get("RELIABILITY_KILLS", "6"))  # per command
+SEED = int(os.environ.get("RELIABILITY_SEED", "20261128"))
+kills = {"random": 0, "named": 0}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("crash-corpus")
+    write_corpus(directory / "base.jsonl", BASE)
+    write_corpus(directory / "full.jsonl.gz", FULL)  # its first BASE records equal base.jsonl's
+    return directory / "base.jsonl", directory / "full.jsonl.gz"
+
+
+@pytest.fixture(scope="module")
+def run_seconds(corpus, tmp_path_factory):
+    """How long uninterrupted runs take: a build of FULL, an add of FULL onto BASE."""
+    base, full = corpus
+    index = tmp_path_factory.mktemp("reference")
+    seconds = {"build": timed_run("build", full, index=index / "b")}
+    assert committed_count(index / "b") == FULL
+    base_index(base, index / "a")
+    seconds["add"] = timed_run("add", full, index=index / "a")
+    assert committed_count(index / "a") == FULL
+    return seconds
+
+
+@pytest.fixture(scope="module", autouse=True)
+def kill_report():
+    yield
+    print(f"\nkill points tried and recovered: {kills}")
+
+
+def base_index(base, index) -> None:
+    report = build([base], index, BuildOptions(entities=False))
+    assert report.indexed == BASE
+
+
+def finish_and_check(action: str, full, index) -> None:
+    """A rerun completes, reaches the uninterrupted count and cleans up."""
+    done = run_index(action, full, index=index)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert committed_count(index) == FULL
+    assert leftovers(index) == [], leftovers(index)
+
+
+@pytest.mark.parametrize("action", ["build", "add"])
+def test_random_kills(corpus, run_seconds, tmp_path, action):
+    base, full = corpus
+    index = tmp_path / "index"
+    base_index(base, index)
+    rng = random.Random(f"{SEED}-{action}")
+    for attempt in range(RANDOM_KILLS):
+        delay = rng.uniform(0.2, run_seconds[action] * 0.95)
+        killed = kill_after(start_index(action, full, index=index), delay)
+        kills["random"] += killed
+        count = committed_count(index)
+        assert count in (BASE, FULL), (attempt, delay, count)
+    finish_and_check(action, full, index)
+
+
+@pytest.mark.parametrize("action, point, committed",
+                         [("build", p, c) for p, c in BUILD_POINTS.items()] + [("add", p, c) for p, c in ADD_POINTS.items()])
+def test_named_kill_points(corpus, tmp_path, action, point, committed):
+    base, full = corpus
+    index = tmp_path / "index"
+    base_index(base, index)
+    done = subprocess.run(kill_point_args(point, action, full, index=index), capture_output=True, text=True, timeout=300)
+    assert done.returncode == -9, (done.returncode, done.stderr[-2000:])
+    kills["named"] += 1
+    assert committed_count(index) == (FULL if committed else BASE)
+    finish_and_check(action, full, index)
