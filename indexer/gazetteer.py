@@ -43,6 +43,7 @@ class Gazetteer:
     display: dict[str, str]                              # "KP" -> "Nordkorea"
     names: dict[tuple[str, ...], str]                    # ("Vereinigten", "Staaten") -> "US"
     longest_name: int                                    # tokens in the longest country name
+    first_words: frozenset[str]                          # "Vereinigten", "Russlands", ...
     demonyms: dict[str, str]                             # "ukrainerinnen" -> "UA"
     places: dict[str, str]                               # "Brüssel" -> "BE"
 
@@ -70,7 +71,8 @@ def load_gazetteer(directory: Path = DATA_DIR) -> Gazetteer:
         places[name] = code
         places.setdefault(" ".join(WORD.findall(name)), code)   # "St. Petersburg" -> "St Petersburg"
     longest = max(len(key) for key in names)
-    return Gazetteer(display, names, longest, demonyms, places)
+    first_words = frozenset(key[0] for key in names)
+    return Gazetteer(display, names, longest, first_words, demonyms, places)
 
 
 def read_rows(path: Path) -> list[tuple[str, ...]]:
@@ -149,7 +151,7 @@ def is_coalition(text: str, words: list[tuple[int, str]], index: int, width: int
 
 def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:
     """Number of tokens of the longest country name starting at ``index`` (0 if none)."""
-    if not words[index][1][:1].isupper():
+    if words[index][1] not in gazetteer.first_words:
         return 0
     for width in range(min(gazetteer.longest_name, len(words) - index), 0, -1):
         key = tuple(word for _, word in words[index:index + width])

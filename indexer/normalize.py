@@ -138,6 +138,8 @@ def strip_genitive(name: str, surnames: set[str], first_names: frozenset[str] = 
 def drop_common_words(names: list[str], text: str) -> list[str]:
     """``Folgendes`` goes when the text has ``folgendes``; ``Klein`` stays when ``Ulrich Klein``
     is also named, even next to ``klein``."""
+    if all(" " in name for name in names):
+        return names
     lower = {word for word in LETTERS.findall(text) if word[0].islower()}
     surnames = {name.rpartition(" ")[2] for name in names if " " in name}
     return [name for name in names if " " in name or name in surnames or name.lower() not in lower]
