@@ -39,6 +39,8 @@ class RankingConfig:
     title_tiebreak: float = 0.1  # share of the weaker field's score added to the better one
     parts_weight: float = 0.5  # query-time compound parts (Prinzenpaar -> prinz, paar), optional clauses
     exact_weight: float = 0.15  # unstemmed word form matched in the ``exact`` field, optional clause
+    lowercase_weight: float = 0.7  # a query word typed lowercase (verb, adjective) vs capitalised (noun, name)
+    questions: bool = True  # False: questions are plain words like any other (AND, OR if AND finds nothing)
     question_min_words: int = 4  # plain-words queries this long are questions even without "?"
     recency_weight: float = 0.5  # with recency_boost: a document of the newest day scores x (1 + weight)
     recency_half_life_days: float = 30.0  # ... one this many days older gets half that extra
@@ -82,7 +84,7 @@ def weighting(config: RankingConfig | None = None) -> scoring.WeightingModel:
 def is_question(node) -> bool:
     """Plain words (and quoted phrases) only, asked as a question: ``?`` at the end, a question
     word first, or at least ``question_min_words`` words. Operators make it no question."""
-    if not isinstance(node, And) or not all(isinstance(i, (Word, Phrase)) for i in node.items):
+    if not current().questions or not isinstance(node, And) or not all(isinstance(i, (Word, Phrase)) for i in node.items):
         return False
     words = [i.text for i in node.items if isinstance(i, Word)]
     if not words:
@@ -93,6 +95,13 @@ def is_question(node) -> bool:
 
 def is_question_word(word: str) -> bool:
     return normalize_german(word.lower().strip("?!.,;")) in QUESTION_WORDS
+
+
+def word_weight(word: str, config: RankingConfig | None = None) -> float:
+    """German capitalises nouns and names, the words that carry a question's topic:
+    a word typed in lowercase (``gebaut``, ``japanischen``) weighs ``lowercase_weight``."""
+    config = config or current()
+    return config.lowercase_weight if word[:1].islower() else 1.0
 
 
 def recency_factor(day: int, newest: int, config: RankingConfig | None = None) -> float:

@@ -70,18 +70,19 @@ class QueryCompiler:
     def visit_word(self, node: Word) -> wq.Query | None:
         stems = self.analyze(node.text)
         self.stems.update(stems)
-        self.add_extras(node.text, stems)
-        return combine(wq.And, [text_term(s) for s in stems])
+        weight = ranking.word_weight(node.text)
+        self.add_extras(node.text, stems, weight)
+        return combine(wq.And, [text_term(s, weight) for s in stems])
 
-    def add_extras(self, text: str, stems: list[str]) -> None:
+    def add_extras(self, text: str, stems: list[str], weight: float) -> None:
         """Optional clauses for ``text``: compound parts (as indexing splits them) and exact forms."""
         config = ranking.current()
         if config.parts_weight > 0:
             parts = dict.fromkeys(p for p in self.analyze(text, mode="index") if p not in stems)
-            self.parts.extend(wq.Term("body", p, boost=config.parts_weight) for p in parts)
+            self.parts.extend(wq.Term("body", p, boost=config.parts_weight * weight) for p in parts)
         if config.exact_weight > 0:
             words = [w for w in analyze_exact(text) if w not in STOPWORDS]
-            self.extras.extend(wq.Term("exact", w, boost=config.exact_weight) for w in words)
+            self.extras.extend(wq.Term("exact", w, boost=config.exact_weight * weight) for w in words)
 
     def visit_phrase(self, node: Phrase) -> wq.Query | None:
         stems = self.analyze(node.text)
@@ -175,11 +176,11 @@ class QueryCompiler:
         return [t for _, t in found[:MAX_EXPANSION]]
 
 
-def text_term(stem: str) -> wq.Query:
+def text_term(stem: str, weight: float = 1.0) -> wq.Query:
     """A stem in the title or the body, scored by the better of the two fields (weighted title)."""
     config = ranking.current()
-    title = wq.Term("title", stem, boost=config.title_weight)
-    return wq.DisjunctionMax([title, wq.Term("body", stem)], tiebreak=config.title_tiebreak)
+    title = wq.Term("title", stem, boost=config.title_weight * weight)
+    return wq.DisjunctionMax([title, wq.Term("body", stem, boost=weight)], tiebreak=config.title_tiebreak)
 
 
 def combine(kind, parts: list) -> wq.Query | None:
