@@ -109,6 +109,9 @@ class SqliteEngine:
         self.db = sqlite3.connect(path, check_same_thread=False)
         return Built(count, seconds, directory_size(path))
 
+    def open(self, directory: Path) -> None:
+        self.db = sqlite3.connect(directory / "fts.sqlite", check_same_thread=False)
+
     def insert(self, db, rowid: int, record: dict) -> None:
         db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
                    (rowid, record["id"], record["title"], record["group"], record["year"]))

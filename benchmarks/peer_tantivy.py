@@ -77,6 +77,12 @@ class TantivyEngine:
         self.searcher = self.index.searcher()
         return Built(count, seconds, directory_size(directory))
 
+    def open(self, directory: Path) -> None:
+        self.schema = schema()
+        self.index = tantivy.Index.open(str(directory))
+        self.index.register_tokenizer("de", analyser())
+        self.searcher = self.index.searcher()
+
     def text_query(self, text: str, fields: list[str]):
         return self.index.parse_query(text, fields, field_boosts=BOOSTS, conjunction_by_default=True)
 

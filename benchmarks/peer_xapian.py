@@ -81,6 +81,9 @@ class XapianEngine:
         self.db = xapian.Database(str(directory))
         return Built(count, seconds, directory_size(directory))
 
+    def open(self, directory: Path) -> None:
+        self.db = xapian.Database(str(directory))
+
     def document(self, generator, record: dict):
         doc = xapian.Document()
         generator.set_document(doc)

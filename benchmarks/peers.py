@@ -51,12 +51,25 @@ def make_peers(names: list[str]) -> list:
     return engines
 
 
-def build_all(engines: list, corpus: Path, work: Path) -> dict[str, Built]:
+def build_or_open(engine, corpus: Path, work: Path, reuse: bool) -> Built:
+    """Builds the engine's index (and records its build numbers), or reopens a recorded one."""
+    record = work / f"{engine.name}.built.json"
+    if reuse and engine.name != "product" and record.exists():
+        engine.open(work / engine.name)
+        built = Built(**json.loads(record.read_text(encoding="utf-8")))
+        built.note = (built.note + " reused").strip()
+        return built
+    built = engine.build(corpus, work / engine.name)
+    if engine.name != "product":
+        record.write_text(json.dumps(built.__dict__), encoding="utf-8")
+    return built
+
+
+def build_all(engines: list, corpus: Path, work: Path, reuse: bool = False) -> dict[str, Built]:
     built = {}
     for engine in engines:
         print(f"building {engine.name} ...", flush=True)
-        built[engine.name] = engine.build(corpus, work / engine.name)
-        b = built[engine.name]
+        built[engine.name] = b = build_or_open(engine, corpus, work, reuse)
         print(f"  {b.documents:,} docs in {b.seconds:.1f} s ({b.docs_per_second:,.0f} docs/s), "
               f"{b.size_bytes / 1e6:.1f} MB {b.note}", flush=True)
     return built
@@ -98,8 +111,10 @@ def run_rounds(engines: list, queries: list[BenchQuery], rounds: int, seed: int 
               help="Product entities: NER model, the corpus' group as person (no NER), or none.")
 @click.option("--engines", default="product,xapian,tantivy,sqlite", show_default=True)
 @click.option("--rounds", default=5, show_default=True, help="Timed rounds (after one warm-up round).")
+@click.option("--reuse-peers", is_flag=True, help="Reopen peer indexes built by an earlier run (same size).")
+@click.option("--build-only", is_flag=True, help="Build the indexes and stop.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="JSON results (default out/peers-SIZE.json).")
-def main(size, corpus, product_index, entities, engines, rounds, out):
+def main(size, corpus, product_index, entities, engines, rounds, reuse_peers, build_only, out):
     names = [n.strip() for n in engines.split(",") if n.strip()]
     corpus = ensure_corpus(size, corpus)
     work = OUT / f"peers-{size}"
@@ -108,7 +123,9 @@ def main(size, corpus, product_index, entities, engines, rounds, out):
     if "product" in names:
         chosen.append(ProductEngine(product_index or work / "product", entities))
     chosen += make_peers([n for n in names if n != "product"])
-    built = build_all(chosen, corpus, work)
+    built = build_all(chosen, corpus, work, reuse_peers)
+    if build_only:
+        return
     started, load_before = time.perf_counter(), os.getloadavg()
     times, outcomes = run_rounds(chosen, QUERIES, rounds)
     print(f"queries: {len(QUERIES)} x {len(MODES)} modes x {rounds} rounds in {time.perf_counter() - started:.0f} s")
@@ -117,6 +134,7 @@ def main(size, corpus, product_index, entities, engines, rounds, out):
                         "python": platform.python_version(), "machine": platform.machine(),
                         "cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()}
     print_report(summary)
+    summary["raw_ms"] = times
     for engine in chosen:
         engine.close()
     out = out or OUT / f"peers-{size}.json"
