@@ -107,3 +107,42 @@ def print_report(summary: dict) -> None:
     print(f"{'query':45}" + "".join(f"{name:>18}" for name in engines))
     for label, row in summary["queries"].items():
         print(f"{label[:45]:45}" + "".join(f"{row[n]['facets_ms']:9.1f}{row[n]['total'] or 0:9d}" for n in engines))
+
+
+def cells(values: dict) -> str:
+    return " / ".join(f"{values.get(p, float('nan')):.1f}" for p in ("p50", "p95", "p99"))
+
+
+def markdown(summary: dict) -> str:
+    """The result tables in Markdown (for benchmarks/README.md)."""
+    engines, setup = summary["engines"], summary.get("setup", {})
+    load = [setup.get(k, ["?"])[0] for k in ("load_before", "load_after")]
+    lines = [f"Corpus {setup.get('size', '?')} documents, {setup.get('rounds')} rounds, product entities: "
+             f"{setup.get('product_entities')}, load average before/after {load[0]}/{load[1]}.", "",
+             "| engine | build docs/s | index MB | plain p50 / p95 / p99 ms | facets p50 / p95 / p99 ms | "
+             "facets best-of-rounds p50 / p95 / p99 | max ms |", "|---|---|---|---|---|---|---|"]
+    for name, e in engines.items():
+        lines.append(f"| {name} | {e['build']['docs_per_s']:.0f} | {e['build']['size_mb']:.0f} | {cells(e['plain'])} | "
+                     f"{cells(e['facets'])} | {cells(e.get('facets_best', {}))} | {e['facets']['max']:.0f} |")
+    lines += ["", "p50 / p95 ms with facets per category:", "",
+              "| category | " + " | ".join(engines) + " |", "|---" * (len(engines) + 1) + "|"]
+    for category in CATEGORIES:
+        row = [engines[n]["categories"][category]["facets"] for n in engines]
+        lines.append(f"| {category} | " + " | ".join(f"{c.get('p50', 0):.1f} / {c.get('p95', 0):.1f}" for c in row) + " |")
+    lines += ["", "Product time / peer time (above 1: the product is slower):", "",
+              "| peer | plain p50 | plain p95 | facets p50 | facets p95 | facets p99 | best-of facets p50 | best-of facets p95 |",
+              "|---|---|---|---|---|---|---|---|"]
+    for name, r in summary["ratios"].items():
+        lines.append(f"| {name} | {r.get('plain_p50')} | {r.get('plain_p95')} | {r.get('facets_p50')} | "
+                     f"{r.get('facets_p95')} | {r.get('facets_p99')} | {r.get('facets_best_p50')} | "
+                     f"{r.get('facets_best_p95')} |")
+    lines += ["", "Slowest product queries (median with facets / slowest round, ms): " + ", ".join(
+        f"`{w['query']}` {w['facets_p50_ms']:.0f} / {w['max_ms']:.0f}" for w in summary["worst_product"][:8]) + "."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(markdown(json.loads(open(sys.argv[1], encoding="utf-8").read())))
