@@ -1,0 +1,175 @@
+"""Readers and writers at the same time.
+
+While ``search-index add`` commits batch after batch (subprocesses, one commit per run)
+and a full rebuild switches generations, the service and the web app answer a steady
+stream of queries without a single error, and every total they report is one of the
+committed totals: never half a batch. A second writer is turned away with "wird gerade
+geschrieben" (exit code 2). Open file handles stay bounded over 10,000 queries and over
+repeated rebuilds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from indexer import store
+from indexer.build import BuildOptions, add, build
+from indexer.errors import EmptyQueryError
+from indexer.results import SearchRequest
+from indexer.service import SearchService
+from reliability.corpus import write_corpus
+from reliability.processes import fd_count, run_index
+from search_web import create_app
+
+BASE, BATCH, BATCHES = 100, 100, 4
+QUERIES = ["Meldung", "Sanktionen Russland", "Kennung*", '"Europäische Union"', "Bundeswehr OR Mali",
+           "Meldung -Brüssel", "date:2024-03", "Nordkroea~", "title:Meldung", "der"]
+CHEAP_QUERIES = [q for q in QUERIES if q[-1] not in "*~"]
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("batches")
+    write_corpus(directory / "base.jsonl", BASE)
+    for i in range(BATCHES):
+        write_corpus(directory / f"batch{i}.jsonl", BATCH, start=BASE + i * BATCH)
+    return directory
+
+
+class Reader(threading.Thread):
+    """Queries until told to stop; records every total and every error."""
+
+    def __init__(self, ask, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.ask, self.stop = ask, stop
+        self.totals: list[int] = []
+        self.errors: list[str] = []
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.totals.append(self.ask())
+            except Exception as error:  # noqa: BLE001 - any error is a finding
+                self.errors.append(repr(error))
+
+
+def service_reader(service: SearchService):
+    return lambda: service.search(SearchRequest(query="Meldung", page_size=3)).total
+
+
+def web_reader(client):
+    def ask():
+        response = client.get("/api/search?q=Meldung&size=3")
+        assert response.status_code == 200, response.data[:300]
+        return response.get_json()["total"]
+    return ask
+
+
+def write_all(batches, index, outcomes: list) -> None:
+    """The writer side: BATCHES adds in a row, then a full rebuild of everything."""
+    for i in range(BATCHES):
+        outcomes.append(run_index("add", batches / f"batch{i}.jsonl", index=index))
+    outcomes.append(run_index("build", batches, index=index))
+
+
+@pytest.mark.slow
+def test_readers_see_only_committed_states_while_writers_commit(batches, tmp_path):
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    service = SearchService(index)
+    app = create_app({"SEARCH_INDEX": str(index)})
+    stop, outcomes = threading.Event(), []
+    readers = [Reader(service_reader(service), stop), Reader(service_reader(service), stop),
+               Reader(web_reader(app.test_client()), stop)]
+    for reader in readers:
+        reader.start()
+    write_all(batches, index, outcomes)
+    stop.set()
+    for reader in readers:
+        reader.join(timeout=60)
+    committed = {BASE + i * BATCH for i in range(BATCHES + 1)}
+    assert all(done.returncode == 0 for done in outcomes), [d.stderr[-500:] for d in outcomes]
+    for reader in readers:
+        assert reader.errors == [], reader.errors[:5]
+        assert set(reader.totals) <= committed, sorted(set(reader.totals) - committed)
+        assert reader.totals == sorted(reader.totals), "a reader went back to an older state"
+    assert max(readers[0].totals) == BASE + BATCHES * BATCH
+    print(f"\nqueries during writes: {sum(len(r.totals) for r in readers)}, "
+          f"states seen: {sorted(set(t for r in readers for t in r.totals))}")
+    service.close()
+    app.extensions["search"].close()
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from indexer.store import write_lock
+    with write_lock(Path(sys.argv[1])):
+        print("locked", flush=True)
+        sys.stdin.readline()
+""")
+
+
+def test_a_second_writer_is_turned_away(batches, tmp_path):
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(index)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        for action in ("add", "build"):
+            done = run_index(action, batches / "batch0.jsonl", index=index)
+            assert done.returncode == 2, done.stderr
+            assert "wird gerade geschrieben" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert run_index("add", batches / "batch0.jsonl", index=index).returncode == 0
+
+
+def ask_round(service: SearchService, queries=tuple(QUERIES)) -> int:
+    for query in queries:
+        try:
+            service.search(SearchRequest(query=query, page_size=5))
+        except EmptyQueryError:
+            pass
+    return len(queries)
+
+
+@pytest.mark.slow
+def test_file_handles_stay_bounded_over_10000_queries(batches, tmp_path):
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    service = SearchService(index)
+    ask_round(service)
+    before, asked = fd_count(), 0
+    while asked < 10_000:
+        asked += ask_round(service, CHEAP_QUERIES)
+    after = fd_count()
+    service.close()
+    assert after <= before + 2, (before, after)
+
+
+def test_file_handles_stay_bounded_over_rebuilds_and_adds(batches, tmp_path):
+    """Old searchers are closed when the service reopens; the count wobbles (Whoosh files
+    are released when their readers are collected) but does not grow with every rebuild."""
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    service = SearchService(index)
+    ask_round(service)
+    before, counts = fd_count(), []
+    for i in range(2 * BATCHES):
+        build([batches / "base.jsonl", batches / f"batch{i % BATCHES}.jsonl"], index, BuildOptions(entities=False))
+        ask_round(service)
+        assert service.search(SearchRequest(query="Meldung")).total == BASE + BATCH
+        add([batches / f"batch{(i + 1) % BATCHES}.jsonl"], index, BuildOptions(entities=False))
+        ask_round(service)
+        assert service.search(SearchRequest(query="Meldung")).total == BASE + 2 * BATCH
+        counts.append(fd_count())
+    service.close()
+    assert max(counts) <= before + 8, (before, counts)  # 16 reopenings: a leak would pass this
+    assert len([p for p in index.iterdir() if p.name.startswith(store.GENERATION_PREFIX)]) == 1
