@@ -32,6 +32,7 @@ FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_WEB_URL = re.compile(r"https?://[^\s]+\Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -312,12 +313,18 @@ def build_article(record, path: str, line: int) -> Article | Problem:
         return Problem(path, line, str(exc))
     article = Article(
         title=str(fields.get("title") or ""), body=text, id=str(fields.get("id") or ""), date=date,
-        url=str(fields.get("url") or ""), source=str(fields.get("source") or ""),
+        url=web_url(fields.get("url")), source=str(fields.get("source") or ""),
         meta=meta, path=path, line=line,
     )
     if not article.body:
         return Problem(path, line, "leerer Text")
     return article
+
+
+def web_url(value) -> str:
+    """The link to the original, if it is one: ``http(s)://`` only, never ``javascript:``."""
+    url = str(value or "").strip()
+    return url if _WEB_URL.match(url) else ""
 
 
 def pick_fields(record: dict) -> tuple[dict, dict]:

@@ -197,3 +197,11 @@ def test_a_50_mb_record_is_reported_without_a_memory_blowup(tmp_path, kind):
     if kind != "txt":
         assert kinds.count("Article") == 1  # the small record next to the big one is kept
     assert result["max_rss_mb"] < 600, result["max_rss_mb"]
+
+
+@pytest.mark.parametrize("url, kept", [("https://example.org/a", True), ("HTTP://example.org", True),
+                                       ("javascript:alert(1)", False), (" JavaScript:alert(1)", False),
+                                       ("data:text/html,<script>", False), ("//evil.example", False)])
+def test_only_web_links_are_kept_as_the_original_url(url, kept):
+    article = build_article({"id": "u", "text": "Text", "url": url}, "feed.jsonl", 1)
+    assert article.url == (url.strip() if kept else "")
