@@ -10,10 +10,12 @@ repeated rebuilds.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -173,3 +175,17 @@ def test_file_handles_stay_bounded_over_rebuilds_and_adds(batches, tmp_path):
     service.close()
     assert max(counts) <= before + 8, (before, counts)  # 16 reopenings: a leak would pass this
     assert len([p for p in index.iterdir() if p.name.startswith(store.GENERATION_PREFIX)]) == 1
+
+
+@pytest.mark.slow
+def test_load_benchmark_runs_and_prints_its_figures(batches, tmp_path):
+    """``benchmarks/load.py`` against the real server, briefly: figures printed, no errors."""
+    index = tmp_path / "index"
+    build([batches], index, BuildOptions(entities=False))
+    done = subprocess.run([sys.executable, "-m", "benchmarks.load", "--index", str(index), "--duration", "3",
+                           "--clients", "2", "--json"], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    assert figures["requests"] > 0 and figures["errors"] == 0, figures
+    assert figures["rss_start_mb"] > 0 and figures["p95_ms"] >= figures["p50_ms"]

@@ -1,0 +1,228 @@
+"""Drive the production web server on loopback as hard as it goes, and print what it held.
+
+    python -m benchmarks.load --index index [--duration 60] [--clients 8] [--server-threads 4]
+
+Starts ``search-web --index DIR --port 0`` as a subprocess (waitress, as in production),
+reads the port from its log line, and runs a closed-loop load: ``--clients`` threads, each
+with one keep-alive HTTP/1.1 connection, sending the next request as soon as the last one
+is answered (search API, search page, document page). Bounded: loopback only, at most
+``--duration`` seconds (<= 600) and ``--max-requests`` requests. Prints requests/s,
+p50/p95/p99 latency, errors, and the server's resident memory (VmRSS) at start and end.
+The client runs in Python on the same machine: on a small box it competes with the
+server for CPU, so the figure is a lower bound of what the server alone sustains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+HOST = "127.0.0.1"
+READY = re.compile(r"http://127\.0\.0\.1:(\d+)/")
+QUERIES = ["Nordkorea", "Bundeswehr Mali", '"russische Soldaten"', "Sanktion*", "Russland OR Ukraine",
+           "Nordkroea", "Ukraine -Russland", "date:2023", "NATO Gipfel", "Putin"]
+
+
+@dataclass
+class Tally:
+    """What one client thread saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+def server_command(index: str, threads: int) -> list[str]:
+    script = shutil.which("search-web", path=str(Path(sys.executable).parent))
+    args = ["--index", index, "--host", HOST, "--port", "0", "--threads", str(threads)]
+    if script:
+        return [script, *args]
+    return [sys.executable, "-c", "import sys; from search_web.serve import main; sys.exit(main())", *args]
+
+
+def start_server(index: str, threads: int, timeout: float = 60) -> tuple[subprocess.Popen, int]:
+    """The server process and its port, once it logs that it listens."""
+    server = subprocess.Popen(server_command(index, threads), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    deadline = time.monotonic() + timeout
+    for line in server.stderr:
+        match = READY.search(line)
+        if match:
+            threading.Thread(target=server.stderr.read, daemon=True).start()  # keep draining the log
+            return server, int(match.group(1))
+        if time.monotonic() > deadline:
+            break
+    server.kill()
+    raise SystemExit(f"search-web did not start: {server.stderr.read()[-2000:] if server.stderr else ''}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def document_ids(port: int) -> list[str]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    ids = []
+    for query in QUERIES[:4]:
+        status, body = get(connection, f"/api/search?q={quote(query)}&size=10")
+        if status == 200:
+            ids += [hit["id"] for hit in json.loads(body)["hits"]]
+    connection.close()
+    return ids or ["fehlt"]
+
+
+def request_paths(ids: list[str], rng: random.Random):
+    """An endless mix: 60 % search API, 25 % search page, 15 % document page."""
+    while True:
+        roll, query = rng.random(), quote(rng.choice(QUERIES))
+        if roll < 0.6:
+            yield f"/api/search?q={query}"
+        elif roll < 0.85:
+            yield f"/?q={query}"
+        else:
+            yield f"/documents/{quote(rng.choice(ids), safe='')}?q={query}"
+
+
+def client(port: int, ids: list[str], stop: threading.Event, budget: "Budget", tally: Tally, seed: int) -> None:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    for path in request_paths(ids, random.Random(seed)):
+        if stop.is_set() or not budget.take():
+            break
+        started = time.perf_counter()
+        try:
+            status, _ = get(connection, path)
+        except (OSError, http.client.HTTPException) as error:
+            tally.error(type(error).__name__)
+            connection.close()
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            continue
+        tally.latencies.append(time.perf_counter() - started)
+        if status != 200:
+            tally.error(f"HTTP {status}")
+    connection.close()
+
+
+class Budget:
+    """At most ``limit`` requests in all, shared by the client threads."""
+
+    def __init__(self, limit: int):
+        self.left, self.lock = limit, threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            self.left -= 1
+            return self.left >= 0
+
+
+def drive(port: int, clients: int, duration: float, max_requests: int) -> tuple[list[Tally], float]:
+    ids, stop, budget = document_ids(port), threading.Event(), Budget(max_requests)
+    tallies = [Tally() for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(port, ids, stop, budget, t, i), daemon=True)
+               for i, t in enumerate(tallies)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    stop.wait(duration)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    return tallies, time.monotonic() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def summary(tallies: list[Tally], seconds: float, rss: tuple[float, float]) -> dict:
+    latencies = [x for t in tallies for x in t.latencies]
+    errors: dict[str, int] = {}
+    for tally in tallies:
+        for kind, count in tally.errors.items():
+            errors[kind] = errors.get(kind, 0) + count
+    return {
+        "requests": len(latencies), "seconds": round(seconds, 1),
+        "requests_per_second": round(len(latencies) / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1), "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
+        "errors": sum(errors.values()), "error_kinds": errors,
+        "rss_start_mb": round(rss[0], 1), "rss_end_mb": round(rss[1], 1),
+    }
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", required=True, help="index directory (build one with search-index build)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (at most 600)")
+    parser.add_argument("--clients", type=int, default=8, help="client threads, one connection each")
+    parser.add_argument("--server-threads", type=int, default=4, help="waitress threads of the server")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if not 0 < args.duration <= 600 or not 1 <= args.clients <= 64 or args.max_requests < 1:
+        parser.error("--duration in (0, 600], --clients in [1, 64], --max-requests >= 1")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    server, port = start_server(args.index, args.server_threads)
+    try:
+        rss_start = rss_mb(server.pid)
+        tallies, seconds = drive(port, args.clients, args.duration, args.max_requests)
+        rss_end = rss_mb(server.pid)
+    finally:
+        stop_server(server)
+    result = summary(tallies, seconds, (rss_start, rss_end))
+    print(json.dumps(result, ensure_ascii=False) if args.json else report(result, args))
+    return 0
+
+
+def report(result: dict, args: argparse.Namespace) -> str:
+    return "\n".join([
+        f"search-web on {HOST}, {args.server_threads} server threads, {args.clients} clients, {result['seconds']} s",
+        f"requests:   {result['requests']} ({result['requests_per_second']}/s)",
+        f"latency:    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms",
+        f"errors:     {result['errors']} {result['error_kinds'] or ''}".rstrip(),
+        f"server RSS: {result['rss_start_mb']} MB at start, {result['rss_end_mb']} MB at end",
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
