@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 from indexer.errors import SearchError
 from indexer.gazetteer import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.mentioned_dates import mentioned_dates
-from indexer.normalize import corpus_person_names, fold_name, persons_in_document
+from indexer.normalize import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.organisations import corpus_organisation_names, organisations_in_document
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "ner_model"
@@ -73,6 +73,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         m.text for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
     people = persons_in_document(persons, text)
+    organisations = [mention for mention in organisations if not is_possessive(mention, people)]
     return DocumentEntities(
         persons=people,
         countries=link_countries(text, places, gazetteer),
@@ -82,14 +83,28 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
 
 
 def person_mentions(mentions: list[str], gazetteer: Gazetteer) -> list[str]:
-    """PER mentions without country names (``Nordkoreas``) and without one-word place names
+    """PER mentions without country names (``Nordkoreas``, ``Russlands Krieg``; but
+    ``Russlands Präsident Wladimir Putin`` stays) and without one-word place names
     (``Warschau``, ``Washington``) unless that word is the surname of a longer PER mention."""
     surnames = {mention.split()[-1] for mention in mentions if len(mention.split()) > 1}
     return [
         mention for mention in mentions
-        if tuple(WORD.findall(mention)) not in gazetteer.names
+        if not starts_with_country(clean_person(mention) or "", gazetteer)
         and (" " in mention.strip() or mention in surnames or mention.rstrip("s") not in gazetteer.places)
     ]
+
+
+def starts_with_country(name: str, gazetteer: Gazetteer) -> bool:
+    """``Nordkoreas``, ``Russlands Krieg``, ``Nordkorea Russland`` -> True; ``Wladimir Putin`` -> False."""
+    words = WORD.findall(name)
+    return bool(words) and (words[0],) in gazetteer.names
+
+
+def is_possessive(mention: str, persons: tuple[str, ...]) -> bool:
+    """``Putins Krieg`` tagged ORG, with ``Wladimir Putin`` in the document -> True."""
+    first = mention.split()[0] if mention.split() else ""
+    surnames = {fold_name(person.split()[-1]) for person in persons}
+    return " " in mention.strip() and first.endswith("s") and fold_name(first[:-1]) in surnames
 
 
 def names_country(mention: str, gazetteer: Gazetteer) -> bool:

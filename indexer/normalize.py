@@ -107,8 +107,9 @@ def strip_possessive(tokens: list[str]) -> list[str]:
 
 
 def is_plausible_name(tokens: list[str]) -> bool:
-    """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler``, ``Nationalismus`` -> False."""
-    if not tokens or len(tokens) > 6 or not is_name_token(tokens[-1]):
+    """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler``, ``Nationalismus``,
+    ``Russlands Präsident`` (no name after the role) -> False."""
+    if not tokens or len(tokens) > 6 or not is_name_token(tokens[-1]) or is_role(tokens[-1]):
         return False
     if any(ch.isdigit() for token in tokens for ch in token):
         return False

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from indexer.normalize import ARTICLES, TOKEN, fold_name, strip_possessive
+from indexer.normalize import ABSTRACT_NOUNS, ARTICLES, TOKEN, fold_name, strip_possessive
 
 ACRONYMS = {"NATO", "UNO", "OPEC", "NASA", "FIFA", "UEFA", "UNESCO", "UNICEF", "UNHCR", "OSZE",
             "OECD", "ASEAN", "IAEA", "IAEO", "NAFTA", "SWIFT", "INTERPOL", "EUROPOL", "FRONTEX",
@@ -31,7 +31,8 @@ def clean_organisation(mention: str) -> str | None:
     ``der NATO`` -> ``NATO``; ``Nato`` -> ``NATO``; ``Nato's``/``NATOs`` -> ``NATO``;
     ``NATO-Generalsekretär``/``NATO-Staaten`` -> ``NATO``; ``EU-Kommission`` stays;
     ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None;
-    ``Nato Tote`` -> ``NATO`` and ``Ärzte ohne Grenzen sagte`` -> ``Ärzte ohne Grenzen`` (span too long).
+    ``Nato Tote`` -> ``NATO`` and ``Ärzte ohne Grenzen sagte`` -> ``Ärzte ohne Grenzen`` (span too long);
+    ``Spekulation`` (an abstract noun) -> None.
     """
     tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
     while tokens and tokens[0].lower() in ARTICLES:
@@ -43,6 +44,8 @@ def clean_organisation(mention: str) -> str | None:
         tokens = tokens[:1]
     if len(tokens) == 1:
         tokens = [compound_head(tokens[0])]
+    if len(tokens) == 1 and tokens[0].isalpha() and tokens[0].endswith(ABSTRACT_NOUNS):
+        return None
     name = " ".join(tokens)
     if sum(ch.isalpha() for ch in name) < 2 or not (name[0].isupper() or name[0].isdigit()):
         return None

@@ -112,6 +112,17 @@ def test_org_mentions_starting_with_a_country_are_dropped(mention):
     assert document_entities(mention, [Mention("ORG", mention, 0)]).organisations == ()
 
 
+@pytest.mark.parametrize("mention", ["Russlands Krieg", "Nordkorea Russland", "Russlands Präsident", "Nordkoreas"])
+def test_person_mentions_starting_with_a_country_are_dropped(mention):
+    assert document_entities(mention, [Mention("PER", mention, 0)]).persons == ()
+
+
+def test_possessive_of_a_person_is_no_organisation():
+    mentions = [Mention("PER", "Wladimir Putin", 0), Mention("ORG", "Putins Krieg", 20), Mention("ORG", "NATO", 40)]
+    found = document_entities("Wladimir Putin ... Putins Krieg ... NATO", mentions)
+    assert (found.persons, found.organisations) == (("Wladimir Putin",), ("NATO",))
+
+
 def test_merge_corpus_persons():
     documents = [
         DocumentEntities(persons=("Wladimir Putin",)),

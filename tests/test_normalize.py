@@ -41,7 +41,8 @@ def test_person_loses_titles_and_roles(mention, name):
 
 
 @pytest.mark.parametrize("junk", ["x", "G7", "nato", "putin", "NATO", "Bundeskanzler", "Generalsekretär", "1990", "",
-                                  "Nationalismus", "Sicherheitsstrukturen", "Selbstständigkeit"])
+                                  "Nationalismus", "Sicherheitsstrukturen", "Selbstständigkeit",
+                                  "Russlands Präsident", "Herr Präsident"])
 def test_person_junk_is_dropped(junk):
     assert clean_person(junk) is None
 
@@ -129,7 +130,7 @@ def test_selenskyj_and_selenskij_stay_apart():
     ("EU-Kommission", "EU-Kommission"), ("UN-Sicherheitsrat", "UN-Sicherheitsrat"),
     ("CDU/CSU-Fraktion", "CDU/CSU-Fraktion"), ("AfD", "AfD"),
     ("die Vereinten Nationen", "Vereinten Nationen"), ("der", None), ("x", None),
-    ("Nato Tote", "NATO"), ("Ärzte ohne Grenzen sagte", "Ärzte ohne Grenzen"),
+    ("Nato Tote", "NATO"), ("Ärzte ohne Grenzen sagte", "Ärzte ohne Grenzen"), ("Spekulation", None),
 ])
 def test_organisation_normalisation(mention, organisation):
     assert clean_organisation(mention) == organisation
