@@ -31,6 +31,8 @@ TYPES = ("PER", "LOC", "ORG")
 # Nationality adjectives and demonyms ("deutschen", "Kölner Dom"): GermEval
 # tags them MISC (LOCderiv), SmartData and WikiANN sometimes LOC.
 _DEMONYM = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+er$")
+# a hyphen between two word characters, kept as its own token when splitting
+_HYPHENATED = re.compile(r"(?<=\w)(-)(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -105,27 +107,69 @@ class MaskPolicy:
 
     adjective_loc_missing: bool = False  # LOC-tagged adjectives / demonyms
     misc_missing: bool = False  # MISC spans (otherwise they become O)
+    generic_missing: bool = False  # silver spans that look like common nouns
 
 
-def mask_tags(sentence: Sentence, biluo: list[str], policy: MaskPolicy) -> list[str]:
+MAX_NAME_TOKENS = 6
+
+
+def is_generic_span(tokens: list[str], common_nouns: frozenset[str]) -> bool:
+    """True for a silver span that is unlikely to be a name.
+
+    Lower-case start (``katholischen Kirche``), very long spans, or spans whose
+    capitalised words are all common nouns (``Polizei``, ``Abwehrspieler``).
+    """
+    if tokens[0][:1].islower() or len(tokens) > MAX_NAME_TOKENS:
+        return True
+    capitalised = [t for t in tokens if t[:1].isupper()]
+    return all(t in common_nouns for t in capitalised)  # also true if none
+
+
+def _masked(sentence: Sentence, span: tuple[int, int, str], policy: MaskPolicy,
+            common_nouns: frozenset[str]) -> bool:
+    start, end, label = span
+    tokens = sentence.tokens
+    if label == "MISC":
+        return policy.misc_missing
+    if policy.adjective_loc_missing and label == "LOC" and is_adjective_span(tokens, start, end):
+        return True
+    return policy.generic_missing and is_generic_span(tokens[start:end], common_nouns)
+
+
+def mask_tags(sentence: Sentence, biluo: list[str], policy: MaskPolicy,
+              common_nouns: frozenset[str] = frozenset()) -> list[str]:
     """Replace tags by missing ("-") where the source's convention differs."""
     out = list(biluo)
-    for start, end, label in bio_spans(sentence.tags):
-        adjective = label == "LOC" and is_adjective_span(sentence.tokens, start, end)
-        if (policy.misc_missing and label == "MISC") or (
-            policy.adjective_loc_missing and adjective
-        ):
-            out[start:end] = ["-"] * (end - start)
+    for span in bio_spans(sentence.tags):
+        if _masked(sentence, span, policy, common_nouns):
+            out[span[0] : span[1]] = ["-"] * (span[1] - span[0])
     return out
 
 
-def to_doc(vocab: Vocab, sentence: Sentence, policy: MaskPolicy) -> Doc:
+def split_hyphens(sentence: Sentence) -> Sentence:
+    """Split ``Hamburg-Altona`` into ``Hamburg - Altona`` (tags carried over).
+
+    SmartData dev/test are tokenised this way, while its train split is not.
+    """
+    tokens: list[str] = []
+    tags: list[str] = []
+    for token, tag in zip(sentence.tokens, sentence.tags):
+        parts = _HYPHENATED.split(token) if _HYPHENATED.search(token) else [token]
+        inside = "I" + tag[1:] if tag != "O" else "O"
+        for i, part in enumerate(parts):
+            tokens.append(part)
+            tags.append(tag if i == 0 else inside)
+    return Sentence(tokens, tags, sentence.source)
+
+
+def to_doc(vocab: Vocab, sentence: Sentence, policy: MaskPolicy,
+           common_nouns: frozenset[str] = frozenset()) -> Doc:
     """Build a spaCy Doc whose ``ents`` carry the (possibly masked) gold tags."""
     spaces = [True] * len(sentence.tokens)
     if spaces:
         spaces[-1] = False
     biluo = biluo_tags(sentence.tags, TYPES)
-    biluo = mask_tags(sentence, biluo, policy)
+    biluo = mask_tags(sentence, biluo, policy, common_nouns)
     doc = Doc(vocab, words=sentence.tokens, spaces=spaces)
     doc.set_ents(biluo_tags_to_spans(doc, [t if t != "-" else "O" for t in biluo]))
     missing = [doc[i : i + 1] for i, tag in enumerate(biluo) if tag == "-"]
@@ -140,3 +184,19 @@ def sample(sentences: list[Sentence], limit: int | None, seed: int) -> list[Sent
         return sentences
     rng = random.Random(seed)
     return rng.sample(sentences, limit)
+
+
+def common_nouns(sentences: Iterable[Sentence], min_count: int = 3) -> frozenset[str]:
+    """Capitalised words that gold data tags O in mid-sentence (mostly)."""
+    outside: dict[str, int] = {}
+    inside: dict[str, int] = {}
+    for sentence in sentences:
+        for i, (token, tag) in enumerate(zip(sentence.tokens, sentence.tags)):
+            if i == 0 or not token[:1].isupper():
+                continue
+            counts = outside if tag == "O" else inside
+            counts[token] = counts.get(token, 0) + 1
+    return frozenset(
+        word for word, n in outside.items()
+        if n >= min_count and inside.get(word, 0) <= 0.4 * n
+    )

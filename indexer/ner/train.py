@@ -6,6 +6,7 @@ copied to the output directory (by default the packaged model folder).
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -87,4 +88,18 @@ def install(model: Path, output: Path) -> Path:
     shutil.copytree(model, output)
     if saved is not None:
         card.write_text(saved, encoding="utf-8")
+    _write_meta(output)
     return output
+
+
+def _write_meta(model: Path) -> None:
+    """Name and describe the pipeline in its meta.json."""
+    path = model / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update(
+        name="news_ner",
+        version="1.0.0",
+        description="German news NER (PER, LOC, ORG): tok2vec + ner, see MODEL_CARD.md",
+        license="see MODEL_CARD.md (training data CC BY 4.0 and others)",
+    )
+    path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
