@@ -36,14 +36,19 @@ class RankingConfig:
     b: float = 0.75  # BM25 length normalisation
     lucene_idf: bool = True  # log(1 + (N - df + .5) / (df + .5)) instead of Whoosh's log(N / (df + 1)) + 1
     title_weight: float = 0.5  # title match relative to body; per term the better field counts (dismax)
-    title_tiebreak: float = 0.1  # share of the weaker field's score added to the better one
+    title_dismax: bool = True  # per term the better of title and body counts; False: both are added
     parts_weight: float = 0.5  # query-time compound parts (Prinzenpaar -> prinz, paar), optional clauses
     exact_weight: float = 0.15  # unstemmed word form matched in the ``exact`` field, optional clause
     lowercase_weight: float = 0.7  # a query word typed lowercase (verb, adjective) vs capitalised (noun, name)
+    answer_type_weight: float = 0.6  # the word after a question word (welchem *Jahr*, wie *heißt*)
     questions: bool = True  # False: questions are plain words like any other (AND, OR if AND finds nothing)
     question_min_words: int = 4  # plain-words queries this long are questions even without "?"
     recency_weight: float = 0.5  # with recency_boost: a document of the newest day scores x (1 + weight)
     recency_half_life_days: float = 30.0  # ... one this many days older gets half that extra
+
+    def __post_init__(self):
+        if min(self.lowercase_weight, self.answer_type_weight, self.recency_half_life_days) <= 0:
+            raise ValueError("ranking weights must be positive (Whoosh cannot skip on a zero boost)")
 
 
 DEFAULT = RankingConfig()
@@ -95,6 +100,14 @@ def is_question(node) -> bool:
 
 def is_question_word(word: str) -> bool:
     return normalize_german(word.lower().strip("?!.,;")) in QUESTION_WORDS
+
+
+def answer_type_factors(words: list[str], config: RankingConfig | None = None) -> list[float]:
+    """Per word of a question: ``answer_type_weight`` for the word right after a question word
+    (it names what is asked, ``In welchem Jahr``, ``Wie heißt``, and is rarely in the answer), else 1."""
+    config = config or current()
+    after = [False] + [is_question_word(w) for w in words[:-1]]
+    return [config.answer_type_weight if a and not is_question_word(w) else 1.0 for w, a in zip(words, after)]
 
 
 def word_weight(word: str, config: RankingConfig | None = None) -> float:

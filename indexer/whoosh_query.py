@@ -53,6 +53,7 @@ class QueryCompiler:
         self.words: set[str] = set()
         self.parts: list[wq.Query] = []  # compound parts of query words (weaker)
         self.extras: list[wq.Query] = []  # exact word forms
+        self.factors: dict[int, float] = {}  # id(Word) -> weight factor (answer types in questions)
         self.analyzer = reader.schema["body"].analyzer  # as the index was built (ablations too)
 
     def compile(self, node: Node | None) -> Compiled:
@@ -70,7 +71,7 @@ class QueryCompiler:
     def visit_word(self, node: Word) -> wq.Query | None:
         stems = self.analyze(node.text)
         self.stems.update(stems)
-        weight = ranking.word_weight(node.text)
+        weight = ranking.word_weight(node.text) * self.factors.get(id(node), 1.0)
         self.add_extras(node.text, stems, weight)
         return combine(wq.And, [text_term(s, weight) for s in stems])
 
@@ -89,8 +90,7 @@ class QueryCompiler:
         self.stems.update(stems)
         if len(stems) <= 1:
             return combine(wq.And, [text_term(s) for s in stems])
-        title = wq.Phrase("title", stems, boost=ranking.current().title_weight)
-        return wq.DisjunctionMax([title, wq.Phrase("body", stems)], tiebreak=ranking.current().title_tiebreak)
+        return either_field(wq.Phrase("title", stems, boost=ranking.current().title_weight), wq.Phrase("body", stems))
 
     def visit_prefix(self, node: Prefix) -> wq.Query | None:
         words = analyze_exact(node.text)
@@ -146,6 +146,7 @@ class QueryCompiler:
         """Any of its words but the question words, or their compound parts; phrases stay required."""
         words = [i for i in node.items if isinstance(i, Word)]
         content = [w for w in words if not ranking.is_question_word(w.text)] or words
+        self.factors = {id(w): f for w, f in zip(words, ranking.answer_type_factors([w.text for w in words]))}
         optional = [q for q in (self.visit(w) for w in content) if q is not None]
         if optional:
             optional, self.parts = optional + self.parts, []
@@ -178,9 +179,14 @@ class QueryCompiler:
 
 def text_term(stem: str, weight: float = 1.0) -> wq.Query:
     """A stem in the title or the body, scored by the better of the two fields (weighted title)."""
-    config = ranking.current()
-    title = wq.Term("title", stem, boost=config.title_weight * weight)
-    return wq.DisjunctionMax([title, wq.Term("body", stem, boost=weight)], tiebreak=config.title_tiebreak)
+    title = wq.Term("title", stem, boost=ranking.current().title_weight * weight)
+    return either_field(title, wq.Term("body", stem, boost=weight))
+
+
+def either_field(title: wq.Query, body: wq.Query) -> wq.Query:
+    """Title or body: the better field's score (dismax), or both added up."""
+    kind = wq.DisjunctionMax if ranking.current().title_dismax else wq.Or
+    return kind([title, body])
 
 
 def combine(kind, parts: list) -> wq.Query | None:

@@ -73,6 +73,17 @@ def test_lowercase_words_weigh_less():
     assert ranking.word_weight("geschickt") == ranking.current().lowercase_weight < 1.0
 
 
+def test_answer_type_word_weighs_less():
+    factors = ranking.answer_type_factors(["In", "welchem", "Jahr", "wurde", "Kiel", "gegründet?"])
+    assert factors[2] == ranking.current().answer_type_weight < 1.0
+    assert factors[:2] + factors[3:] == [1.0] * 5
+
+
+def test_zero_weights_are_refused():
+    with pytest.raises(ValueError):
+        ranking.RankingConfig(lowercase_weight=0.0)
+
+
 @pytest.fixture(scope="module")
 def dated_service(tmp_path_factory):
     """Three equally good matches for "Hafen" (same length), oldest written first."""
