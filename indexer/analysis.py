@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
@@ -108,6 +109,23 @@ class GermanNormalizeFilter(Filter):
             yield t
 
 
+@functools.lru_cache(maxsize=200_000)
+def fold_accents(text: str) -> str:
+    """Diacritics off: ``traoré`` -> ``traore``, ``çelik`` -> ``celik`` (umlauts are folded before)."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+class AccentFoldFilter(Filter):
+    """``traoré`` -> ``traore``: an option of ``german_analyzer`` (off by default)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_accents(t.text)
+            yield t
+
+
 class GermanStopFilter(Filter):
     """Drops German stopwords (``der``, ``und``, ``über``), keeping positions for phrases."""
 
@@ -156,11 +174,12 @@ def word_parts(word: str) -> list[str]:
     return compounds.split_compound(word)
 
 
-def german_analyzer(normalize: bool = True, stopwords: bool = True, parts: bool = True, stem: bool = True):
-    """The analyser of the title and body fields; the switches leave a step out (for ablations:
-    queries are analysed by the analyser stored in the index, so they follow)."""
-    steps = [(normalize, GermanNormalizeFilter), (stopwords, GermanStopFilter), (parts, WordPartsFilter),
-             (stem, GermanStemFilter)]
+def german_analyzer(normalize: bool = True, stopwords: bool = True, parts: bool = True, stem: bool = True,
+                    accents: bool = False):
+    """The analyser of the title and body fields; the switches leave a step out, or add accent
+    folding (for ablations: queries are analysed by the analyser stored in the index)."""
+    steps = [(normalize, GermanNormalizeFilter), (accents, AccentFoldFilter), (stopwords, GermanStopFilter),
+             (parts, WordPartsFilter), (stem, GermanStemFilter)]
     analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
     for enabled, step in steps:
         if enabled:
