@@ -15,6 +15,7 @@ Example (seed article ``Berlin. NATO-Generalsekretär Mark Rutte berichtet ...``
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -157,11 +158,13 @@ def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntit
     * a surname-only person joins the one full name with that surname in the corpus
       (``Putin`` -> ``Wladimir Putin``); ``Clinton`` stays when both ``Bill Clinton`` and
       ``Hillary Clinton`` occur; spelling variants get one form (``Strauß``);
-    * an "organisation" that is a full person name elsewhere in the corpus becomes a
-      person (``Wolodymyr Selenskyj`` tagged ORG once, PER elsewhere);
+    * a multi-word name tagged both PER and ORG takes the label of most documents
+      (``Wolodymyr Selenskyj``: PER in 40, ORG in 1 -> person; ``Vereinten Nationen``
+      the other way round -> organisation);
     * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``).
     """
-    entities = [move_person_organisations(document, full_names(entities)) for document in entities]
+    to_person, to_organisation = label_votes(entities)
+    entities = [relabel(document, to_person, to_organisation) for document in entities]
     persons = corpus_person_names([document.persons for document in entities])
     organisations = corpus_organisation_names([document.organisations for document in entities])
     return [
@@ -174,18 +177,27 @@ def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntit
     ]
 
 
-def full_names(entities: list[DocumentEntities]) -> set[str]:
-    """Folded person names of two or more words in the corpus: ``{"wolodymyr selenskyj"}``."""
-    return {fold_name(name) for document in entities for name in document.persons if " " in name}
+def label_votes(entities: list[DocumentEntities]) -> tuple[set[str], set[str]]:
+    """Folded multi-word names that should move to persons, and those that should move to
+    organisations, by the number of documents tagging them each way."""
+    as_person = Counter(fold_name(n) for d in entities for n in set(d.persons) if " " in n)
+    as_organisation = Counter(fold_name(n) for d in entities for n in set(d.organisations) if " " in n)
+    both = as_person.keys() & as_organisation.keys()
+    to_person = {name for name in both if as_person[name] > as_organisation[name]}
+    to_organisation = {name for name in both if as_organisation[name] > as_person[name]}
+    return to_person, to_organisation
 
 
-def move_person_organisations(document: DocumentEntities, people: set[str]) -> DocumentEntities:
-    """ORG values that are known full person names move to ``persons``."""
-    moved = [name for name in document.organisations if fold_name(name) in people]
-    if not moved:
+def relabel(document: DocumentEntities, to_person: set[str], to_organisation: set[str]) -> DocumentEntities:
+    """Move values between ``persons`` and ``organisations`` as :func:`label_votes` decided."""
+    persons = [name for name in document.persons if fold_name(name) not in to_organisation]
+    organisations = [name for name in document.organisations if fold_name(name) not in to_person]
+    if len(persons) == len(document.persons) and len(organisations) == len(document.organisations):
         return document
+    moved_in = [name for name in document.organisations if fold_name(name) in to_person]
+    moved_out = [name for name in document.persons if fold_name(name) in to_organisation]
     return replace(
         document,
-        persons=tuple(dict.fromkeys(document.persons + tuple(moved))),
-        organisations=tuple(name for name in document.organisations if name not in moved),
+        persons=tuple(dict.fromkeys(persons + moved_in)),
+        organisations=tuple(dict.fromkeys(organisations + moved_out)),
     )

@@ -17,11 +17,20 @@ when exactly one full name in the corpus ends with it.
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
+COMMON_NOUNS = Path(__file__).resolve().parent / "data" / "gazetteer" / "common_nouns.txt.gz"
+# Sentence-initial words a sloppy PER span starts with: "Und Assad", "Wir Linke".
+FUNCTION_WORDS = {"und", "aber", "oder", "doch", "denn", "dass", "wenn", "als", "wie", "auch",
+                  "wir", "ich", "sie", "er", "es", "ihr", "mit", "bei", "für", "nach", "auf", "an",
+                  "in", "im", "am", "so", "nur", "noch", "schon", "jetzt", "heute", "dann", "da",
+                  "hier", "liebe", "lieber", "sehr", "geehrte", "geehrter", "meine", "mein"}
 LETTERS = re.compile(r"[^\W\d_]+")
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
@@ -87,7 +96,7 @@ def clean_person(mention: str) -> str | None:
     tokens = strip_possessive(tokens)
     while tokens and not is_name_token(tokens[0]) and not (tokens[0] in LEADING_PARTICLES and len(tokens) > 1):
         tokens = tokens[1:]
-    while tokens and tokens[0].lower() in ARTICLES and tokens[0][0].isupper():
+    while len(tokens) > 1 and (tokens[0].lower() in ARTICLES or tokens[0].lower() in FUNCTION_WORDS):
         tokens = tokens[1:]
     while tokens and not is_name_token(tokens[-1]):
         tokens = tokens[:-1]
@@ -113,6 +122,8 @@ def is_plausible_name(tokens: list[str]) -> bool:
         return False
     if any(ch.isdigit() for token in tokens for ch in token):
         return False
+    if any(token.count("-") > 1 or (token.isupper() and len(token) > 2) for token in tokens):
+        return False   # "Resolute-Support-Mandats", "EUTM Mali"
     letters = [ch for token in tokens for ch in token if ch.isalpha()]
     if len(letters) < 2 or (len(tokens) == 1 and (is_role(tokens[0]) or tokens[0].endswith(ABSTRACT_NOUNS))):
         return False
@@ -137,13 +148,25 @@ def strip_genitive(name: str, surnames: set[str], first_names: frozenset[str] = 
 
 
 def drop_common_words(names: list[str], text: str) -> list[str]:
-    """``Folgendes`` goes when the text has ``folgendes``; ``Klein`` stays when ``Ulrich Klein``
-    is also named, even next to ``klein``."""
+    """One-word "persons" that are German common nouns (``Krisen``, ``Frieden``, ``Terror``)
+    or that the text also uses as lower-case words (``Folgendes``) go; surnames stay
+    (``Müller``, ``Fischer``), and so does ``Klein`` when ``Ulrich Klein`` is also named."""
     if all(" " in name for name in names):
         return names
+    nouns = common_nouns()
     lower = {word for word in LETTERS.findall(text) if word[0].islower()}
     surnames = {name.rpartition(" ")[2] for name in names if " " in name}
-    return [name for name in names if " " in name or name in surnames or name.lower() not in lower]
+    return [
+        name for name in names
+        if " " in name or name in surnames or (name.lower() not in lower and name.lower() not in nouns)
+    ]
+
+
+@lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """Lower-case common-noun forms shipped in ``data/gazetteer/common_nouns.txt.gz``."""
+    with gzip.open(COMMON_NOUNS, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
 
 
 def strip_compound_tail(name: str, surnames: set[str]) -> str:

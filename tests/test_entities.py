@@ -141,14 +141,19 @@ def test_merge_corpus_persons():
     ]
 
 
-def test_corpus_pass_moves_person_organisations_and_unifies_spellings():
+def test_corpus_pass_relabels_by_majority_and_unifies_spellings():
     documents = [
         DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäischen Union",)),
+        DocumentEntities(persons=("Wolodymyr Selenskyj", "Vereinten Nationen")),
         DocumentEntities(organisations=("Wolodymyr Selenskyj", "Europäische Union", "NATO")),
+        DocumentEntities(organisations=("Vereinten Nationen",)),
+        DocumentEntities(organisations=("Vereinten Nationen",)),
     ]
     merged = merge_corpus_persons(documents)
     assert merged[0] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäische Union",))
-    assert merged[1] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäische Union", "NATO"))
+    assert merged[1] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Vereinten Nationen",))
+    assert merged[2] == DocumentEntities(persons=("Wolodymyr Selenskyj",), organisations=("Europäische Union", "NATO"))
+    assert merged[3] == DocumentEntities(organisations=("Vereinten Nationen",))
 
 
 @real_model

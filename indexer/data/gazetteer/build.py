@@ -8,7 +8,9 @@ Reads the raw tables of ``../shared/data`` (see its gazetteer/README.md) and wri
   ``noun`` for ``ukrainer``); inflections are generated at load time;
 * ``places.tsv.gz``  city/region name, code: only names that are unambiguous
   (``Kursk`` -> RU, ``Brüssel`` -> BE) and not common German words
-  (``Essen``, ``Ende``, ``Dank`` are left out).
+  (``Essen``, ``Ende``, ``Dank`` are left out);
+* ``common_nouns.txt.gz``  lower-case German common-noun forms that are no names
+  (``krisen``, ``frieden``; not ``müller``): a one-word PER mention like this is a tagging slip.
 
 Run from the repository root::
 
@@ -93,6 +95,7 @@ DROPPED_STEMS = {"finne", "malteser", "englisch", "engländer", "deutscher", "br
 BIG_CITY = 200_000                     # Münster, Rom: toponym beats homonymous noun
 HUGE_CITY = 1_000_000                  # Santiago, Johannesburg: even if not a German toponym
 NOUN_TOPONYM_ZIPF = 3.5                # 'Hof' is a frequent noun, 'Gießen' a rare one
+COMMON_NOUN_ZIPF = 2.5                 # nouns a one-word PER mention must not be
 WORD_ZIPF = 3.0                        # 'Obama', 'George', 'Time' (Japanese/US towns)
 AMBIGUOUS_RATIO = 3                    # biggest city must be 3x the other country's
 AMBIGUOUS_MIN_POPULATION = 100_000
@@ -170,7 +173,7 @@ def load_lexicon(source: Path) -> tuple[set[str], set[str], dict[str, float]]:
     with gzip.open(source / "lexicon" / "wordfreq" / "wordfreq_large_de.tsv.gz", "rt", encoding="utf-8") as handle:
         for line in handle:
             word, _, value = line.rstrip("\n").partition("\t")
-            if value and value[0].isdigit() and float(value) >= 3.0:
+            if value and value[0].isdigit() and float(value) >= COMMON_NOUN_ZIPF:
                 zipf[word] = float(value)
     return toponyms, nouns, zipf
 
@@ -248,6 +251,24 @@ def resolve(populations: dict[str, int], regions: set[str]) -> str | None:
     return None
 
 
+def build_common_nouns(source: Path, zipf: dict[str, float]) -> set[str]:
+    """Lower-case forms of German common nouns (``krisen``, ``frieden``) that no Wiktionary
+    entry marks as a name: ``müller``, ``fischer``, ``koch`` (also surnames) are left out."""
+    names, forms = set(), defaultdict(set)
+    with gzip.open(source / "lexicon" / "german_nouns" / "nouns.csv.gz", "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            lemma = nfc(row["lemma"])
+            if any(tag in row["pos"] for tag in ("Nachname", "Vorname", "Eigenname", "Toponym")):
+                names.add(lemma)
+                continue
+            cells = [lemma] + [value for key, value in row.items() if key and " " in key and value]
+            forms[lemma].update(nfc(cell) for cell in cells if cell.isalpha())
+    return {
+        form.lower() for lemma, lemma_forms in forms.items() if lemma not in names
+        for form in lemma_forms if zipf.get(form.lower(), 0.0) >= COMMON_NOUN_ZIPF
+    }
+
+
 def write(target: Path, countries, stems, places) -> None:
     with open(target / "countries.tsv", "w", encoding="utf-8") as handle:
         handle.write("code\tdisplay\tnames\n")
@@ -273,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     lexicon = load_lexicon(args.source)
     places, dropped = build_places(args.source, lexicon, countries)
     write(args.target, countries, stems, places)
+    nouns = build_common_nouns(args.source, lexicon[2])
+    with gzip.GzipFile(args.target / "common_nouns.txt.gz", "wb", mtime=0) as raw:
+        raw.write(("\n".join(sorted(nouns)) + "\n").encode("utf-8"))
     print(f"{len(countries)} countries, {len(stems)} demonym stems, {len(places)} places, "
           f"{len(dropped)} common-word names dropped", file=sys.stderr)
     return 0
