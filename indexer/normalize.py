@@ -31,6 +31,10 @@ FUNCTION_WORDS = {"und", "aber", "oder", "doch", "denn", "dass", "wenn", "als", 
                   "wir", "ich", "sie", "er", "es", "ihr", "mit", "bei", "für", "nach", "auf", "an",
                   "in", "im", "am", "so", "nur", "noch", "schon", "jetzt", "heute", "dann", "da",
                   "hier", "liebe", "lieber", "sehr", "geehrte", "geehrter", "meine", "mein"}
+# Continents and regions the model tags PER (they are no countries either).
+NOT_PERSONS = {"Europa", "Afrika", "Asien", "Ozeanien", "Nahost", "Arktis", "Antarktis", "Balkan",
+               "Westbalkan", "Sahel", "Kaukasus", "Maghreb", "Levante", "Skandinavien", "Baltikum"}
+COMPOUND_HEAD = 8    # a one-word "person" ending in a common noun this long is a compound noun
 LETTERS = re.compile(r"[^\W\d_]+")
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
@@ -49,7 +53,7 @@ ROLES = ("kanzler", "präsident", "minister", "sekretär", "chef", "führer", "v
 ROLE_ENDINGS = ("", "in", "innen", "en", "n", "s", "es", "r")
 NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs", "ts")
 # Endings of German abstract nouns, never of a one-word name (Sicherheit, Nationalismus).
-ABSTRACT_NOUNS = ("heit", "keit", "ismus", "schaft", "tion", "tät", "ungen", "heiten", "keiten",
+ABSTRACT_NOUNS = ("heit", "keit", "ismus", "schaft", "tion", "tät", "ungen", "heiten", "keiten", "weise",
                   "schaften", "tionen", "strukturen")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -117,13 +121,16 @@ def strip_possessive(tokens: list[str]) -> list[str]:
 
 def is_plausible_name(tokens: list[str]) -> bool:
     """Junk filter: ``x``, ``nato``, ``NATO``, ``G7``, ``Bundeskanzler``, ``Nationalismus``,
-    ``Russlands Präsident`` (no name after the role) -> False."""
+    ``Bedauerlicherweise``, ``Europa``, ``Russlands Präsident`` (no name after the role) -> False."""
     if not tokens or len(tokens) > 6 or not is_name_token(tokens[-1]) or is_role(tokens[-1]):
         return False
     if any(ch.isdigit() for token in tokens for ch in token):
         return False
-    if any(token.count("-") > 1 or (token.isupper() and len(token) > 2) for token in tokens):
-        return False   # "Resolute-Support-Mandats", "EUTM Mali"
+    if any(token.count("-") > 1 or any(part.isupper() and len(part) > 2 for part in token.split("-"))
+           for token in tokens):
+        return False   # "Resolute-Support-Mandats", "EUTM Mali", "Counter-IED"
+    if len(tokens) == 1 and tokens[0].rstrip("s") in NOT_PERSONS:
+        return False
     letters = [ch for token in tokens for ch in token if ch.isalpha()]
     if len(letters) < 2 or (len(tokens) == 1 and (is_role(tokens[0]) or tokens[0].endswith(ABSTRACT_NOUNS))):
         return False
@@ -158,8 +165,17 @@ def drop_common_words(names: list[str], text: str) -> list[str]:
     surnames = {name.rpartition(" ")[2] for name in names if " " in name}
     return [
         name for name in names
-        if " " in name or name in surnames or (name.lower() not in lower and name.lower() not in nouns)
+        if " " in name or name in surnames
+        or (name.lower() not in lower and not is_common_noun(name.lower(), nouns))
     ]
+
+
+def is_common_noun(word: str, nouns: frozenset[str]) -> bool:
+    """``krisen`` -> True; compounds with a long noun head too: ``unteroffizieren``,
+    ``krisenvorsorge`` -> True; ``kiesewetter``, ``buchholz`` (short heads) -> False."""
+    if word in nouns:
+        return True
+    return any(word[start:] in nouns for start in range(3, len(word) - COMPOUND_HEAD + 1))
 
 
 @lru_cache(maxsize=1)

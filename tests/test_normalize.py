@@ -46,7 +46,8 @@ def test_person_loses_titles_and_roles(mention, name):
 @pytest.mark.parametrize("junk", ["x", "G7", "nato", "putin", "NATO", "Bundeskanzler", "Generalsekretär", "1990", "",
                                   "Nationalismus", "Sicherheitsstrukturen", "Selbstständigkeit",
                                   "Russlands Präsident", "Herr Präsident", "Resolute-Support-Mandats",
-                                  "EUTM Mali", "EUFOR Althea"])
+                                  "EUTM Mali", "EUFOR Althea", "Counter-IED", "Bedauerlicherweise", "Europa",
+                                  "Europas"])
 def test_person_junk_is_dropped(junk):
     assert clean_person(junk) is None
 
@@ -95,6 +96,8 @@ def test_persons_of_one_document(mentions, persons):
     (["Klein", "Ulrich Klein"], "Ulrich Klein ist nicht klein. Klein sagt ...", ("Ulrich Klein",)),
     (["Klein"], "Klein sagt, es sei ein Problem.", ("Klein",)),
     (["Krisen", "Frieden", "Terror", "Hunger", "Müller", "Fischer"], "", ("Müller", "Fischer")),
+    (["Unteroffizieren", "Krisenvorsorge", "Kiesewetter", "Buchholz", "Kleinwächter"], "",
+     ("Kiesewetter", "Buchholz", "Kleinwächter")),
 ])
 def test_one_word_persons_that_are_common_words_are_dropped(mentions, text, persons):
     assert persons_in_document(mentions, text) == persons
