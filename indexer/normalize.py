@@ -208,7 +208,7 @@ def persons_in_document(mentions: Iterable[str], text: str = "") -> tuple[str, .
     names = [strip_genitive(name, surnames, first_names) for name in names]
     names = [strip_compound_tail(name, surnames) for name in names]
     display = display_spellings(names)
-    canonical = surname_merges(list(display.values()))
+    canonical = surname_merges(list(display.values()), Counter(display[fold_name(name)] for name in names))
     ordered = dict.fromkeys(resolve(canonical, display[fold_name(name)]) for name in names)
     return tuple(ordered)
 
@@ -238,15 +238,17 @@ def display_spellings(names: Iterable[str], counts: Counter | None = None) -> di
     }
 
 
-def surname_merges(names: Iterable[str]) -> dict[str, str]:
-    """Short name -> the single longer name ending with it; ambiguous ones stay.
+def surname_merges(names: Iterable[str], counts: Counter | None = None) -> dict[str, str]:
+    """Short name -> the one person among the longer names containing it; ambiguous ones stay.
 
     ``["Wladimir Putin", "Putin"]`` -> ``{"Putin": "Wladimir Putin"}``;
     ``["Bill Clinton", "Hillary Clinton", "Clinton"]`` -> ``{}``;
-    ``["Alexander Graf Lambsdorff", "Graf Lambsdorff", "Lambsdorff"]`` -> both join the first;
-    ``["Ursula von der Leyen", "von der Leyen"]`` -> merged; ``Schroeder`` joins
-    ``Gerhard Schröder``.
+    ``["Alexander Graf Lambsdorff", "Graf Lambsdorff", "Lambsdorff"]`` -> one person;
+    ``["Wladimir Wladimirowitsch Putin", "Wladimir Putin", "Putin"]`` -> one person, shown in
+    the most frequent (``counts``) of the longer forms; ``["Ursula von der Leyen",
+    "von der Leyen"]`` -> merged; ``Schroeder`` joins ``Gerhard Schröder``.
     """
+    counts = counts or Counter()
     folded = {name: fold_name(name).split() for name in dict.fromkeys(names)}
     by_surname: dict[str, list[str]] = defaultdict(list)
     for name, tokens in folded.items():
@@ -254,29 +256,36 @@ def surname_merges(names: Iterable[str]) -> dict[str, str]:
             by_surname[tokens[-1]].append(name)
     merges = {}
     for short, tokens in folded.items():
-        size = len(tokens)
-        longer = {
-            " ".join(folded[full]): full for full in by_surname.get(tokens[-1] if tokens else "", ())
-            if len(folded[full]) > size and folded[full][-size:] == tokens
-        }
-        full = single_person(longer)
-        if full:
-            merges[short] = respell(full, short)
-            if merges[short] != full:
-                merges[full] = merges[short]
+        longer = [
+            full for full in by_surname.get(tokens[-1] if tokens else "", ())
+            if len(folded[full]) > len(tokens) and is_subsequence(tokens, folded[full])
+        ]
+        if not one_person([folded[full] for full in longer]):
+            continue
+        chosen = max(longer, key=lambda full: (counts[full], len(folded[full])))
+        if len(tokens) > 1 and counts[short] > counts[chosen]:
+            chosen = short   # "Wladimir Putin" is the usual form of "Wladimir Wladimirowitsch Putin"
+        target = respell(chosen, short)
+        for name in [short, *longer]:
+            if name != target:
+                merges[name] = target
     return merges
 
 
-def single_person(candidates: dict[str, str]) -> str | None:
-    """The one person among longer names, also when they nest:
-    {``graf lambsdorff``, ``alexander graf lambsdorff``} -> ``Alexander Graf Lambsdorff``;
-    {``bill clinton``, ``hillary clinton``} -> None."""
+def is_subsequence(short: list[str], long: list[str]) -> bool:
+    """``putin`` in ``wladimir putin``; ``wladimir putin`` in ``wladimir wladimirowitsch putin``."""
+    remaining = iter(long)
+    return all(token in remaining for token in short) and short[-1] == long[-1]
+
+
+def one_person(candidates: list[list[str]]) -> bool:
+    """True when all candidate names fit into the longest one:
+    [``graf lambsdorff``, ``alexander graf lambsdorff``] -> True;
+    [``bill clinton``, ``hillary clinton``] -> False."""
     if not candidates:
-        return None
+        return False
     longest = max(candidates, key=len)
-    if all(longest.endswith(" " + key) or key == longest for key in candidates):
-        return candidates[longest]
-    return None
+    return all(is_subsequence(candidate, longest) for candidate in candidates)
 
 
 def respell(full: str, short: str) -> str:
@@ -298,7 +307,10 @@ def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
     """
     counts = Counter(name for persons in documents for name in set(persons))
     display = display_spellings(counts, counts)
-    merges = surname_merges(display.values())
+    shown = Counter()
+    for name, count in counts.items():
+        shown[display[fold_name(name)]] += count
+    merges = surname_merges(display.values(), shown)
     mapping = {}
     for name in counts:
         canonical = resolve(merges, display[fold_name(name)])

@@ -83,6 +83,7 @@ def test_genitive_s_is_stripped_only_from_genitives(name, known, result):
     (["Jens Spahn", "Jens"], ("Jens Spahn", "Jens")),   # a first name is no surname (no "Jen")
     (["x", "Bundeskanzler", "Olaf Scholz", "Scholz"], ("Olaf Scholz",)),
     (["Wladimir Putin", "Putin-Regime"], ("Wladimir Putin",)),
+    (["Putin", "Wladimir Wladimirowitsch Putin", "Wladimir Putin", "Wladimir Putin"], ("Wladimir Putin",)),
     (["Annegret Kramp-Karrenbauer", "Kramp-Karrenbauer"], ("Annegret Kramp-Karrenbauer",)),
     (["Frau Präsidentin", "Herr Kollege", "Kollegin Agnieszka Brugger"], ("Agnieszka Brugger",)),
     (["Alice Weidel (AfD)", "Frau Dr. Weidel"], ("Alice Weidel",)),
@@ -114,6 +115,8 @@ def test_one_word_persons_that_are_common_words_are_dropped(mentions, text, pers
     ([("Alexander Graf Lambsdorff",), ("Graf Lambsdorff",), ("Lambsdorff",)],
      {"Graf Lambsdorff": "Alexander Graf Lambsdorff", "Lambsdorff": "Alexander Graf Lambsdorff"}),
     ([("Christian Lindner",), ("Tobias Lindner",), ("Lindner",)], {}),
+    ([("Wladimir Putin",), ("Wladimir Putin",), ("Wladimir Wladimirowitsch Putin",), ("Putin",)],
+     {"Wladimir Wladimirowitsch Putin": "Wladimir Putin", "Putin": "Wladimir Putin"}),
 ])
 def test_corpus_surname_merge(documents, mapping):
     assert corpus_person_names(documents) == mapping
