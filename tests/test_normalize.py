@@ -142,6 +142,7 @@ def test_selenskyj_and_selenskij_stay_apart():
     ("CDU/CSU-Fraktion", "CDU/CSU-Fraktion"), ("AfD", "AfD"),
     ("die Vereinten Nationen", "Vereinten Nationen"), ("der", None), ("x", None),
     ("Nato Tote", "NATO"), ("Ärzte ohne Grenzen sagte", "Ärzte ohne Grenzen"), ("Spekulation", None),
+    ("Außenminister", None), ("BIP", None), ("des Kalten Krieges", None), ("Kalten Krieg", None),
 ])
 def test_organisation_normalisation(mention, organisation):
     assert clean_organisation(mention) == organisation
