@@ -9,10 +9,13 @@ Persons, per document (:func:`persons_in_document`):
 * the German genitive goes: ``Putins`` -> ``Putin`` (not ``Strauss``, ``Klaus``);
 * a bare surname joins the one full name of the document: ``Putin`` -> ``Wladimir Putin``;
 * ae/oe/ue/ss spellings are one person shown with umlaut/ß: ``Schroeder`` -> ``Schröder``;
-* junk goes: single letters, all-lowercase, digits.
+* junk goes: single letters, all-lowercase, digits, roles without a name
+  (``Russlands Präsident``), and one-word common nouns the model tagged PER
+  (``Krisen``, ``Unteroffizieren``, ``Folgendes``; surnames such as ``Müller`` stay).
 
 Across the corpus (:func:`corpus_person_names`) a bare surname joins a full name only
-when exactly one full name in the corpus ends with it.
+when exactly one person in the corpus has that surname (``Wladimir Putin`` and
+``Wladimir Wladimirowitsch Putin`` are one person; ``Bill``/``Hillary Clinton`` are two).
 """
 
 from __future__ import annotations
