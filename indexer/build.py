@@ -26,7 +26,7 @@ from indexer.readers import Problem, read_paths
 from indexer.schema import join_values, to_datetime
 
 BATCH_SIZE = 128
-BUILD_INFO = "build-info.json"
+BUILD_INFO = store.BUILD_INFO
 
 #: called with the number of documents just processed; set by the CLI for a progress bar
 Progress = Callable[[int], None]

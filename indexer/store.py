@@ -30,17 +30,37 @@ from indexer.schema import build_schema
 CURRENT = "CURRENT"
 LOCK = "write.lock"
 GENERATION_PREFIX = "gen-"
+BUILD_INFO = "build-info.json"  # written into a generation after each commit: it is complete
 WHOOSH_TOC_TEMP = re.compile(r"_\w+_\d+\.toc\.[\d.]+")
 
 
 def current_generation(index_dir: Path) -> Path | None:
-    """The live generation directory, or None when there is no index yet."""
+    """The live generation directory, or None when there is no index yet.
+
+    That is the one CURRENT names; when CURRENT is missing, empty or names no generation,
+    the newest complete one. Otherwise a lost pointer would make the next writer take the
+    archive for empty and remove it as stale (``add`` would even rebuild from its input).
+    """
+    named = named_generation(index_dir)
+    return named if named is not None else newest_complete(index_dir)
+
+
+def named_generation(index_dir: Path) -> Path | None:
     try:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
         return None
     path = index_dir / name
-    return path if name.startswith(GENERATION_PREFIX) and path.is_dir() else None
+    return path if name.startswith(GENERATION_PREFIX) and "/" not in name and path.is_dir() else None
+
+
+def newest_complete(index_dir: Path) -> Path | None:
+    """The newest generation whose build finished: it has ``BUILD_INFO``, written after the commit."""
+    try:
+        complete = [p for p in index_dir.iterdir() if p.name.startswith(GENERATION_PREFIX) and (p / BUILD_INFO).is_file()]
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return max(complete, key=lambda p: p.name, default=None)
 
 
 def open_index(index_dir: Path):
@@ -67,17 +87,24 @@ def new_generation(index_dir: Path):
 
 def switch_to(index_dir: Path, generation: Path) -> None:
     """Makes ``generation`` live in one atomic step, then removes the others."""
+    write_pointer(index_dir, generation)
+    remove_stale(index_dir)
+
+
+def write_pointer(index_dir: Path, generation: Path) -> None:
     tmp = index_dir / f"{CURRENT}.tmp-{os.getpid()}"
     tmp.write_text(generation.name + "\n", encoding="utf-8")
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, index_dir / CURRENT)
-    remove_stale(index_dir)
 
 
 def remove_stale(index_dir: Path) -> list[str]:
-    """Removes generations and temp files that CURRENT does not name (writer lock held)."""
+    """Removes generations and temp files that CURRENT does not name (writer lock held);
+    a lost pointer is written again first."""
     live = current_generation(index_dir)
+    if live is not None and named_generation(index_dir) != live:
+        write_pointer(index_dir, live)
     removed = []
     for path in index_dir.iterdir():
         stale_gen = path.name.startswith(GENERATION_PREFIX) and path != live

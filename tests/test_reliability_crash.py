@@ -4,23 +4,26 @@
 random moments and at named points inside the commit. Afterwards the index opens and
 answers with the last committed state (the count before the killed run, or after it when
 its commit was complete), the next writer removes what the killed one left behind, and a
-rerun reaches the same count as an uninterrupted run.
+rerun reaches the same count as an uninterrupted run. A damaged or missing CURRENT
+pointer loses nothing either.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
 
 import pytest
+from click.testing import CliRunner
 
-from indexer.build import BuildOptions, build
+from indexer import store
+from indexer.build import BuildOptions, add, build
+from indexer.cli import search_command
 from reliability.corpus import write_corpus
 from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args
 from reliability.processes import (committed_count, kill_after, leftovers, run_index, start_index, timed_run)
-
-pytestmark = pytest.mark.slow
 
 BASE, FULL = 100, 1500  # documents before the killed run, and in the run's input (a superset)
 RANDOM_KILLS = int(os.environ.get("RELIABILITY_KILLS", "6"))  # per command
@@ -68,6 +71,7 @@ def finish_and_check(action: str, full, index) -> None:
     assert leftovers(index) == [], leftovers(index)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("action", ["build", "add"])
 def test_random_kills(corpus, run_seconds, tmp_path, action):
     base, full = corpus
@@ -83,6 +87,7 @@ def test_random_kills(corpus, run_seconds, tmp_path, action):
     finish_and_check(action, full, index)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("action, point, committed",
                          [("build", p, c) for p, c in BUILD_POINTS.items()] + [("add", p, c) for p, c in ADD_POINTS.items()])
 def test_named_kill_points(corpus, tmp_path, action, point, committed):
@@ -94,3 +99,25 @@ def test_named_kill_points(corpus, tmp_path, action, point, committed):
     kills["named"] += 1
     assert committed_count(index) == (FULL if committed else BASE)
     finish_and_check(action, full, index)
+
+
+DAMAGE = {"missing": None, "empty": b"", "garbage": b"\xff\xfe kaputt", "nowhere": b"gen-20990101T000000000000-1\n",
+          "outside": b"../../etc\n"}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_lost_pointer_loses_nothing(corpus, tmp_path, damage):
+    """Once, an empty CURRENT made ``add`` rebuild from its input alone and delete the archive,
+    and ``search`` rebuild from seeds/."""
+    base, _ = corpus
+    index = tmp_path / "index"
+    base_index(base, index)
+    pointer = index / store.CURRENT
+    pointer.unlink() if DAMAGE[damage] is None else pointer.write_bytes(DAMAGE[damage])
+    assert committed_count(index) == BASE
+    result = CliRunner().invoke(search_command, ["Meldung", "--index", str(index), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["total"] == BASE, result.output[-500:]
+    extra = write_corpus(tmp_path / "extra.jsonl", 10, start=5000)
+    report = add([tmp_path / "extra.jsonl"], index, BuildOptions(entities=False))
+    assert report.indexed == len(extra) and committed_count(index) == BASE + len(extra)
+    assert store.named_generation(index) is not None  # the writer wrote the pointer again

@@ -9,6 +9,9 @@ shared and a busy neighbour stretches wall time without the query doing more wor
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -103,6 +106,7 @@ def answer_or_error(service: SearchService, query: str):
 def search_cli(index, query: str) -> None:
     fuzzed["cli"] += 1
     runner = CliRunner()
+    query = web_safe(query)  # CliRunner's output is strict UTF-8; argv bytes: test_cli_argv_that_is_not_utf8
     result, elapsed = timed(runner.invoke, search_command, ["--index", str(index), "--json", "--", query])
     assert result.exit_code in (0, 2), (query[:200], result.exit_code, result.output[-500:], result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
@@ -140,6 +144,17 @@ def test_too_many_expanding_words_is_a_query_error(fuzz_service):
     with pytest.raises(QuerySyntaxError, match="Platzhalter"):
         fuzz_service.search(SearchRequest(query=" ".join(["Kennung*"] * 9)))
     assert fuzz_service.search(SearchRequest(query=" OR ".join(["Kennung*"] * 8))).total > 0
+
+
+@pytest.mark.parametrize("raw", [b"Meldung \xff", b"\xff\xfe", b"Kennung\xc3", b"\xed\xa0\x80*", b"Meldung \x00"[:-1] + b"\x7f"])
+@pytest.mark.parametrize("json_output", [True, False])
+def test_cli_argv_that_is_not_utf8(fuzz_index, raw, json_output):
+    """Bytes from a shell arrive as lone surrogates (surrogateescape); the real process prints them."""
+    argv = [os.fsencode(sys.executable), b"-c", b"from indexer.cli import search_command; search_command()",
+            raw, b"--index", os.fsencode(str(fuzz_index))] + ([b"--json"] if json_output else [])
+    done = subprocess.run(argv, capture_output=True, timeout=120)
+    assert done.returncode in (0, 2), done.stderr[-1000:]
+    assert b"Traceback" not in done.stderr
 
 
 @fuzz(400)
