@@ -146,7 +146,7 @@ def test_too_many_expanding_words_is_a_query_error(fuzz_service):
     assert fuzz_service.search(SearchRequest(query=" OR ".join(["Kennung*"] * 8))).total > 0
 
 
-@pytest.mark.parametrize("raw", [b"Meldung \xff", b"\xff\xfe", b"Kennung\xc3", b"\xed\xa0\x80*", b"Meldung \x00"[:-1] + b"\x7f"])
+@pytest.mark.parametrize("raw", [b"Meldung \xff", b"\xff\xfe", b"Kennung\xc3", b"\xed\xa0\x80*", b"Meldung \x7f"])
 @pytest.mark.parametrize("json_output", [True, False])
 def test_cli_argv_that_is_not_utf8(fuzz_index, raw, json_output):
     """Bytes from a shell arrive as lone surrogates (surrogateescape); the real process prints them."""
