@@ -13,10 +13,12 @@ import os
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from indexer.build import BuildOptions, build
 from indexer.cli import search_command
@@ -24,7 +26,7 @@ from indexer.errors import QuerySyntaxError, SearchError
 from indexer.results import SearchRequest
 from indexer.service import SearchService
 from reliability.corpus import write_corpus
-from reliability.queries import hostile_queries, web_safe
+from reliability.queries import hostile_queries, web_parameters, web_safe
 from search_web import create_app
 
 QUERY_BOUND = 2.0  # CPU seconds a single query may take, hostile or not
@@ -41,7 +43,7 @@ KNOWN_NASTY = [
     "x" * 10_000, '"' * 999, "(" * 999, ")" * 999, "date:[0001-01-01 TO 9999-12-31]", "9" * 999,
     "a" * 999 + "~", "\x00" * 500, "\udcff\udcfe", "foo:bar", "date:2024-13", "AND OR NOT", "UND ODER NICHT",
 ]
-fuzzed = {"service": 0, "cli": 0, "web": 0}
+fuzzed = {"service": 0, "cli": 0, "web": 0, "web parameters": 0, "document ids": 0}
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +176,27 @@ def test_cli_fuzz(fuzz_index, query):
 @given(query=hostile_queries())
 def test_web_api_fuzz(fuzz_client, query):
     search_web(fuzz_client, query)
+
+
+@fuzz(150)
+@given(params=web_parameters(), path=st.sampled_from(("/", "/api/search")))
+def test_web_parameters_fuzz(fuzz_client, params, path):
+    fuzzed["web parameters"] += 1
+    response, elapsed = timed(fuzz_client.get, path, query_string=params)
+    assert response.status_code in (200, 400), (params, response.status_code, response.data[:300])
+    assert b"Traceback" not in response.data
+    assert_bounded(repr(params), elapsed)
+
+
+@fuzz(150)
+@given(doc_id=hostile_queries().map(web_safe), api=st.booleans())
+def test_document_ids_fuzz(fuzz_client, doc_id, api):
+    fuzzed["document ids"] += 1
+    path = ("/api/documents/" if api else "/documents/") + quote(doc_id, safe="")
+    response, elapsed = timed(fuzz_client.get, path)
+    assert response.status_code in (200, 308, 400, 404), (doc_id[:200], response.status_code, response.data[:300])
+    assert b"Traceback" not in response.data
+    assert_bounded(doc_id, elapsed)
 
 
 @pytest.mark.slow

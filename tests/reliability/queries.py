@@ -76,3 +76,16 @@ def hostile_queries() -> st.SearchStrategy[str]:
 def web_safe(query: str) -> str:
     """What a browser can send: no lone surrogates (a URL is UTF-8)."""
     return query.encode("utf-8", "replace").decode("utf-8")
+
+
+def web_parameters() -> st.SearchStrategy[dict]:
+    """Every parameter of the search page and API, each hostile or missing."""
+    values = st.one_of(st.sampled_from(WORDS), st.sampled_from(DATE_VALUES), st.text(max_size=30), huge_numbers())
+    return st.fixed_dictionaries({}, optional={
+        "q": hostile_queries().map(web_safe), "person": st.lists(values.map(web_safe), max_size=3),
+        "country": st.lists(values.map(web_safe), max_size=3), "org": st.lists(values.map(web_safe), max_size=3),
+        "from": values.map(web_safe), "to": values.map(web_safe), "page": values.map(web_safe),
+        "size": values.map(web_safe), "sort": st.sampled_from(("relevance", "date", "datum", "", "DATE")),
+        "more": st.lists(st.sampled_from(("person", "country", "org", "x", "")), max_size=2),
+        "country_find": values.map(web_safe),
+    })
