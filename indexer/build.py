@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from indexer import store
 from indexer.facets import FacetStore
 from indexer.documents import Article
-from indexer.errors import DocumentError
+from indexer.errors import DocumentError, SearchError
 from indexer.readers import Problem, read_paths
 from indexer.schema import join_values, to_datetime
 
@@ -89,7 +89,7 @@ def build(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildR
     options = options or BuildOptions()
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with store.write_lock(index_dir, options.lock_wait):
+    with write_errors(index_dir), store.write_lock(index_dir, options.lock_wait):
         store.remove_stale(index_dir)
         generation, ix = store.new_generation(index_dir)
         writer = ix.writer(limitmb=256)
@@ -111,7 +111,7 @@ def add(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildRep
         return build(paths, index_dir, options)
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with store.write_lock(index_dir, options.lock_wait):
+    with write_errors(index_dir), store.write_lock(index_dir, options.lock_wait):
         store.remove_stale(index_dir)
         ix = store.open_index(index_dir)
         with ix.searcher() as searcher:
@@ -130,7 +130,7 @@ def add(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildRep
 
 def delete(ids: Iterable[str], index_dir: Path, lock_wait: float = 5.0) -> BuildReport:
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
-    with store.write_lock(index_dir, lock_wait):
+    with write_errors(index_dir), store.write_lock(index_dir, lock_wait):
         ix = store.open_index(index_dir)
         writer = ix.writer()
         for doc_id in ids:
@@ -142,6 +142,19 @@ def delete(ids: Iterable[str], index_dir: Path, lock_wait: float = 5.0) -> Build
         writer.commit()
         finish(report, started, store.current_generation(index_dir), "delete")
     return report
+
+
+@contextlib.contextmanager
+def write_errors(index_dir: Path):
+    """A full disk, a file size limit or missing rights while writing: one line and a hint,
+    not a traceback. The last completely written state stays live; the next writer removes
+    what this one left."""
+    try:
+        yield
+    except OSError as exc:
+        raise SearchError(f"Der Index {index_dir} konnte nicht geschrieben werden: {exc.strerror or exc}.",
+                          "Speicherplatz und Schreibrechte prüfen; der zuletzt vollständig geschriebene Stand "
+                          "bleibt durchsuchbar.") from exc
 
 
 def unique_articles(articles: list[Article], report: BuildReport) -> list[Article]:

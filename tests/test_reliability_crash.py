@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
+import signal
 import subprocess
 
 import pytest
@@ -23,7 +25,8 @@ from indexer.build import BuildOptions, add, build
 from indexer.cli import search_command
 from reliability.corpus import write_corpus
 from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args
-from reliability.processes import (committed_count, kill_after, leftovers, run_index, start_index, timed_run)
+from reliability.processes import (committed_count, index_args, kill_after, leftovers, run_index, start_index,
+                                   timed_run)
 
 BASE, FULL = 100, 1500  # documents before the killed run, and in the run's input (a superset)
 RANDOM_KILLS = int(os.environ.get("RELIABILITY_KILLS", "6"))  # per command
@@ -121,3 +124,30 @@ def test_a_lost_pointer_loses_nothing(corpus, tmp_path, damage):
     report = add([tmp_path / "extra.jsonl"], index, BuildOptions(entities=False))
     assert report.indexed == len(extra) and committed_count(index) == BASE + len(extra)
     assert store.named_generation(index) is not None  # the writer wrote the pointer again
+
+
+def small_files_only(limit: int = 300_000):
+    """For the child process: files may not grow beyond ``limit`` bytes (EFBIG, like a full disk)."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("action", ["build", "add"])
+def test_a_write_that_fails_keeps_the_last_state(corpus, tmp_path, action):
+    """Once, a full disk ended in a traceback; now one line with a hint, and nothing lost."""
+    base, _ = corpus
+    index = tmp_path / "index"
+    base_index(base, index)
+    more = tmp_path / "more.jsonl"
+    write_corpus(more, 400, start=BASE)
+    done = subprocess.run(index_args(action, more, index=index), capture_output=True, text=True, timeout=300,
+                          preexec_fn=small_files_only())
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "konnte nicht geschrieben werden" in done.stderr and "Traceback" not in done.stderr
+    assert committed_count(index) == BASE
+    done = run_index(action, more, index=index)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert committed_count(index) == (BASE + 400 if action == "add" else 400)
+    assert leftovers(index) == [], leftovers(index)
