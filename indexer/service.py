@@ -141,7 +141,7 @@ class _Run:
         for mask in filters.values():
             hits_mask &= mask
         total = int(hits_mask.sum())
-        hits = self.rank(compiled, hits_mask, total)
+        hits = self.rank(compiled, hits_mask if filters else None, total)
         facets, undated = build_facets(self.facets, self.request, base, filters)
         suggestion = suggest(self.snap.searcher, self.node, total) if total < SUGGEST_BELOW else None
         size = self.request.page_size
@@ -179,12 +179,14 @@ class _Run:
             masks["date"] = self.facets.date_mask(self.request.date_from, self.request.date_to)
         return masks
 
-    def rank(self, compiled, hits_mask: np.ndarray, total: int) -> list[Hit]:
+    def rank(self, compiled, hits_mask: np.ndarray | None, total: int) -> list[Hit]:
+        """The requested page of hits; ``hits_mask`` restricts them when filters are active
+        (without one, Whoosh may skip blocks that cannot reach the top)."""
         request = self.request
         first = (request.page - 1) * request.page_size
         if first >= total:
             return []
-        allowed = None if bool(hits_mask.sum() == self.facets.alive.sum()) else set(np.flatnonzero(hits_mask).tolist())
+        allowed = None if hits_mask is None else set(np.flatnonzero(hits_mask).tolist())
         by_date = request.sort == "date" or self.node is None
         sort = {"sortedby": "day", "reverse": True} if by_date else {}
         recency = request.recency_boost and not by_date

@@ -99,7 +99,7 @@ class QueryCompiler:
         prefix = words[-1] if len(words) == 1 else "".join(words)
         terms = self.top_terms(self.reader.expand_prefix("exact", prefix))
         self.words.update(terms)
-        return wq.Or([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
+        return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
     def visit_fuzzy(self, node: Fuzzy) -> wq.Query | None:
         words = analyze_exact(node.text)
@@ -110,7 +110,7 @@ class QueryCompiler:
         distance = node.distance or (2 if len(word) >= 6 else 1)
         terms = self.top_terms(self.reader.terms_within("exact", word, distance, prefix=prefix))
         self.words.update(terms)
-        return wq.Or([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
+        return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
     def visit_fieldmatch(self, node: FieldMatch) -> wq.Query | None:
         if node.field in ("person", "country", "organisation"):
@@ -175,6 +175,16 @@ class QueryCompiler:
             found.append((self.reader.doc_frequency("exact", term), term))
         found.sort(reverse=True)
         return [t for _, t in found[:MAX_EXPANSION]]
+
+
+class ExpansionOr(wq.Or):
+    """The terms a prefix or fuzzy word expands to, matched by preloading their postings.
+
+    Whoosh's default binary tree of union matchers costs seconds for 64 frequent terms
+    (``Polizei*``); the array matcher gives the same documents and scores ~6x faster.
+    """
+
+    matcher_type = wq.Or.ARRAY_MATCHER
 
 
 def text_term(stem: str, weight: float = 1.0) -> wq.Query:
