@@ -17,10 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from indexer.analysis import normalize_german
+from indexer.evaluator import field_lengths
 from indexer.schema import FACET_FIELDS
 
 NO_DAY = 0
-CACHE_PREFIX = "facets-"
+CACHE_PREFIX = "facets-v2-"  # v2: with field lengths
+LENGTH_PREFIX = "length_"
 MIN_YEAR = 1
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
@@ -47,15 +49,17 @@ class FieldOrdinals:
 class FacetStore:
     """Facet ordinals and dates of every document of one reader."""
 
-    def __init__(self, size: int, alive: np.ndarray, fields: dict[str, FieldOrdinals], days: np.ndarray):
+    def __init__(self, size: int, alive: np.ndarray, fields: dict[str, FieldOrdinals], days: np.ndarray,
+                 lengths: dict[str, np.ndarray] | None = None):
         self.size, self.alive, self.fields, self.days = size, alive, fields, days
+        self.lengths = lengths or {}  # per text field: each document's length, for BM25 scoring
         self.years, self.months = years_and_months(self.days)
 
     @classmethod
     def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
         size = reader.doc_count_all()
         return cls(size, alive_mask(reader, size), {name: field_ordinals(reader, name) for name in fields},
-                   day_array(reader, size))
+                   day_array(reader, size), field_lengths(reader, size))
 
     @classmethod
     def cached(cls, reader, directory: Path, version: int) -> "FacetStore":
@@ -71,6 +75,7 @@ class FacetStore:
     def save(self, path: Path) -> None:
         """Writes the arrays next to the index (atomically); other versions' files are removed."""
         arrays = {"alive": self.alive, "days": self.days}
+        arrays.update({f"{LENGTH_PREFIX}{name}": values for name, values in self.lengths.items()})
         for name, facet in self.fields.items():
             arrays[f"{name}.docs"], arrays[f"{name}.ords"] = facet.docs, facet.ords
             arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.values).encode("utf-8"), dtype=np.uint8)
@@ -94,7 +99,8 @@ class FacetStore:
                 values = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
                 fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values))
             alive = data["alive"]
-            return cls(len(alive), alive, fields, data["days"])
+            lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
+            return cls(len(alive), alive, fields, data["days"], lengths)
 
     def mask_from_docnums(self, docnums) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -23,6 +23,7 @@ from whoosh import query as wq
 from indexer import ranking, store
 from indexer.build import BUILD_INFO
 from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.evaluator import Evaluator
 from indexer.facets import FacetStore
 from indexer.query import parse_query
 from indexer.results import (FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest)
@@ -141,7 +142,7 @@ class _Run:
         for mask in filters.values():
             hits_mask &= mask
         total = int(hits_mask.sum())
-        hits = self.rank(compiled, hits_mask if filters else None, total)
+        hits = self.rank(compiled, hits_mask, total)
         facets, undated = build_facets(self.facets, self.request, base, filters)
         suggestion = suggest(self.snap.searcher, self.node, total) if total < SUGGEST_BELOW else None
         size = self.request.page_size
@@ -152,26 +153,34 @@ class _Run:
         )
 
     def match(self):
-        """(compiled query, mask of matching documents).
+        """(compiled query, mask of matching documents); scores go to ``self.scores``.
 
         A question matches documents with some of its words; other plain words are ANDed and
         fall back to OR when AND finds nothing (see ``indexer.ranking``).
         """
         if self.node is None:
+            self.scores = np.zeros(self.facets.size)
             return Compiled(wq.Every()), self.facets.everything()
         if ranking.is_question(self.node):
             compiled = self.compiled("question")
-            base = self.facets.mask_from_docnums(self.snap.searcher.docs_for_query(compiled.query))
+            base = self.evaluate(compiled)
             self.notice = ranking.QUESTION_NOTICE if base.any() else ""
             return compiled, base
         compiled = self.compiled()
-        base = self.facets.mask_from_docnums(self.snap.searcher.docs_for_query(compiled.query))
+        base = self.evaluate(compiled)
         if not base.any() and is_plain_words(self.node):
             compiled = self.compiled("or")
-            base = self.facets.mask_from_docnums(self.snap.searcher.docs_for_query(compiled.query))
+            base = self.evaluate(compiled)
             if base.any():
                 self.notice = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
         return compiled, base
+
+    def evaluate(self, compiled: Compiled) -> np.ndarray:
+        """One vectorised pass: the matching documents' mask, their scores kept for ranking."""
+        evaluator = Evaluator(self.snap.searcher, self.facets.alive, self.facets.lengths)
+        matches = evaluator.evaluate(compiled.ranked)
+        self.scores = matches.scores
+        return matches.mask
 
     def filter_masks(self) -> dict[str, np.ndarray]:
         masks = {name: self.facets.filter_mask(name, values) for name, values in self.request.filters.items() if values}
@@ -179,20 +188,19 @@ class _Run:
             masks["date"] = self.facets.date_mask(self.request.date_from, self.request.date_to)
         return masks
 
-    def rank(self, compiled, hits_mask: np.ndarray | None, total: int) -> list[Hit]:
-        """The requested page of hits; ``hits_mask`` restricts them when filters are active
-        (without one, Whoosh may skip blocks that cannot reach the top)."""
+    def rank(self, compiled, hits_mask: np.ndarray, total: int) -> list[Hit]:
+        """The requested page of hits, by score (ties: index order) or by date, newest first."""
         request = self.request
         first = (request.page - 1) * request.page_size
         if first >= total:
             return []
-        allowed = None if hits_mask is None else set(np.flatnonzero(hits_mask).tolist())
         by_date = request.sort == "date" or self.node is None
-        sort = {"sortedby": "day", "reverse": True} if by_date else {}
         recency = request.recency_boost and not by_date
         limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
-        results = self.snap.searcher.search(compiled.ranked, limit=limit, filter=allowed, terms=False, **sort)
-        scored = [(hit.docnum, hit.score or 0.0) for hit in results]
+        candidates = np.flatnonzero(hits_mask)
+        key = self.facets.days[candidates] if by_date else self.scores[candidates]
+        top = candidates[top_order(key, limit)]
+        scored = [(int(d), float(self.scores[d])) for d in top]
         if recency:
             newest = int(self.facets.days[self.facets.alive].max(initial=0))
             scored = ranking.recency_rescore(scored, self.facets.days, newest)
@@ -202,6 +210,17 @@ class _Run:
             snippets = make_snippets(stored.get("body", ""), compiled.stems, compiled.words)
             hits.append(make_hit(stored, score, snippets, rank))
         return hits
+
+
+def top_order(key: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` largest keys, largest first, ties in position order."""
+    if len(key) > limit * 4:
+        threshold = np.partition(key, len(key) - limit)[len(key) - limit]
+        positions = np.flatnonzero(key >= threshold)
+    else:
+        positions = np.arange(len(key))
+    order = np.lexsort((positions, -key[positions]))
+    return positions[order][:limit]
 
 
 def check_request(request: SearchRequest) -> None:

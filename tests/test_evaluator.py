@@ -1,0 +1,57 @@
+"""The vectorised evaluator equals Whoosh: same matching documents, same BM25F scores."""
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from indexer import ranking, store
+from indexer.evaluator import Evaluator, field_lengths
+
+QUERIES = [
+    wq.Term("body", "soldat"),
+    wq.Term("title", "nordkorea", boost=0.5),
+    wq.Term("exact", "nordkorea"),
+    wq.Or([wq.Term("body", "korea"), wq.Term("body", "mali"), wq.Term("title", "bundeswehr")]),
+    wq.And([wq.Term("body", "soldat"), wq.Term("body", "nordkorea")]),
+    wq.And([wq.Term("body", "soldat"), wq.Not(wq.Term("body", "nordkorea"))]),
+    wq.AndMaybe(wq.Term("body", "soldat"), wq.Term("exact", "soldaten", boost=0.15)),
+    wq.AndNot(wq.Term("body", "korea"), wq.Term("body", "kursk")),
+    wq.Phrase("body", ["russisch", "soldat"]),
+    wq.Or([wq.Phrase("body", ["russisch", "soldat"]), wq.Term("body", "mali")], boost=2.0),
+    wq.Term("body", "gibtesnicht"),
+    wq.Or([wq.Term("country", "Russland"), wq.Term("body", "mali")]),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    ix = store.open_index(index_dir)
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        yield searcher
+
+
+@pytest.fixture(scope="module")
+def evaluator(searcher):
+    reader = searcher.reader()
+    alive = np.zeros(reader.doc_count_all(), dtype=bool)
+    alive[list(reader.all_doc_ids())] = True
+    return Evaluator(searcher, alive, field_lengths(reader, len(alive)))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_same_documents_and_scores_as_whoosh(searcher, evaluator, query):
+    reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    matches = evaluator.evaluate(query)
+    assert set(np.flatnonzero(matches.mask).tolist()) == set(reference)
+    for docnum, score in reference.items():
+        assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_dismax_takes_each_documents_better_field(searcher, evaluator):
+    """Per document the better of title and body counts (Whoosh's matcher may take another
+    document's field score when the two sides stand on different documents)."""
+    body, title = wq.Term("body", "korea"), wq.Term("title", "korea", boost=0.5)
+    matches = evaluator.evaluate(wq.DisjunctionMax([body, title]))
+    expected = np.maximum(evaluator.evaluate(body).scores, evaluator.evaluate(title).scores)
+    assert np.allclose(matches.scores, expected)
+    assert set(np.flatnonzero(matches.mask)) == {h.docnum for h in searcher.search(wq.Or([body, title]), limit=None)}
