@@ -30,6 +30,7 @@ from indexer.documents import FIELD_ALIASES, Article, DateFormatError, parse_dat
 
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
+MAX_LINE_BYTES = MAX_RECORD_CHARS * 4  # a longer line (JSONL, CSV) is reported without being held in memory
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WEB_URL = re.compile(r"https?://[^\s]+\Z", re.IGNORECASE)
@@ -88,14 +89,32 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
 
 
-def decoded_lines(path: Path) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) per line; text is None for a line that is not valid UTF-8."""
+def decoded_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
+    """(line number, text) per line, or a Problem for a line that is not UTF-8 or too long."""
     with open_binary(path) as f:
-        for number, raw in enumerate(f, start=1):
+        for number, raw in enumerate(bounded_lines(f), start=1):
+            if raw is None:
+                yield number, Problem(str(path), number, f"Zeile zu lang (mehr als {MAX_LINE_BYTES:,} Bytes)")
+                continue
             try:  # a BOM may start any line: files concatenated with cat
                 yield number, raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                yield number, None
+                yield number, Problem(str(path), number, "kein gültiges UTF-8")
+
+
+def bounded_lines(f) -> Iterator[bytes | None]:
+    """The lines of ``f``; None for one longer than ``MAX_LINE_BYTES``, whose rest is skipped
+    in chunks, so one endless line (a gzip bomb) never sits in memory."""
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES:
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):
+            raw = f.readline(1 << 20)
+        yield None
 
 
 # --- plain text -------------------------------------------------------------------------
@@ -161,8 +180,8 @@ def read_json(path: Path) -> Iterator[Article | Problem]:
         yield from read_json_array(path)
         return
     for number, line in decoded_lines(path):
-        if line is None:
-            yield Problem(str(path), number, "kein gültiges UTF-8")
+        if isinstance(line, Problem):
+            yield line
         elif line.strip():
             yield json_record(line, str(path), number)
 
@@ -204,10 +223,8 @@ def read_json_array(path: Path) -> Iterator[Article | Problem]:
 
 def read_csv(path: Path) -> Iterator[Article | Problem]:
     lines = dict(decoded_lines(path))
-    bad = [n for n, text in lines.items() if text is None]
-    for number in bad:
-        yield Problem(str(path), number, "kein gültiges UTF-8")
-    good = [t for t in lines.values() if t is not None]  # parsed as lines, never joined: big files stay cheap
+    yield from (text for text in lines.values() if isinstance(text, Problem))
+    good = [t for t in lines.values() if isinstance(t, str)]  # parsed as lines, never joined: big files stay cheap
     del lines
     if not any(t.strip() for t in good):
         yield Problem(str(path), 0, "leere Datei")
