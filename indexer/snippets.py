@@ -21,13 +21,23 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"“”«»)]*|\n|$)")
 
 
 def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of ``text`` that match, merged and sorted."""
-    spans = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if (stems and not stems.isdisjoint(index_terms(word))) or (words and exact_term(word) in words):
-            spans.append(match.span())
-    return merge(spans)
+    """Character spans of the words of ``text`` that match, merged and sorted.
+
+    Each distinct word is analysed once (cached across texts); the matching ones are then
+    found with one regular expression.
+    """
+    if not stems and not words:
+        return []
+    matching = [w for w in set(_WORD.findall(text)) if word_matches(w, stems, words)]
+    if not matching:
+        return []
+    pattern = re.compile(r"(?<![\w.,'’-])(?:" + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
+                         + r")(?![\w])(?![-.,'’]\w)")
+    return merge([m.span() for m in pattern.finditer(text)])
+
+
+def word_matches(word: str, stems: set[str], words: set[str]) -> bool:
+    return bool((stems and not stems.isdisjoint(index_terms(word))) or (words and exact_term(word) in words))
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -97,7 +97,7 @@ class QueryCompiler:
         if not words:
             raise QuerySyntaxError(f"Präfix ohne Buchstaben: {node.text[:40]!r}.", "Beispiel: Sanktion*")
         prefix = words[-1] if len(words) == 1 else "".join(words)
-        terms = self.top_terms(self.reader.expand_prefix("exact", prefix))
+        terms = self.top_prefix_terms(prefix)
         self.words.update(terms)
         return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
@@ -164,6 +164,16 @@ class QueryCompiler:
         inner = self.visit(node.item)
         self.stems, self.words, self.parts, self.extras = saved  # excluded words: no highlight, no extras
         return wq.Not(inner) if inner is not None else None
+
+    def top_prefix_terms(self, prefix: str) -> list[str]:
+        """The ``MAX_EXPANSION`` most frequent words starting with ``prefix``, in one lexicon scan."""
+        found = []
+        for i, (term, info) in enumerate(self.reader.iter_prefix("exact", prefix)):
+            if i >= MAX_SCANNED_TERMS:
+                break
+            found.append((info.doc_frequency(), term.decode("utf-8") if isinstance(term, bytes) else term))
+        found.sort(reverse=True)
+        return [t for _, t in found[:MAX_EXPANSION]]
 
     def top_terms(self, terms) -> list[str]:
         """The ``MAX_EXPANSION`` most frequent of ``terms`` (scanning a bounded number)."""
