@@ -31,6 +31,7 @@ from indexer.documents import FIELD_ALIASES, Article, DateFormatError, parse_dat
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
 MAX_LINE_BYTES = MAX_RECORD_CHARS * 4  # a longer line (JSONL, CSV) is reported without being held in memory
+MAX_ARRAY_BYTES = 256_000_000  # a JSON array is parsed whole: larger ones must come as JSONL
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WEB_URL = re.compile(r"https?://[^\s]+\Z", re.IGNORECASE)
@@ -205,7 +206,11 @@ def json_problem(exc: Exception) -> str:
 
 def read_json_array(path: Path) -> Iterator[Article | Problem]:
     with open_binary(path) as f:
-        raw = f.read()
+        raw = f.read(MAX_ARRAY_BYTES + 1)
+    if len(raw) > MAX_ARRAY_BYTES:
+        yield Problem(str(path), 0, f"JSON-Array zu groß (mehr als {MAX_ARRAY_BYTES:,} Bytes); als JSONL "
+                                    "(ein Dokument pro Zeile) liefern")
+        return
     try:
         records = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
