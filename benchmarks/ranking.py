@@ -38,11 +38,11 @@ ABLATIONS = {
 #: ranking settings tried against the defaults of ``indexer.ranking.RankingConfig``
 SETTINGS = {
     "before issue 6 (AND->OR, Whoosh BM25F, title x2 summed)": dict(
-        questions=False, lucene_idf=False, title_weight=2.0, title_dismax=False, parts_weight=0.0,
+        questions=False, lucene_idf=False, b=0.75, title_weight=2.0, title_dismax=False, parts_weight=0.0,
         exact_weight=0.0, lowercase_weight=1.0, answer_type_weight=1.0),
     "questions as plain words (AND->OR)": dict(questions=False),
     "Whoosh IDF": dict(lucene_idf=False),
-    "k1=0.9": dict(k1=0.9), "k1=1.5": dict(k1=1.5), "b=0.5": dict(b=0.5), "b=0.9": dict(b=0.9),
+    "k1=0.9": dict(k1=0.9), "k1=1.5": dict(k1=1.5), "b=0.3": dict(b=0.3), "b=0.75": dict(b=0.75), "b=0.9": dict(b=0.9),
     "title weight 0": dict(title_weight=0.0), "title weight 1": dict(title_weight=1.0),
     "title weight 2": dict(title_weight=2.0), "title x2 summed (no dismax)": dict(title_weight=2.0, title_dismax=False),
     "no query-time compound parts": dict(parts_weight=0.0), "parts weight 1": dict(parts_weight=1.0),
