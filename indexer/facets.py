@@ -18,6 +18,7 @@ import numpy as np
 
 from indexer.analysis import normalize_german
 from indexer.evaluator import field_lengths
+from indexer.gazetteer import load_gazetteer
 from indexer.schema import FACET_FIELDS
 
 NO_DAY = 0
@@ -116,18 +117,17 @@ class FacetStore:
 
         ``russland`` -> ``["Russland"]``; ``Putin`` -> ``["Wladimir Putin"]``; ``RU`` -> ``["Russland"]``.
         """
-        ords = self.resolve_ordinals(field, typed)
-        if not ords and field == "country":
-            codes = self.fields["country_code"]
-            mask = codes.mask_of(codes.lookup.get(key(typed), []), self.size)
-            ords = [o for o, c in enumerate(self.fields["country"].counts(mask)) if c]
-        return [self.fields[field].values[o] for o in ords]
+        return [self.fields[field].values[o] for o in self.resolve_ordinals(field, typed)]
 
     def resolve_ordinals(self, field: str, typed: str) -> list[int]:
         facet = self.fields[field]
         wanted = key(typed)
         if wanted in facet.lookup:
             return facet.lookup[wanted]
+        if field == "country" and len(wanted) == 2:  # an ISO code: RU -> Russland
+            display = load_gazetteer().display.get(wanted.upper())
+            if display and key(display) in facet.lookup:
+                return facet.lookup[key(display)]
         words = set(wanted.split())
         if not words:
             return []
