@@ -15,7 +15,8 @@ Persons, per document (:func:`persons_in_document`):
 
 Across the corpus (:func:`corpus_person_names`) a bare surname joins a full name only
 when exactly one person in the corpus has that surname (``Wladimir Putin`` and
-``Wladimir Wladimirowitsch Putin`` are one person; ``Bill``/``Hillary Clinton`` are two).
+``Wladimir Wladimirowitsch Putin`` are one person; ``Bill``/``Hillary Clinton`` are two;
+a full name from a single document does not count next to one from more than three).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ FUNCTION_WORDS = {"und", "aber", "oder", "doch", "denn", "dass", "wenn", "als", 
 NOT_PERSONS = {"Europa", "Afrika", "Asien", "Ozeanien", "Nahost", "Arktis", "Antarktis", "Balkan",
                "Westbalkan", "Sahel", "Kaukasus", "Maghreb", "Levante", "Skandinavien", "Baltikum"}
 COMPOUND_HEAD = 8    # a one-word "person" ending in a common noun this long is a compound noun
+EPITHET_LENGTH = 7
+SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.!?]\s+")
 LETTERS = re.compile(r"[^\W\d_]+")
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 TOKEN = re.compile(r"[^\s,;:!?()\[\]\"„“”«»]+")
@@ -94,20 +97,29 @@ def clean_person(mention: str) -> str | None:
 
     ``NATO-Generalsekretär Mark Rutte`` -> ``Mark Rutte``; ``der ukrainische Präsident
     Wolodymyr Selenskyj`` -> ``Wolodymyr Selenskyj``; ``Scholz'`` -> ``Scholz``;
-    ``Bundeskanzler`` -> None; ``x`` -> None; ``G7`` -> None.
+    ``Bundeskanzler`` -> None; ``x`` -> None; ``G7`` -> None; epithets go too:
+    ``Kriegstreiber Putin`` -> ``Putin``; a span over a sentence end keeps its last
+    sentence: ``Marionette Putins. Erdoğan`` -> ``Erdoğan``.
     """
-    tokens = TOKEN.findall(PARENTHESES.sub(" ", mention))
+    tokens = TOKEN.findall(SENTENCE_END.split(PARENTHESES.sub(" ", mention))[-1])
     roles = [index for index, token in enumerate(tokens[:-1]) if is_role(token)]
     if roles:
         tokens = tokens[roles[-1] + 1:]
     tokens = strip_possessive(tokens)
     while tokens and not is_name_token(tokens[0]) and not (tokens[0] in LEADING_PARTICLES and len(tokens) > 1):
         tokens = tokens[1:]
-    while len(tokens) > 1 and (tokens[0].lower() in ARTICLES or tokens[0].lower() in FUNCTION_WORDS):
+    while len(tokens) > 1 and (tokens[0].lower() in ARTICLES or tokens[0].lower() in FUNCTION_WORDS
+                               or is_epithet(tokens[0])):
         tokens = tokens[1:]
     while tokens and not is_name_token(tokens[-1]):
         tokens = tokens[:-1]
     return " ".join(tokens) if is_plausible_name(tokens) else None
+
+
+def is_epithet(token: str) -> bool:
+    """A long common noun before a name: ``Kriegstreiber``, ``Marionette`` -> True;
+    short ones may be first names that are also noun forms (``Hans``, ``Lars``) -> False."""
+    return len(token) >= EPITHET_LENGTH and is_common_noun(token.lower(), common_nouns())
 
 
 def strip_possessive(tokens: list[str]) -> list[str]:
@@ -241,14 +253,16 @@ def display_spellings(names: Iterable[str], counts: Counter | None = None) -> di
     }
 
 
-def surname_merges(names: Iterable[str], counts: Counter | None = None) -> dict[str, str]:
+def surname_merges(names: Iterable[str], counts: Counter | None = None, noise: int = 0) -> dict[str, str]:
     """Short name -> the one person among the longer names containing it; ambiguous ones stay.
 
     ``["Wladimir Putin", "Putin"]`` -> ``{"Putin": "Wladimir Putin"}``;
     ``["Bill Clinton", "Hillary Clinton", "Clinton"]`` -> ``{}``;
     ``["Alexander Graf Lambsdorff", "Graf Lambsdorff", "Lambsdorff"]`` -> one person;
     ``["Wladimir Wladimirowitsch Putin", "Wladimir Putin", "Putin"]`` -> one person, shown in
-    the most frequent (``counts``) of the longer forms; ``["Ursula von der Leyen",
+    the most frequent (``counts``) of the longer forms; candidates seen at most ``noise``
+    times are ignored next to one seen three times as often (``Mutlos-Maas`` once beside
+    ``Heiko Maas`` 27 times); ``["Ursula von der Leyen",
     "von der Leyen"]`` -> merged; ``Schroeder`` joins ``Gerhard Schröder``.
     """
     counts = counts or Counter()
@@ -263,6 +277,7 @@ def surname_merges(names: Iterable[str], counts: Counter | None = None) -> dict[
             full for full in by_surname.get(tokens[-1] if tokens else "", ())
             if len(folded[full]) > len(tokens) and is_subsequence(tokens, folded[full])
         ]
+        longer = without_noise(longer, counts, noise)
         if not one_person([folded[full] for full in longer]):
             continue
         chosen = max(longer, key=lambda full: (counts[full], len(folded[full])))
@@ -273,6 +288,16 @@ def surname_merges(names: Iterable[str], counts: Counter | None = None) -> dict[
             if name != target:
                 merges[name] = target
     return merges
+
+
+def without_noise(candidates: list[str], counts: Counter, noise: int) -> list[str]:
+    """Drop candidates seen at most ``noise`` times when another is seen over 3x as often."""
+    if not noise or len(candidates) < 2:
+        return candidates
+    top = max(counts[name] for name in candidates)
+    if top <= 3 * noise:
+        return candidates
+    return [name for name in candidates if counts[name] > noise]
 
 
 def is_subsequence(short: list[str], long: list[str]) -> bool:
@@ -313,7 +338,7 @@ def corpus_person_names(documents: list[tuple[str, ...]]) -> dict[str, str]:
     shown = Counter()
     for name, count in counts.items():
         shown[display[fold_name(name)]] += count
-    merges = surname_merges(display.values(), shown)
+    merges = surname_merges(display.values(), shown, noise=1)
     mapping = {}
     for name in counts:
         canonical = resolve(merges, display[fold_name(name)])

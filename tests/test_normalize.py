@@ -38,6 +38,10 @@ from indexer.organisations import clean_organisation, corpus_organisation_names,
     ("Und Assad", "Assad"),
     ("Wir Linke", "Linke"),
     ("Von der Leyen", "Von der Leyen"),
+    ("Kriegstreiber Putin", "Putin"),
+    ("Marionette Putins. Erdoğan", "Erdoğan"),
+    ("Hans Eichel", "Hans Eichel"),
+    ("Prof. Dr. Karl Lauterbach", "Karl Lauterbach"),
 ])
 def test_person_loses_titles_and_roles(mention, name):
     assert clean_person(mention) == name
@@ -115,6 +119,8 @@ def test_one_word_persons_that_are_common_words_are_dropped(mentions, text, pers
     ([("Alexander Graf Lambsdorff",), ("Graf Lambsdorff",), ("Lambsdorff",)],
      {"Graf Lambsdorff": "Alexander Graf Lambsdorff", "Lambsdorff": "Alexander Graf Lambsdorff"}),
     ([("Christian Lindner",), ("Tobias Lindner",), ("Lindner",)], {}),
+    ([("Heiko Maas",)] * 4 + [("Mutlos-Maas",), ("Maas",)], {"Maas": "Heiko Maas"}),   # one-off noise
+    ([("Bill Clinton",)] * 3 + [("Hillary Clinton",), ("Clinton",)], {}),               # 3:1 is no noise
     ([("Wladimir Putin",), ("Wladimir Putin",), ("Wladimir Wladimirowitsch Putin",), ("Putin",)],
      {"Wladimir Wladimirowitsch Putin": "Wladimir Putin", "Putin": "Wladimir Putin"}),
 ])
