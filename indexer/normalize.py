@@ -30,11 +30,12 @@ from pathlib import Path
 from typing import Iterable
 
 COMMON_NOUNS = Path(__file__).resolve().parent / "data" / "gazetteer" / "common_nouns.txt.gz"
-# Sentence-initial words a sloppy PER span starts with: "Und Assad", "Wir Linke".
+# Words a sloppy PER span starts with: "Und Assad", "Wir Linke", "Ära Merkel", "Liebe ...".
 FUNCTION_WORDS = {"und", "aber", "oder", "doch", "denn", "dass", "wenn", "als", "wie", "auch",
                   "wir", "ich", "sie", "er", "es", "ihr", "mit", "bei", "für", "nach", "auf", "an",
                   "in", "im", "am", "so", "nur", "noch", "schon", "jetzt", "heute", "dann", "da",
-                  "hier", "liebe", "lieber", "sehr", "geehrte", "geehrter", "meine", "mein"}
+                  "hier", "liebe", "lieber", "sehr", "geehrte", "geehrter", "meine", "mein",
+                  "ära", "kabinett", "regierung", "team", "lager", "clan", "regime"}
 # Continents and regions the model tags PER (they are no countries either).
 NOT_PERSONS = {"Europa", "Afrika", "Asien", "Ozeanien", "Nahost", "Arktis", "Antarktis", "Balkan",
                "Westbalkan", "Sahel", "Kaukasus", "Maghreb", "Levante", "Skandinavien", "Baltikum"}
@@ -144,7 +145,7 @@ def is_plausible_name(tokens: list[str]) -> bool:
     if any(token.count("-") > 1 or any(part.isupper() and len(part) > 2 for part in token.split("-"))
            for token in tokens):
         return False   # "Resolute-Support-Mandats", "EUTM Mali", "Counter-IED"
-    if len(tokens) == 1 and tokens[0].rstrip("s") in NOT_PERSONS:
+    if len(tokens) == 1 and (tokens[0].rstrip("s") in NOT_PERSONS or tokens[0].lower() in FUNCTION_WORDS):
         return False
     letters = [ch for token in tokens for ch in token if ch.isalpha()]
     if len(letters) < 2 or (len(tokens) == 1 and (is_role(tokens[0]) or tokens[0].endswith(ABSTRACT_NOUNS))):

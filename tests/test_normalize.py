@@ -39,6 +39,7 @@ from indexer.organisations import clean_organisation, corpus_organisation_names,
     ("Wir Linke", "Linke"),
     ("Von der Leyen", "Von der Leyen"),
     ("Kriegstreiber Putin", "Putin"),
+    ("Ära Merkel", "Merkel"),
     ("Marionette Putins. Erdoğan", "Erdoğan"),
     ("Hans Eichel", "Hans Eichel"),
     ("Prof. Dr. Karl Lauterbach", "Karl Lauterbach"),
@@ -51,7 +52,7 @@ def test_person_loses_titles_and_roles(mention, name):
                                   "Nationalismus", "Sicherheitsstrukturen", "Selbstständigkeit",
                                   "Russlands Präsident", "Herr Präsident", "Resolute-Support-Mandats",
                                   "EUTM Mali", "EUFOR Althea", "Counter-IED", "Bedauerlicherweise", "Europa",
-                                  "Europas"])
+                                  "Europas", "Liebe", "Meine"])
 def test_person_junk_is_dropped(junk):
     assert clean_person(junk) is None
 
@@ -120,6 +121,7 @@ def test_one_word_persons_that_are_common_words_are_dropped(mentions, text, pers
      {"Graf Lambsdorff": "Alexander Graf Lambsdorff", "Lambsdorff": "Alexander Graf Lambsdorff"}),
     ([("Christian Lindner",), ("Tobias Lindner",), ("Lindner",)], {}),
     ([("Heiko Maas",)] * 4 + [("Mutlos-Maas",), ("Maas",)], {"Maas": "Heiko Maas"}),   # one-off noise
+    ([("Angela Merkel",)] * 4 + [("Merkel-Deutschland",), ("Merkel",)], {"Merkel": "Angela Merkel"}),
     ([("Bill Clinton",)] * 3 + [("Hillary Clinton",), ("Clinton",)], {}),               # 3:1 is no noise
     ([("Wladimir Putin",), ("Wladimir Putin",), ("Wladimir Wladimirowitsch Putin",), ("Putin",)],
      {"Wladimir Wladimirowitsch Putin": "Wladimir Putin", "Putin": "Wladimir Putin"}),
