@@ -168,6 +168,18 @@ def test_seed_article_facets_with_shipped_model():
 
 
 @real_model
+def test_seed_article_through_the_reader():
+    """The build passes title + body (``Article.entity_text``): same facets, dateline on line 2."""
+    from indexer.readers import read_paths
+
+    (article,) = [a for a in read_paths([SEED_ARTICLE]) if hasattr(a, "entity_text")]
+    (found,) = EntityExtractor().extract([article.entity_text()])
+    assert set(found.persons) == {"Mark Rutte", "Wladimir Putin", "Wolodymyr Selenskyj"}
+    assert {code for _, code in found.countries} == {"RU", "UA", "KP", "KR", "BE", "DE"}
+    assert found.organisations == ("NATO",)
+
+
+@real_model
 @pytest.mark.slow
 def test_demo_corpus_throughput():
     with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as handle:
