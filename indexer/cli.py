@@ -94,7 +94,7 @@ def ensure_index(path: Path) -> None:
     if current_generation(path) is not None:
         return
     seeds = seeds_dir()
-    click.echo(f"Noch kein Index in {path}/: baue ihn einmalig aus {seeds}/ …", err=True)
+    click.echo(f"Noch kein Index in {path}/: baue ihn einmalig aus {seeds}/ (einige Minuten) …", err=True)
     report = run_build(builder.build, [seeds], path, "skip", None)
     click.echo(summary_line(report), err=True)
 
