@@ -200,14 +200,14 @@ def test_document_ids_fuzz(fuzz_client, doc_id, api):
 
 
 @pytest.mark.slow
-@fuzz(3000)
+@fuzz(2000)
 @given(query=hostile_queries())
 def test_service_fuzz_long(fuzz_service, query):
     search_service(fuzz_service, query)
 
 
 @pytest.mark.slow
-@fuzz(600)
+@fuzz(400)
 @given(query=hostile_queries())
 def test_web_api_fuzz_long(fuzz_client, query):
     search_web(fuzz_client, query)
