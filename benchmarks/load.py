@@ -59,16 +59,18 @@ def start_server(index: str, threads: int, timeout: float = 60) -> tuple[subproc
     """The server process and its port, once it logs that it listens."""
     server = subprocess.Popen(server_command(index, threads), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True)
-    deadline = time.monotonic() + timeout
+    deadline, seen = time.monotonic() + timeout, []
     for line in server.stderr:
         match = READY.search(line)
         if match:
             threading.Thread(target=server.stderr.read, daemon=True).start()  # keep draining the log
             return server, int(match.group(1))
+        seen.append(line)
         if time.monotonic() > deadline:
             break
     server.kill()
-    raise SystemExit(f"search-web did not start: {server.stderr.read()[-2000:] if server.stderr else ''}")
+    server.wait(timeout=15)
+    raise SystemExit("search-web did not start:\n" + "".join(seen)[-2000:])
 
 
 def stop_server(server: subprocess.Popen) -> None:
