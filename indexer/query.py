@@ -15,6 +15,7 @@ Malformed input raises ``QuerySyntaxError`` with a one-line message and a hint.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ MAX_CLAUSES = 64
 MAX_EXPANDING = 8  # prefix and fuzzy words per query: each one scans the lexicon
 MAX_DEPTH = 16
 MIN_PREFIX_CHARS = 2
+GENDER_STAR = re.compile(r"(\w)[*:_](?=(?:in|innen|e|r|n)\b)")
 OPERATORS = {"AND": "AND", "UND": "AND", "&&": "AND", "OR": "OR", "ODER": "OR", "||": "OR", "NOT": "NOT", "NICHT": "NOT"}
 QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"'})
 
@@ -139,8 +141,12 @@ def classify(kind: str, match: re.Match) -> tuple[str, object]:
 def field_token(name: str, value: str) -> tuple[str, object]:
     field = FIELD_NAMES.get(name.lower())
     if field is None:
-        known = ", ".join(sorted(set(FIELD_NAMES) - {"organisation", "id"}))
-        raise QuerySyntaxError(f"Unbekanntes Feld {name!r}.", f"Mögliche Felder: {known}; sonst in Anführungszeichen setzen.")
+        near = difflib.get_close_matches(name.lower(), FIELD_NAMES, n=1, cutoff=0.75)
+        if near:  # a typo of a field name: say so rather than search the text "persn:Putin"
+            raise QuerySyntaxError(f"Unbekanntes Feld {name!r}.", f"Meinten Sie {near[0]}:{value or '…'}?")
+        if value.lower() in ("in", "innen"):  # Bürger:innen
+            return "word", f"{name}{value}"
+        return "word", f"{name} {value}".strip()  # "Superman: Dawn", "Ziel:Frieden": plain words
     if not value or value in ('"', "["):
         raise QuerySyntaxError(f"Feld {name!r} ohne Wert.", f'Beispiel: {name}:"Wert"')
     if value.startswith('"'):
@@ -233,9 +239,11 @@ def word_node(text: str) -> Node:
     fuzzy = re.fullmatch(r"(.+?)~([12]?)", text)
     if fuzzy:
         return Fuzzy(fuzzy.group(1), int(fuzzy.group(2)) if fuzzy.group(2) else None)
-    if "*" in text or "?" in text.rstrip("?"):
+    if GENDER_STAR.search(text):  # Arbeiter*innen, ein*e Bürger*in: a word, not a wildcard
+        return Word(GENDER_STAR.sub(r"\1", text))
+    if "*" in text:  # "?" is punctuation (questions), never a wildcard
         stem = text.rstrip("*")
-        if "*" in stem or "?" in stem:
+        if "*" in stem:
             raise QuerySyntaxError(f"Platzhalter nur am Wortende: {text[:40]!r}.", "Beispiel: Sanktion*")
         if len(stem) < MIN_PREFIX_CHARS or not any(ch.isalnum() for ch in stem):
             raise QuerySyntaxError(f"Präfix zu kurz: {text[:40]!r}.", f"Mindestens {MIN_PREFIX_CHARS} Zeichen vor dem *, z. B. Bundes*")

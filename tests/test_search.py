@@ -58,7 +58,7 @@ def test_query_language(service, query, expected):
     ("*korea", "Platzhalter nur am Wortende"),
     ("Nordkorea AND", "endet mitten"),
     ("x" * 10_000, "zu lang"),
-    ("foo:bar", "Unbekanntes Feld"),
+    ("persn:Putin", "Unbekanntes Feld"),
     ("date:2024-13", "Ungültiges Datum"),
     ("date:[2024 bis]", "Datumsbereich"),
     ("person:", "ohne Wert"),
@@ -69,6 +69,24 @@ def test_malformed_queries_say_what_is_wrong(service, query, message):
     with pytest.raises(QuerySyntaxError, match=message) as info:
         service.search(SearchRequest(query=query))
     assert info.value.hint and "\n" not in info.value.message
+
+
+@pytest.mark.parametrize("query, words", [
+    ("Arbeiter*innen", "Arbeiterinnen"), ("Bürger:innen", "Bürgerinnen"), ("Superman: Dawn", "Superman Dawn"),
+    ("Wer ist Burch?", "Wer ist Burch?"),
+])
+def test_natural_text_is_not_query_syntax(query, words):
+    from indexer.query import Word, parse_query
+
+    node = parse_query(query)
+    found = [node] if isinstance(node, Word) else list(node.items)
+    assert " ".join(w.text for w in found) == words
+
+
+def test_field_typo_gets_a_hint(service):
+    with pytest.raises(QuerySyntaxError) as info:
+        service.search(SearchRequest(query="contry:Russland"))
+    assert "country:Russland" in info.value.hint
 
 
 def test_stopword_only_query_says_so(service):
