@@ -33,6 +33,9 @@ def group_entities(articles, options):
     return [DocumentEntities(persons=(a.meta.get("group"),) if a.meta.get("group") else ()) for a in articles]
 
 
+MODE_FILE = "benchmark-entities.txt"  # how the benchmark built this index: ner, group or none
+
+
 def build_product(corpus: Path, index_dir: Path, entities: str) -> dict:
     """Builds the product index (full rebuild); returns the build report as a dict."""
     options = product_build.BuildOptions(entities=entities != "none", lock_wait=60)
@@ -43,7 +46,13 @@ def build_product(corpus: Path, index_dir: Path, entities: str) -> dict:
         report = product_build.build([corpus], index_dir, options)
     finally:
         product_build.extract_entities = original
+    (index_dir / MODE_FILE).write_text(entities, encoding="utf-8")
     return report.to_dict()
+
+
+def built_mode(index_dir: Path) -> str:
+    path = index_dir / MODE_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else "unknown"
 
 
 def read_build_info(index_dir: Path) -> dict:
@@ -70,12 +79,12 @@ class ProductEngine:
 
     def build(self, corpus: Path, _directory: Path) -> Built:
         generation = current_generation(self.index_dir)
-        note = f"entities={self.entities}"
         if generation is None or not self.reuse:
             build_product(corpus, self.index_dir, self.entities)
-            note += ", built now"
+            note = "built now"
         else:
-            note += f", reused {self.index_dir}"
+            self.entities, note = built_mode(self.index_dir), f"reused {self.index_dir}"
+        note = f"entities={self.entities}, {note}"
         info = read_build_info(self.index_dir)
         seconds = info.get("seconds") or 0.0
         self.service = SearchService(self.index_dir)

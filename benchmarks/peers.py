@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import random
+import subprocess
 import time
 from pathlib import Path
 
@@ -102,6 +103,18 @@ def run_rounds(engines: list, queries: list[BenchQuery], rounds: int, seed: int 
     return times, outcomes
 
 
+def product_code() -> str:
+    """The git commit of the product code measured, with ``+dirty`` when indexer/ has local changes."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "indexer"], cwd=root, capture_output=True,
+                               text=True).stdout
+    except OSError:
+        return "unknown"
+    return head.strip() + ("+dirty" if dirty.strip() else "")
+
+
 @click.command()
 @click.option("--size", default=100_000, show_default=True, help="Corpus size (documents).")
 @click.option("--corpus", type=click.Path(path_type=Path), default=None, help="Use this corpus file.")
@@ -130,7 +143,8 @@ def main(size, corpus, product_index, entities, engines, rounds, reuse_peers, bu
     times, outcomes = run_rounds(chosen, QUERIES, rounds)
     print(f"queries: {len(QUERIES)} x {len(MODES)} modes x {rounds} rounds in {time.perf_counter() - started:.0f} s")
     summary = summarise(built, times, outcomes, QUERIES)
-    summary["setup"] = {"corpus": str(corpus), "size": size, "rounds": rounds, "product_entities": entities,
+    summary["setup"] = {"corpus": str(corpus), "size": size, "rounds": rounds, "product_entities": chosen[0].entities
+                        if "product" in names else None, "product_code": product_code(),
                         "python": platform.python_version(), "machine": platform.machine(),
                         "cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()}
     print_report(summary)
