@@ -31,9 +31,11 @@ def cli() -> None:
 @click.option("--vectors", type=click.Path(path_type=Path), default=None,
               help="Reuse this .floret file instead of training vectors.")
 @click.option("--no-vectors", is_flag=True, help="Train without static vectors.")
+@click.option("--last", is_flag=True,
+              help="Ship the last checkpoint, not the best on dev (for mixes that train on dev).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Extra spaCy config override, e.g. training.max_steps=2000.")
-def train(data_dir, output, work, mix, config, vectors, no_vectors, settings) -> None:
+def train(data_dir, output, work, mix, config, vectors, no_vectors, last, settings) -> None:
     """Rebuild the model from the shared NER data."""
     from .train import CONFIG, DEFAULT_MIX, TrainOptions, run
 
@@ -43,7 +45,7 @@ def train(data_dir, output, work, mix, config, vectors, no_vectors, settings) ->
     opts = TrainOptions(data_dir=data_dir, output=output, work=work,
                         mix=mix or DEFAULT_MIX, config=config or CONFIG,
                         vectors=vectors, static_vectors=not no_vectors,
-                        overrides=overrides)
+                        overrides=overrides, last=last)
     click.echo(f"model written to {run(opts)}")
 
 

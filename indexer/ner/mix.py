@@ -56,9 +56,9 @@ def _news(policy: MaskPolicy) -> list[Part]:
     ]
 
 
-def _news_clean(wikiann: bool = True) -> list[Part]:
+def _news_clean(wikiann: bool = True, wikiann_limit: int | None = None) -> list[Part]:
     holdout = -GERMEVAL_DEV_HOLDOUT
-    silver = [Part("wikiann_panx_de", "train", SILVER)] if wikiann else []
+    silver = [Part("wikiann_panx_de", "train", SILVER, limit=wikiann_limit)] if wikiann else []
     return [
         Part("smartdata_de", "train", ADJ, hyphens=True),
         Part("germeval2014_de", "dev", ADJ, repeat=2, stop=holdout),
@@ -78,6 +78,16 @@ MIXES: dict[str, list[Part]] = {
     "news_clean": _news_clean(),
     # news_clean without the silver WikiANN data
     "news_gold": _news_clean(wikiann=False),
+    # news_clean with a 5,000-sentence sample of WikiANN (lower weight)
+    "news_wiki5k": _news_clean(wikiann_limit=5000),
+    # final model: news_clean + WikiANN dev + the dev parts as training data
+    # (no held-out dev left: train a fixed number of steps, keep model-last)
+    "final": _news_clean()
+    + [
+        Part("wikiann_panx_de", "dev", SILVER),
+        Part("smartdata_de", "dev"),
+        Part("germeval2014_de", "dev", start=-GERMEVAL_DEV_HOLDOUT),
+    ],
     # news_clean plus WikiANN dev and a sample of legal sentences
     "news_clean_plus": _news_clean()
     + [

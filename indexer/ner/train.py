@@ -35,6 +35,7 @@ class TrainOptions:
     vector_buckets: int = 50000
     vector_words: int = 20_000_000
     overrides: dict[str, str] = field(default_factory=dict)
+    last: bool = False  # ship model-last instead of model-best (no held-out dev)
 
 
 def build_vectors(opts: TrainOptions) -> Path:
@@ -76,7 +77,7 @@ def run(opts: TrainOptions) -> Path:
     vectors = build_vectors(opts) if opts.static_vectors else None
     training = opts.work / "training"
     spacy_train(opts.config, training, overrides=spacy_overrides(opts, corpus, vectors))
-    return install(training / "model-best", opts.output)
+    return install(training / ("model-last" if opts.last else "model-best"), opts.output)
 
 
 def install(model: Path, output: Path) -> Path:
