@@ -58,7 +58,7 @@ def parse_day(ctx, param, value) -> dt.date | None:
 # --- search -----------------------------------------------------------------------------
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
 @click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")

@@ -107,3 +107,9 @@ def test_readme_command_on_the_real_seeds(tmp_path):
     assert "NATO-Generalsekretär Mark Rutte berichtet" in done.stdout
     assert "Bundestag-WP" in done.stdout  # demo-corpus speeches too
     assert "indexiert 1893" in done.stderr
+
+
+def test_leading_minus_excludes_a_word(run, index_dir):
+    result = run(search_command, "Korea", "-Kursk", "--json", "--index", index_dir)
+    assert result.exit_code == 0, result.output
+    assert {h["id"] for h in json.loads(result.output)["hits"]} == {"sk-1"}
