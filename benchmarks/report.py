@@ -116,9 +116,10 @@ def cells(values: dict) -> str:
 def markdown(summary: dict) -> str:
     """The result tables in Markdown (for benchmarks/README.md)."""
     engines, setup = summary["engines"], summary.get("setup", {})
-    load = [setup.get(k, ["?"])[0] for k in ("load_before", "load_after")]
+    load = [f"{setup[k][0]:.1f}" if k in setup else "?" for k in ("load_before", "load_after")]
     lines = [f"Corpus {setup.get('size', '?')} documents, {setup.get('rounds')} rounds, product entities: "
-             f"{setup.get('product_entities')}, load average before/after {load[0]}/{load[1]}.", "",
+             f"{setup.get('product_entities')}, product code {setup.get('product_code', '?')}, "
+             f"load average before/after {load[0]}/{load[1]} on {setup.get('cpus', '?')} CPUs.", "",
              "| engine | build docs/s | index MB | plain p50 / p95 / p99 ms | facets p50 / p95 / p99 ms | "
              "facets best-of-rounds p50 / p95 / p99 | max ms |", "|---|---|---|---|---|---|---|"]
     for name, e in engines.items():

@@ -80,7 +80,8 @@ def stage_ner(job: tuple[Path, int]) -> tuple[float, int]:
     from indexer.entities import EntityExtractor
 
     path, limit = job
-    articles = articles_of(path)[:limit]
+    articles = articles_of(path)
+    articles = articles[::max(1, len(articles) // limit)][:limit]  # evenly spaced: all kinds of documents
     extractor = EntityExtractor()
     started = time.perf_counter()
     for _ in extractor.extract(a.entity_text() for a in articles):
