@@ -118,7 +118,7 @@ def fold_accents(text: str) -> str:
 
 
 class AccentFoldFilter(Filter):
-    """``traoré`` -> ``traore``: an option of ``german_analyzer`` (off by default)."""
+    """``Erdoğan`` -> ``erdogan``, ``Traoré`` -> ``traore``: names are written both ways."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -175,9 +175,9 @@ def word_parts(word: str) -> list[str]:
 
 
 def german_analyzer(normalize: bool = True, stopwords: bool = True, parts: bool = True, stem: bool = True,
-                    accents: bool = False):
-    """The analyser of the title and body fields; the switches leave a step out, or add accent
-    folding (for ablations: queries are analysed by the analyser stored in the index)."""
+                    accents: bool = True):
+    """The analyser of the title and body fields; the switches leave a step out (for
+    ablations: queries are analysed by the analyser stored in the index)."""
     steps = [(normalize, GermanNormalizeFilter), (accents, AccentFoldFilter), (stopwords, GermanStopFilter),
              (parts, WordPartsFilter), (stem, GermanStemFilter)]
     analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
@@ -189,7 +189,7 @@ def german_analyzer(normalize: bool = True, stopwords: bool = True, parts: bool 
 
 def exact_analyzer():
     """Unstemmed, normalised words: for prefix (``Messer*``), fuzzy and spelling queries."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | GermanNormalizeFilter()
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | GermanNormalizeFilter() | AccentFoldFilter()
 
 
 @functools.lru_cache(maxsize=1)
