@@ -11,6 +11,8 @@ for that subtree, so the result equals Whoosh's (a test checks it against ``sear
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +32,34 @@ class Matches:
     scores: np.ndarray
 
 
+class PostingsCache:
+    """Decoded postings of recently used terms, for one index snapshot (bounded by postings held)."""
+
+    def __init__(self, max_postings: int = 4_000_000):
+        self.max_postings = max_postings
+        self.held = 0
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, load):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = load()
+        with self.lock:
+            if key not in self.entries and len(value[0]) <= self.max_postings // 4:
+                self.entries[key] = value
+                self.held += len(value[0])
+                while self.held > self.max_postings:
+                    _, (ids, _) = self.entries.popitem(last=False)
+                    self.held -= len(ids)
+        return value
+
+
 class Evaluator:
-    def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray]):
+    def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray], cache: PostingsCache | None = None):
+        self.cache = cache or PostingsCache(0)
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
@@ -82,8 +110,9 @@ class Evaluator:
         """The searcher's scorer for this term, as arrays (BM25F or plain weight)."""
         if not isinstance(self.weighting, BM25F):
             raise TypeError("vectorised scoring needs a BM25F weighting")
+        weights = weights.astype(float)  # term frequencies: small integers, exact in float32
         if not self.searcher.schema[field].scorable:
-            return weights.astype(float)
+            return weights
         b = self.weighting._field_B.get(field, self.weighting.B)
         k1 = self.weighting.K1
         idf = self.searcher.idf(field, text)
@@ -92,6 +121,10 @@ class Evaluator:
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
     def postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term weights) over all segments, cached per snapshot."""
+        return self.cache.get((field, text), lambda: self.read_postings(field, text))
+
+    def read_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term weights) over all segments, read a block at a time."""
         all_ids, all_weights = [], []
         for leaf, offset in self.reader.leaf_readers():
@@ -105,8 +138,8 @@ class Evaluator:
             all_ids.append(ids + offset)
             all_weights.append(weights)
         if not all_ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(all_ids), np.concatenate(all_weights)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return np.concatenate(all_ids).astype(np.int32), np.concatenate(all_weights).astype(np.float32)
 
     def by_whoosh(self, q: wq.Query) -> Matches:
         """Any other query, through Whoosh's own matcher (same scores by construction)."""

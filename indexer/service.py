@@ -14,7 +14,7 @@ import json
 import math
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from whoosh import query as wq
 from indexer import ranking, store
 from indexer.build import BUILD_INFO
 from indexer.errors import BadRequestError, DocumentNotFound
-from indexer.evaluator import Evaluator
+from indexer.evaluator import Evaluator, PostingsCache
 from indexer.facets import FacetStore
 from indexer.query import parse_query
 from indexer.results import (FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest)
@@ -45,6 +45,7 @@ class _Snapshot:
     index: object
     searcher: object
     facets: FacetStore
+    postings: PostingsCache = field(default_factory=PostingsCache)
 
 
 class SearchService:
@@ -144,7 +145,8 @@ class _Run:
         total = int(hits_mask.sum())
         hits = self.rank(compiled, hits_mask, total)
         facets, undated = build_facets(self.facets, self.request, base, filters)
-        suggestion = suggest(self.snap.searcher, self.node, total) if total < SUGGEST_BELOW else None
+        found = int(base.sum())  # without filters: a misspelling, not a narrow filter, finds little
+        suggestion = suggest(self.snap.searcher, self.node, found) if found < SUGGEST_BELOW else None
         size = self.request.page_size
         return SearchPage(
             request=self.request, total=total, hits=hits, facets=facets, suggestion=suggestion,
@@ -177,7 +179,7 @@ class _Run:
 
     def evaluate(self, compiled: Compiled) -> np.ndarray:
         """One vectorised pass: the matching documents' mask, their scores kept for ranking."""
-        evaluator = Evaluator(self.snap.searcher, self.facets.alive, self.facets.lengths)
+        evaluator = Evaluator(self.snap.searcher, self.facets.alive, self.facets.lengths, self.snap.postings)
         matches = evaluator.evaluate(compiled.ranked)
         self.scores = matches.scores
         return matches.mask

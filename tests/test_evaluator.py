@@ -55,3 +55,18 @@ def test_dismax_takes_each_documents_better_field(searcher, evaluator):
     expected = np.maximum(evaluator.evaluate(body).scores, evaluator.evaluate(title).scores)
     assert np.allclose(matches.scores, expected)
     assert set(np.flatnonzero(matches.mask)) == {h.docnum for h in searcher.search(wq.Or([body, title]), limit=None)}
+
+
+def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
+    from indexer.evaluator import PostingsCache
+
+    reader = searcher.reader()
+    alive = np.zeros(reader.doc_count_all(), dtype=bool)
+    alive[list(reader.all_doc_ids())] = True
+    cache = PostingsCache(max_postings=8)
+    cached = Evaluator(searcher, alive, field_lengths(reader, len(alive)), cache)
+    plain = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
+    for query in QUERIES * 2:
+        a, b = cached.evaluate(query), plain.evaluate(query)
+        assert np.array_equal(a.mask, b.mask) and np.allclose(a.scores, b.scores)
+    assert cache.held <= 8 and cache.entries
