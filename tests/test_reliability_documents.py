@@ -167,10 +167,12 @@ def test_any_json_value_becomes_an_article_or_a_problem(record):
 
 
 BIG_SCRIPT = textwrap.dedent("""
-    import json, resource, sys
+    import json, re, sys
     from indexer.readers import read_paths
     items = [(type(i).__name__, i.where, getattr(i, "reason", "")) for i in read_paths([sys.argv[1]])]
-    print(json.dumps({"items": items, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    # VmHWM: this process image's peak; ru_maxrss survives exec and would count a big parent's pages
+    peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+    print(json.dumps({"items": items, "max_rss_mb": peak_kb / 1024}))
 """)
 
 
