@@ -69,6 +69,10 @@ def _news_clean(wikiann: bool = True, wikiann_limit: int | None = None) -> list[
     ]
 
 
+# mixes that also train on the dev parts: their dev score is not held out, so
+# training runs a fixed number of steps and the last checkpoint is shipped
+TRAINS_ON_DEV = {"final", "final_r5"}
+
 MIXES: dict[str, list[Part]] = {
     # news-like sets only, MISC -> O everywhere
     "news": _news(PLAIN),
@@ -83,6 +87,12 @@ MIXES: dict[str, list[Part]] = {
     # final model: news_clean + WikiANN dev + the dev parts as training data
     # (no held-out dev left: train a fixed number of steps, keep model-last)
     "final": _news_clean()
+    + [
+        Part("smartdata_de", "dev", ADJ),
+        Part("germeval2014_de", "dev", ADJ, start=-GERMEVAL_DEV_HOLDOUT),
+    ],
+    # as tried in run r5: also WikiANN dev, SmartData dev unmasked (worse)
+    "final_r5": _news_clean()
     + [
         Part("wikiann_panx_de", "dev", SILVER),
         Part("smartdata_de", "dev"),

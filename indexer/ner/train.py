@@ -13,13 +13,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mix import MIXES, build_corpora
+from .mix import MIXES, TRAINS_ON_DEV, build_corpora
 from .vectors import train_floret, write_corpus
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CONFIG = PACKAGE_DIR / "config.cfg"
 MODEL_DIR = PACKAGE_DIR.parent / "data" / "ner_model"
-DEFAULT_MIX = "news_adj"
+DEFAULT_MIX = "final"
 
 
 @dataclass
@@ -35,7 +35,7 @@ class TrainOptions:
     vector_buckets: int = 50000
     vector_words: int = 20_000_000
     overrides: dict[str, str] = field(default_factory=dict)
-    last: bool = False  # ship model-last instead of model-best (no held-out dev)
+    last: bool | None = None  # ship model-last, not model-best; default: mix trains on dev
 
 
 def build_vectors(opts: TrainOptions) -> Path:
@@ -77,7 +77,8 @@ def run(opts: TrainOptions) -> Path:
     vectors = build_vectors(opts) if opts.static_vectors else None
     training = opts.work / "training"
     spacy_train(opts.config, training, overrides=spacy_overrides(opts, corpus, vectors))
-    return install(training / ("model-last" if opts.last else "model-best"), opts.output)
+    last = opts.last if opts.last is not None else opts.mix in TRAINS_ON_DEV
+    return install(training / ("model-last" if last else "model-best"), opts.output)
 
 
 def install(model: Path, output: Path) -> Path:
