@@ -206,8 +206,3 @@ def analyze_exact(text: str) -> list[str]:
     """Normalised unstemmed words: ``Brüssel`` -> ``["brussel"]``."""
     return [t.text for t in _analyzers()[1](text, mode="query")]
 
-
-def analyze_spans(text: str, exact: bool = False) -> list[tuple[str, int, int]]:
-    """(term, start, end) for every index-time token of ``text``, compound parts included."""
-    analyzer = _analyzers()[1 if exact else 0]
-    return [(t.text, t.startchar, t.endchar) for t in analyzer(text, mode="index", chars=True)]

@@ -26,19 +26,18 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
 
 
 def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
-                 filters: dict[str, np.ndarray]) -> tuple[list[Facet], int]:
-    """(facets, undated count among the matching documents)."""
+                 filters: dict[str, np.ndarray]) -> list[Facet]:
+    """Entity facets, the year histogram and (within one year) months."""
     if not request.with_facets:
-        return [], 0
+        return []
     facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_FIELDS]
     date_mask = without(filters, "date", base)
-    years, undated = store.year_counts(date_mask)
+    years, _ = store.year_counts(date_mask)
     facets.append(year_facet(years, request))
     month = month_facet(store, date_mask, request)
     if month is not None:
         facets.append(month)
-    hits_mask = without(filters, "", base)
-    return facets, store.year_counts(hits_mask)[1]
+    return facets
 
 
 def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
@@ -47,8 +46,8 @@ def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.
     values = [FacetValue(v, v, c, v in selected) for v, c in top]
     shown = {v.value for v in values}
     for value in sorted(selected - shown):  # a selected value always shows, even with count 0
-        resolved = store.resolve(name, value)
-        count = int(store.fields[name].counts(mask)[store.resolve_ordinals(name, value)].sum()) if resolved else 0
+        ordinals = store.resolve_ordinals(name, value)
+        count = int(store.fields[name].counts(mask)[ordinals].sum()) if ordinals else 0
         values.append(FacetValue(value, value, count, True))
     return Facet(name=name, label=LABELS[name], values=values, total_values=total)
 

@@ -103,12 +103,6 @@ class FacetStore:
             lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
             return cls(len(alive), alive, fields, data["days"], lengths)
 
-    def mask_from_docnums(self, docnums) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        ids = np.fromiter(docnums, dtype=np.int64)
-        mask[ids] = True
-        return mask & self.alive
-
     def everything(self) -> np.ndarray:
         return self.alive.copy()
 

@@ -144,7 +144,8 @@ class _Run:
             hits_mask &= mask
         total = int(hits_mask.sum())
         hits = self.rank(compiled, hits_mask, total)
-        facets, undated = build_facets(self.facets, self.request, base, filters)
+        facets = build_facets(self.facets, self.request, base, filters)
+        undated = int(np.count_nonzero(self.facets.years[hits_mask] == 0))
         found = int(base.sum())  # without filters: a misspelling, not a narrow filter, finds little
         suggestion = suggest(self.snap.searcher, self.node, found) if found < SUGGEST_BELOW else None
         size = self.request.page_size
