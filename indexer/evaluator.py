@@ -5,17 +5,22 @@ word at 100k documents costs hundreds of milliseconds, and the service needed a 
 pass for the facet mask. Here each term's postings are read block by block into numpy
 arrays and scored with the searcher's own BM25F formula (same IDF, average and per-document
 field lengths, boosts), and ``Or``/``And``/``DisMax``/``AndMaybe``/``AndNot`` combine dense
-arrays. Any other query type (phrases, ranges, ...) is evaluated by Whoosh's own matcher
-for that subtree, so the result equals Whoosh's (a test checks it against ``searcher.search``).
+arrays. Exact phrases intersect the words' decoded positions (as ``doc << 32 | position``
+keys, cached per term like the postings). Any other query type (sloppy phrases, ranges, ...)
+is evaluated by Whoosh's own matcher for that subtree, so the result equals Whoosh's (a test
+checks it against ``searcher.search``).
 """
 
 from __future__ import annotations
 
+import itertools
+import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh import formats
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -33,7 +38,8 @@ class Matches:
 
 
 class PostingsCache:
-    """Decoded postings of recently used terms, for one index snapshot (bounded by postings held)."""
+    """Decoded postings and positions of recently used terms, and prefix expansions, for one
+    index snapshot; least recently used entries go first, bounded by the array entries held."""
 
     def __init__(self, max_postings: int = 4_000_000):
         self.max_postings = max_postings
@@ -42,18 +48,20 @@ class PostingsCache:
         self.lock = threading.Lock()
 
     def get(self, key, load):
+        """``load()`` once per key while it stays cached; its first array's length is its size."""
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
         value = load()
+        size = len(value[0])
         with self.lock:
-            if key not in self.entries and len(value[0]) <= self.max_postings // 4:
+            if key not in self.entries and size <= self.max_postings // 4:
                 self.entries[key] = value
-                self.held += len(value[0])
+                self.held += size
                 while self.held > self.max_postings:
-                    _, (ids, _) = self.entries.popitem(last=False)
-                    self.held -= len(ids)
+                    _, evicted = self.entries.popitem(last=False)
+                    self.held -= len(evicted[0])
         return value
 
 
@@ -81,15 +89,17 @@ class Evaluator:
         if kind is wq.Term:
             return self.term(q.fieldname, q.text, q.boost)
         if kind is wq.DisjunctionMax:
-            return self.union([self.visit(s) for s in q.subqueries], q.boost, max_of=True)
+            return self.union(q.subqueries, q.boost, max_of=True)
         if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
-            return self.union([self.visit(s) for s in q.subqueries], q.boost)
+            return self.union(q.subqueries, q.boost)
         if kind is wq.And:
             return self.intersection(q.subqueries, q.boost)
         if kind is wq.AndMaybe:
             return self.and_maybe(self.visit(q.a), self.visit(q.b), q.boost)
         if kind is wq.AndNot:
             return self.and_not(self.visit(q.a), self.visit(q.b), q.boost)
+        if kind is wq.Phrase and q.slop == 1 and self.has_positions(q.fieldname):
+            return self.phrase(q.fieldname, q.words, q.boost)
         return self.by_whoosh(q)
 
     # --- leaves -------------------------------------------------------------------------
@@ -99,12 +109,17 @@ class Evaluator:
 
     def term(self, field: str, text, boost: float) -> Matches:
         matches = self.nothing()
+        ids, scores = self.sparse_term(field, text, boost)
+        matches.mask[ids] = True
+        matches.scores[ids] = scores
+        return matches
+
+    def sparse_term(self, field: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct document numbers, their scores) of one term."""
         ids, weights = self.postings(field, text)
         if not len(ids):
-            return matches
-        matches.mask[ids] = True
-        matches.scores[ids] = self.term_scores(field, text, ids, weights) * boost
-        return matches
+            return ids, np.zeros(0)
+        return ids, self.term_scores(field, text, ids, weights) * boost
 
     def term_scores(self, field: str, text, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The searcher's scorer for this term, as arrays (BM25F or plain weight)."""
@@ -141,6 +156,48 @@ class Evaluator:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         return np.concatenate(all_ids).astype(np.int32), np.concatenate(all_weights).astype(np.float32)
 
+    def has_positions(self, field: str) -> bool:
+        return field in self.searcher.schema and type(self.searcher.schema[field].format) is formats.Positions
+
+    def phrase(self, field: str, words, boost: float) -> Matches:
+        """Documents with the words at consecutive positions, scored as Whoosh scores a phrase:
+        the sum of its words' scores in the document."""
+        result = self.intersection([wq.Term(field, w) for w in words], 1.0)
+        if not result.mask.any():
+            return result
+        keys = None
+        for i, word in enumerate(words):
+            shifted = self.positions(field, word) - i  # the phrase's start, if word i is at its place
+            shifted = shifted[result.mask[shifted >> 32]]
+            keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
+        result.mask[:] = False
+        result.mask[keys >> 32] = True
+        result.scores = np.where(result.mask, result.scores * boost, 0.0)
+        return result
+
+    def positions(self, field: str, text) -> np.ndarray:
+        """Sorted, distinct ``doc << 32 | position`` keys of the term, cached per snapshot.
+
+        Distinct: a word and its compound part may share a position (``Bundestag``, ``Bund``).
+        """
+        return self.cache.get(("positions", field, text), lambda: (self.read_positions(field, text),))[0]
+
+    def read_positions(self, field: str, text) -> np.ndarray:
+        chunks = [np.zeros(0, dtype=np.int64)]
+        for leaf, offset in self.reader.leaf_readers():
+            try:
+                matcher = leaf.postings(field, text)
+            except TermNotFound:
+                continue
+            while isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_values()
+                chunks.append(position_keys(np.asarray(matcher._ids, dtype=np.int64) + offset, matcher._values))
+                matcher._next_block()
+        return np.unique(np.concatenate(chunks))
+
     def by_whoosh(self, q: wq.Query) -> Matches:
         """Any other query, through Whoosh's own matcher (same scores by construction)."""
         matches = self.nothing()
@@ -158,9 +215,17 @@ class Evaluator:
 
     # --- combinations -------------------------------------------------------------------
 
-    def union(self, parts: list[Matches], boost: float, max_of: bool = False) -> Matches:
+    def union(self, subqueries, boost: float, max_of: bool = False) -> Matches:
+        """Sum (or maximum) of the parts' scores; term parts are added sparsely, without a dense
+        array each (a prefix brings up to 64 terms)."""
         result = self.nothing()
-        for part in parts:
+        for sub in subqueries:
+            if type(sub) is wq.Term:
+                ids, scores = self.sparse_term(sub.fieldname, sub.text, sub.boost)
+                result.mask[ids] = True
+                result.scores[ids] = np.maximum(result.scores[ids], scores) if max_of else result.scores[ids] + scores
+                continue
+            part = self.visit(sub)
             result.mask |= part.mask
             result.scores = np.maximum(result.scores, part.scores) if max_of else result.scores + part.scores
         result.scores *= boost
@@ -204,6 +269,20 @@ def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def position_keys(ids: np.ndarray, values) -> np.ndarray:
+    """``doc << 32 | position`` for one block of a ``Positions`` field.
+
+    Each value is Whoosh's encoding: a 4-byte count, then a pickled list of position deltas.
+    """
+    deltas = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    running = np.concatenate(([0], np.cumsum(flat)))
+    starts = np.cumsum(counts) - counts  # each posting's first delta in ``flat``
+    positions = running[1:] - np.repeat(running[starts], counts)
+    return (np.repeat(ids, counts) << 32) | positions
 
 
 def field_lengths(reader, size: int) -> dict[str, np.ndarray]:

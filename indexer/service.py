@@ -130,7 +130,8 @@ class _Run:
         self.notice = ""
 
     def compiled(self, mode: str = "and") -> Compiled:
-        return QueryCompiler(self.snap.searcher.reader(), self.facets.resolve, mode).compile(self.node)
+        reader = self.snap.searcher.reader()
+        return QueryCompiler(reader, self.facets.resolve, mode, self.snap.postings).compile(self.node)
 
     def highlight_terms(self) -> tuple[set[str], set[str]]:
         compiled = self.compiled()

@@ -45,8 +45,9 @@ class Compiled:
 
 
 class QueryCompiler:
-    def __init__(self, reader, resolve: Resolver, mode: str = "and"):
+    def __init__(self, reader, resolve: Resolver, mode: str = "and", cache=None):
         self.reader = reader
+        self.cache = cache  # a PostingsCache of this reader's snapshot: expansions are kept there
         self.resolve = resolve
         self.mode = mode  # "and", "or" or "question": how plain words combine at the top level
         self.stems: set[str] = set()
@@ -97,7 +98,7 @@ class QueryCompiler:
         if not words:
             raise QuerySyntaxError(f"Präfix ohne Buchstaben: {node.text[:40]!r}.", "Beispiel: Sanktion*")
         prefix = words[-1] if len(words) == 1 else "".join(words)
-        terms = self.top_prefix_terms(prefix)
+        terms = self.expansion(("prefix", prefix), lambda: self.top_prefix_terms(prefix))
         self.words.update(terms)
         return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
@@ -108,7 +109,8 @@ class QueryCompiler:
         word = words[0]
         prefix = 1 if len(word) > 3 else 0
         distance = node.distance or (2 if len(word) >= 6 else 1)
-        terms = self.top_terms(self.reader.terms_within("exact", word, distance, prefix=prefix))
+        terms = self.expansion(("fuzzy", word, distance, prefix),
+                               lambda: self.top_terms(self.reader.terms_within("exact", word, distance, prefix=prefix)))
         self.words.update(terms)
         return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
@@ -164,6 +166,12 @@ class QueryCompiler:
         inner = self.visit(node.item)
         self.stems, self.words, self.parts, self.extras = saved  # excluded words: no highlight, no extras
         return wq.Not(inner) if inner is not None else None
+
+    def expansion(self, key: tuple, expand: Callable[[], list[str]]) -> list[str]:
+        """A prefix's or fuzzy word's terms, from the snapshot's cache when it has them."""
+        if self.cache is None:
+            return expand()
+        return self.cache.get(key, lambda: (expand(),))[0]
 
     def top_prefix_terms(self, prefix: str) -> list[str]:
         """The ``MAX_EXPANSION`` most frequent words starting with ``prefix``, in one lexicon scan."""

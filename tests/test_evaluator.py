@@ -70,3 +70,69 @@ def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
         a, b = cached.evaluate(query), plain.evaluate(query)
         assert np.array_equal(a.mask, b.mask) and np.allclose(a.scores, b.scores)
     assert cache.held <= 8 and cache.entries
+
+
+PHRASES = [
+    wq.Phrase("body", ["russisch", "soldat"], boost=1.5),
+    wq.Phrase("title", ["nordkorea", "schick"]),
+    wq.Phrase("body", ["gibtesnicht", "soldat"]),
+    wq.Phrase("body", ["soldat", "russisch"]),
+]
+
+
+def body_phrases(searcher, count: int) -> list[wq.Phrase]:
+    """Word sequences that occur in the fixture documents (2 to 4 words, some repeated)."""
+    import random
+
+    rng = random.Random(7)
+    analyzer = searcher.schema["body"].analyzer
+    phrases = []
+    for stored in searcher.all_stored_fields():
+        words = [t.text for t in analyzer(stored.get("body", ""))]
+        for _ in range(count // 4):
+            if len(words) > 4:
+                start, size = rng.randrange(len(words) - 4), rng.randint(2, 4)
+                phrases.append(wq.Phrase("body", words[start:start + size]))
+    return phrases[:count]
+
+
+def test_phrases_match_whoosh_on_word_sequences_from_the_documents(searcher, evaluator):
+    phrases = PHRASES + body_phrases(searcher, 40)
+    assert len(phrases) > 20
+    for query in phrases:
+        reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        matches = evaluator.evaluate(query)
+        assert set(np.flatnonzero(matches.mask).tolist()) == set(reference), query
+        for docnum, score in reference.items():
+            assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+    assert any(searcher.search(q, limit=None) for q in phrases[len(PHRASES):])
+
+
+COMPOUND_TEXTS = [
+    "Der Deutsche Bundestag tagt. Die Bundestagspartei im Bundestag stimmt ab.",
+    "Ein deutscher Bundestagsabgeordneter sprach vor dem Bundestag, nicht im Deutschen Bundestag.",
+    "Bundestag, Bundestag, deutsch und deutsch: der Bundesrat und der Bundestag.",
+    "Im Deutschen Bundestagsgebäude ist es still.",
+    "Die deutsch-deutsche Grenze fiel. Später sprach sie im Bundestag.",
+]
+
+
+def test_phrases_where_compound_parts_share_a_position(tmp_path):
+    """``Bundestagspartei`` indexes ``bundestag`` and ``bund`` at its own position: duplicates
+    in a term's positions must not make a phrase match where Whoosh finds none."""
+    import json
+
+    from indexer.build import BuildOptions, build
+
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"c{i}", "title": "t", "text": t}) for i, t in enumerate(COMPOUND_TEXTS)))
+    build([docs], tmp_path / "index", BuildOptions(entities=False))
+    ix = store.open_index(tmp_path / "index")
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        reader = searcher.reader()
+        alive = np.ones(reader.doc_count_all(), dtype=bool)
+        evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
+        for words in (["deutsch", "bundestag"], ["bundestag", "bundestag"], ["bund", "tag"], ["deutsch", "bund"]):
+            query = wq.Phrase("body", words)
+            reference = {hit.docnum for hit in searcher.search(query, limit=None)}
+            assert set(np.flatnonzero(evaluator.evaluate(query).mask).tolist()) == reference, words
