@@ -79,12 +79,14 @@ def spelling_rank(name: str) -> int:
     return -sum(1 for ch in name if not ch.isascii())
 
 
+ROLE_WORD = re.compile("(?:" + "|".join(map(re.escape, ROLES)) + ")(?:" + "|".join(ROLE_ENDINGS) + ")$")
+
+
+@lru_cache(maxsize=100_000)
 def is_role(token: str) -> bool:
     """``Bundeskanzler``, ``NATO-Generalsekretär``, ``Präsidenten``, ``Dr.``, ``Herrn`` -> True."""
     word = token.lower().rstrip(".").split("-")[-1]
-    if word in TITLES:
-        return True
-    return any(word.endswith(role + ending) for role in ROLES for ending in ROLE_ENDINGS)
+    return word in TITLES or ROLE_WORD.search(word) is not None
 
 
 def is_name_token(token: str) -> bool:
@@ -93,6 +95,7 @@ def is_name_token(token: str) -> bool:
     return bool(core) and core[0].isupper() and all(ch.isalpha() or ch in "-'’" for ch in core)
 
 
+@lru_cache(maxsize=100_000)
 def clean_person(mention: str) -> str | None:
     """The name in a PER mention, without roles, titles, articles and possessive apostrophe.
 
