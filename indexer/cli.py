@@ -80,7 +80,8 @@ def search_command(query, person, country, org, date_from, date_to, sort, limit,
     filters = {k: v for k, v in (("person", person), ("country", country), ("organisation", org)) if v}
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit)
-    result = SearchService(path).search(request)
+    with SearchService(path) as service:
+        result = service.search(request)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -196,7 +197,8 @@ def stats_command(index, as_json):
     """Zeigt Dokumente, Terme, Größe, Zeitraum und letzten Bau."""
     from indexer.service import SearchService
 
-    stats = SearchService(index_dir(index)).stats()
+    with SearchService(index_dir(index)) as service:
+        stats = service.stats()
     if as_json:
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
         return

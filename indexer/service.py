@@ -72,10 +72,21 @@ class SearchService:
             return self._snapshot
 
     def close(self) -> None:
+        """Closes the open index files (``with SearchService(...) as service`` does it too)."""
         with self._lock:
             if self._snapshot is not None:
                 self._snapshot.searcher.close()
                 self._snapshot = None
+
+    def __enter__(self) -> "SearchService":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a service dropped without close() still releases its files
+        if getattr(self, "_snapshot", None) is not None:
+            self._snapshot.searcher.close()
 
     # --- search -------------------------------------------------------------------------
 
