@@ -49,6 +49,17 @@ def test_on_error_stop_leaves_previous_index_untouched(tmp_path, corpus):
     assert total(ix, "Nordkorea") == 1
 
 
+def test_segments_are_separate_files_so_readers_do_not_copy_them(tmp_path, corpus):
+    """Whoosh reads a compound ``.seg`` file through an in-memory copy of its postings."""
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+    generation = store.current_generation(ix)
+    assert not list(generation.glob("*.seg"))
+    assert list(generation.glob("*.pst")) and list(generation.glob("*.trm"))
+    with SearchService(ix) as service:
+        assert service.search(SearchRequest(query="Nordkorea")).total == 1
+
+
 def test_rebuild_switches_generation_atomically_and_cleans_up(tmp_path, corpus):
     ix = tmp_path / "ix"
     build([corpus], ix, NO_NER)
