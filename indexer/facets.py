@@ -38,6 +38,21 @@ class FieldOrdinals:
     ords: np.ndarray  # int32 value ordinals, same length as docs
     lookup: dict[str, list[int]]  # normalised lowercase value -> ordinals
 
+    def __post_init__(self):
+        self._words: dict[str, set[int]] | None = None
+        self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
+
+    def with_words(self, words: set[str]) -> list[int]:
+        """Ordinals of the values whose normalised key has all ``words`` (an index built on first use)."""
+        if self._words is None:
+            index: dict[str, set[int]] = {}
+            for value_key, ordinals in self.lookup.items():
+                for word in set(value_key.split()):
+                    index.setdefault(word, set()).update(ordinals)
+            self._words = index
+        found = set.intersection(*(self._words.get(word, set()) for word in words))
+        return sorted(found)
+
     def counts(self, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
 
@@ -123,9 +138,7 @@ class FacetStore:
             if display and key(display) in facet.lookup:
                 return facet.lookup[key(display)]
         words = set(wanted.split())
-        if not words:
-            return []
-        return [o for k, ords in facet.lookup.items() if words <= set(k.split()) for o in ords]
+        return facet.with_words(words) if words else []
 
     def filter_mask(self, field: str, selected: tuple[str, ...]) -> np.ndarray:
         """Documents with any of the selected values (OR within a facet)."""
@@ -141,7 +154,7 @@ class FacetStore:
         """(value, count) pairs, most frequent first, and the number of values with a count."""
         counts = self.fields[field].counts(mask)
         nonzero = np.flatnonzero(counts)
-        order = nonzero[np.lexsort((np.array(self.fields[field].values, dtype=object)[nonzero], -counts[nonzero]))] \
+        order = nonzero[np.lexsort((self.fields[field].sort_keys[nonzero], -counts[nonzero]))] \
             if len(nonzero) else nonzero
         return [(self.fields[field].values[o], int(counts[o])) for o in order[:limit]], len(nonzero)
 

@@ -28,16 +28,15 @@ def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, 
     """
     if not stems and not words:
         return []
-    matching = [w for w in set(_WORD.findall(text)) if word_matches(w, stems, words)]
+    distinct = set(_WORD.findall(text))
+    matching = {w for w in distinct if not stems.isdisjoint(index_terms(w))} if stems else set()
+    if words:
+        matching.update(w for w in distinct - matching if exact_term(w) in words)
     if not matching:
         return []
     pattern = re.compile(r"(?<![\w.,'’-])(?:" + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
                          + r")(?![\w])(?![-.,'’]\w)")
     return merge([m.span() for m in pattern.finditer(text)])
-
-
-def word_matches(word: str, stems: set[str], words: set[str]) -> bool:
-    return bool((stems and not stems.isdisjoint(index_terms(word))) or (words and exact_term(word) in words))
 
 
 @functools.lru_cache(maxsize=200_000)

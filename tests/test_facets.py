@@ -45,3 +45,23 @@ def test_unreadable_cache_is_recomputed(tmp_path, index_dir):
     with ix.searcher() as searcher:
         again = FacetStore.cached(searcher.reader(), tmp_path, 1)
     assert again.fields["country"].values == fresh.fields["country"].values
+
+
+def test_values_resolve_exactly_or_by_all_their_words():
+    import numpy as np
+
+    from indexer.facets import FieldOrdinals, key
+
+    values = ["Hans-Dietrich Genscher", "Olaf Scholz", "Wladimir Putin", "Putin Wladimirowitsch"]
+    lookup = {}
+    for ordinal, value in enumerate(values):
+        lookup.setdefault(key(value), []).append(ordinal)
+    docs = np.arange(4, dtype=np.int32)
+    store = FacetStore(4, np.ones(4, dtype=bool), {"person": FieldOrdinals(values, docs, docs.copy(), lookup)},
+                       np.zeros(4, dtype=np.int32))
+    assert store.resolve("person", "olaf scholz") == ["Olaf Scholz"]
+    assert store.resolve("person", "Putin") == ["Wladimir Putin", "Putin Wladimirowitsch"]
+    assert store.resolve("person", "Wladimir Putin") == ["Wladimir Putin"]
+    assert store.resolve("person", "Genscher") == ["Hans-Dietrich Genscher"]
+    assert store.resolve("person", "Putin Scholz") == []
+    assert store.resolve("person", "   ") == []
