@@ -142,6 +142,16 @@ class Evaluator:
     def read_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term weights) over all segments, read a block at a time."""
         all_ids, all_weights = [], []
+        for matcher, offset in self.leaf_matchers(field, text):
+            ids, weights = read_blocks(matcher)
+            all_ids.append(ids + offset)
+            all_weights.append(weights)
+        if not all_ids:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return np.concatenate(all_ids).astype(np.int32), np.concatenate(all_weights).astype(np.float32)
+
+    def leaf_matchers(self, field: str, text):
+        """(raw posting matcher, document number offset) of each segment that has the term."""
         for leaf, offset in self.reader.leaf_readers():
             try:
                 matcher = leaf.postings(field, text)
@@ -149,12 +159,7 @@ class Evaluator:
                 continue
             while isinstance(matcher, FilterMatcher):  # deletions: the live mask handles them
                 matcher = matcher.child
-            ids, weights = read_blocks(matcher)
-            all_ids.append(ids + offset)
-            all_weights.append(weights)
-        if not all_ids:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        return np.concatenate(all_ids).astype(np.int32), np.concatenate(all_weights).astype(np.float32)
+            yield matcher, offset
 
     def has_positions(self, field: str) -> bool:
         return field in self.searcher.schema and type(self.searcher.schema[field].format) is formats.Positions
@@ -184,13 +189,7 @@ class Evaluator:
 
     def read_positions(self, field: str, text) -> np.ndarray:
         chunks = [np.zeros(0, dtype=np.int64)]
-        for leaf, offset in self.reader.leaf_readers():
-            try:
-                matcher = leaf.postings(field, text)
-            except TermNotFound:
-                continue
-            while isinstance(matcher, FilterMatcher):
-                matcher = matcher.child
+        for matcher, offset in self.leaf_matchers(field, text):
             while matcher.is_active():
                 matcher._read_ids()
                 matcher._read_values()
