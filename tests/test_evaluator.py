@@ -136,3 +136,35 @@ def test_phrases_where_compound_parts_share_a_position(tmp_path):
             query = wq.Phrase("body", words)
             reference = {hit.docnum for hit in searcher.search(query, limit=None)}
             assert set(np.flatnonzero(evaluator.evaluate(query).mask).tolist()) == reference, words
+
+
+def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
+    """Segments with document number offsets and deleted documents (as ``add`` and ``delete`` leave)."""
+    import json
+
+    from indexer.build import BuildOptions, build
+
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "t", "text": t}) for i, t in enumerate(COMPOUND_TEXTS)))
+    build([docs], tmp_path / "index", BuildOptions(entities=False))
+    ix = store.open_index(tmp_path / "index")
+    for batch in ("b", "c"):
+        writer = ix.writer()
+        for i, text in enumerate(COMPOUND_TEXTS):
+            writer.add_document(id=f"{batch}{i}", title="t", body=text)
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("id", "b0")
+    writer.commit(merge=False)
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) == 3
+        alive = np.zeros(reader.doc_count_all(), dtype=bool)
+        alive[list(reader.all_doc_ids())] = True
+        evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
+        for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag")):
+            reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            matches = evaluator.evaluate(query)
+            assert set(np.flatnonzero(matches.mask).tolist()) == set(reference) and len(reference) >= 5
+            for docnum, score in reference.items():
+                assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
