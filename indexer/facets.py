@@ -154,8 +154,11 @@ class FacetStore:
         """(value, count) pairs, most frequent first, and the number of values with a count."""
         counts = self.fields[field].counts(mask)
         nonzero = np.flatnonzero(counts)
-        order = nonzero[np.lexsort((self.fields[field].sort_keys[nonzero], -counts[nonzero]))] \
-            if len(nonzero) else nonzero
+        top = nonzero
+        if len(nonzero) > limit > 0:  # only values that can be in the top need the (string) sort
+            threshold = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
+            top = nonzero[counts[nonzero] >= threshold]
+        order = top[np.lexsort((self.fields[field].sort_keys[top], -counts[top]))] if len(top) else top
         return [(self.fields[field].values[o], int(counts[o])) for o in order[:limit]], len(nonzero)
 
     def year_counts(self, mask: np.ndarray) -> tuple[dict[int, int], int]:
