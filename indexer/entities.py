@@ -142,10 +142,14 @@ def load_model(path: Path):
         raise ModelNotFound(f"NER-Modell nicht gefunden: {path}")
     import spacy  # lazy: the web process never imports spaCy
 
+    from indexer.ner import lexicon  # noqa: F401  (registers the model's lexicon component)
+    from indexer.ner.fastvectors import cache_floret_vectors
+
     try:
         nlp = spacy.load(path)
     except (OSError, ValueError) as error:
         raise ModelNotFound(f"NER-Modell nicht ladbar: {path}: {error}") from error
+    cache_floret_vectors(nlp)  # same vectors, computed once per word
     unused = [name for name in UNUSED_PIPES if name in nlp.pipe_names]
     if unused:
         nlp.select_pipes(disable=unused)

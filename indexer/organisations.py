@@ -127,9 +127,13 @@ def organisations_in_document(mentions: Iterable[str], persons: Iterable[str] = 
 
     ``["Nato", "NATO", "EU", "des Bundestages", "Bundestag"]`` -> ``("NATO", "EU", "Bundestag")``.
     An ORG mention that is one of the document's ``persons`` is dropped
-    (``Saddam Hussein`` tagged ORG once and PER elsewhere).
+    (``Saddam Hussein`` tagged ORG once and PER elsewhere), and so is a one-word
+    ORG mention that is the surname of a document's full-name person
+    (``Rutte`` tagged ORG once, with ``Mark Rutte`` in the document).
     """
+    persons = list(persons)
     people = {fold_name(person) for person in persons}
+    people |= {fold_name(person.split()[-1]) for person in persons if len(person.split()) > 1}
     names = [name for name in map(clean_organisation, mentions) if name and fold_name(name) not in people]
     display = preferred_spellings(names)
     return tuple(dict.fromkeys(display[organisation_key(name)] for name in names))

@@ -81,8 +81,8 @@ def nlp():
     return load_model(MODEL_DIR)
 
 
-def test_shipped_model_has_only_tok2vec_and_ner(nlp):
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+def test_shipped_model_has_only_lexicon_tok2vec_and_ner(nlp):
+    assert nlp.pipe_names == ["news_ner_lexicon", "tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) >= {"PER", "LOC", "ORG"}
 
 
@@ -96,7 +96,7 @@ def test_shipped_model_finds_entities(nlp):
 
 # --- (c) regression floor on SmartData test --------------------------------
 
-SMARTDATA_MICRO_FLOOR = 0.63  # measured 0.662 with the shipped model
+SMARTDATA_MICRO_FLOOR = 0.63  # measured 0.677 with the shipped model (r12; r6: 0.662)
 
 
 @pytest.mark.slow

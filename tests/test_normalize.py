@@ -170,6 +170,7 @@ def test_organisations_of_one_document_are_deduplicated(mentions, organisations)
 
 def test_organisation_mention_that_is_a_person_of_the_document_is_dropped():
     assert organisations_in_document(["Saddam Hussein", "UNO"], ["Saddam Hussein"]) == ("UNO",)
+    assert organisations_in_document(["Rutte", "NATO"], ["Mark Rutte"]) == ("NATO",)
 
 
 def test_corpus_organisation_spellings():

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mix import MIXES, TRAINS_ON_DEV, build_corpora
+from .mix import MIXES, TRAINS_ON_DEV, build_corpora, read_part
 from .vectors import train_floret, write_corpus
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -75,10 +75,34 @@ def run(opts: TrainOptions) -> Path:
     counts = build_corpora(opts.data_dir / "ner", MIXES[opts.mix], corpus)
     print(f"mix {opts.mix}: {counts['train']} train docs, {counts['dev']} dev docs", flush=True)
     vectors = build_vectors(opts) if opts.static_vectors else None
+    overrides = spacy_overrides(opts, corpus, vectors)
+    if uses_lexicon(opts.config):
+        overrides["paths.lexicon"] = str(build_lexicon_file(opts))
     training = opts.work / "training"
-    spacy_train(opts.config, training, overrides=spacy_overrides(opts, corpus, vectors))
+    spacy_train(opts.config, training, overrides=overrides)
     last = opts.last if opts.last is not None else opts.mix in TRAINS_ON_DEV
     return install(training / ("model-last" if last else "model-best"), opts.output)
+
+
+def uses_lexicon(config: Path) -> bool:
+    """True if the config's pipeline has the lexicon feature component."""
+    from spacy import util
+
+    from .lexicon import FACTORY
+
+    return FACTORY in util.load_config(config)["nlp"]["pipeline"]
+
+
+def build_lexicon_file(opts: TrainOptions) -> Path:
+    """Name lists from the mix's training parts plus the gazetteer places."""
+    from .lexicon import build_lexicon
+
+    parts = [p for p in MIXES[opts.mix] if p.role == "train"]
+    unique = {}  # repeated parts (upsampling) must not raise a name's count
+    for part in parts:
+        for sentence in read_part(opts.data_dir / "ner", part):
+            unique.setdefault((tuple(sentence.tokens), tuple(sentence.tags)), sentence)
+    return build_lexicon(unique.values(), opts.work / "lexicon.json.gz")
 
 
 def install(model: Path, output: Path) -> Path:
@@ -101,7 +125,7 @@ def _write_meta(model: Path) -> None:
     meta.update(
         name="news_ner",
         version="1.0.0",
-        description="German news NER (PER, LOC, ORG): tok2vec + ner, see MODEL_CARD.md",
+        description="German news NER (PER, LOC, ORG): lexicon word class + tok2vec + ner, see MODEL_CARD.md",
         license="see MODEL_CARD.md (training data CC BY 4.0 and others)",
     )
     path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
