@@ -34,11 +34,13 @@ class FieldOrdinals:
     """One facet field: its distinct values and (document, value ordinal) pairs."""
 
     values: list[str]
-    docs: np.ndarray  # int32 document numbers
-    ords: np.ndarray  # int32 value ordinals, same length as docs
+    docs: np.ndarray  # document numbers
+    ords: np.ndarray  # value ordinals, same length as docs
     lookup: dict[str, list[int]]  # normalised lowercase value -> ordinals
 
     def __post_init__(self):
+        self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
+        self.ords = np.asarray(self.ords, dtype=np.intp)
         self._words: dict[str, set[int]] | None = None
         self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
 
@@ -54,7 +56,11 @@ class FieldOrdinals:
         return sorted(found)
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
+        """Documents per value among the masked ones."""
+        selected = mask[self.docs]
+        if np.count_nonzero(selected) * 8 > len(selected):  # many: weighting beats compressing
+            return np.bincount(self.ords, weights=selected, minlength=len(self.values)).astype(np.int64)
+        return np.bincount(self.ords[selected], minlength=len(self.values))
 
     def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
         mask = np.zeros(size, dtype=bool)
