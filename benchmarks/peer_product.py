@@ -23,6 +23,7 @@ from indexer import build as product_build
 from indexer.entities import DocumentEntities
 from indexer.results import SearchRequest
 from indexer.service import SearchService
+from indexer import store
 from indexer.store import current_generation
 
 
@@ -57,7 +58,7 @@ def built_mode(index_dir: Path) -> str:
 
 def read_build_info(index_dir: Path) -> dict:
     generation = current_generation(index_dir)
-    path = generation / product_build.BUILD_INFO if generation else None
+    path = generation / store.BUILD_INFO if generation else None
     return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
 
 

@@ -26,7 +26,6 @@ from indexer.readers import Problem, read_paths
 from indexer.schema import join_values, to_datetime
 
 BATCH_SIZE = 128
-BUILD_INFO = store.BUILD_INFO
 
 #: called with the number of documents just processed; set by the CLI for a progress bar
 Progress = Callable[[int], None]
@@ -292,4 +291,4 @@ def finish(report: BuildReport, started: float, generation: Path | None, action:
         FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
     info = {"action": action, "at": dt.datetime.now().isoformat(timespec="seconds"), **report.to_dict()}
     info["problems"] = info["problems"][:100]
-    (generation / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    (generation / store.BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")

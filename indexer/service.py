@@ -21,7 +21,6 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking, store
-from indexer.build import BUILD_INFO
 from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.evaluator import Evaluator, PostingsCache
 from indexer.facets import FacetStore
@@ -85,8 +84,8 @@ class SearchService:
         self.close()
 
     def __del__(self) -> None:  # a service dropped without close() still releases its files
-        if getattr(self, "_snapshot", None) is not None:
-            self._snapshot.searcher.close()
+        if hasattr(self, "_lock"):
+            self.close()
 
     # --- search -------------------------------------------------------------------------
 
@@ -259,7 +258,7 @@ def check_request(request: SearchRequest) -> None:
 
 def read_build_info(generation: Path) -> dict:
     try:
-        return json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))
+        return json.loads((generation / store.BUILD_INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
