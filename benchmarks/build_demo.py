@@ -16,11 +16,11 @@ from pathlib import Path
 
 import click
 
-from indexer.build import BuildOptions, build, entities_available
-from indexer.readers import read_paths
-from indexer.results import SearchRequest
-from indexer.service import SearchService
-from indexer.store import current_generation, directory_size
+from indexer.index.writer import BuildOptions, build, entities_available
+from indexer.ingest.readers import read_paths
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
+from indexer.index.store import current_generation, directory_size
 
 QUERIES = ["Nordkorea", "Bundeswehr Mali", '"russische Soldaten"', "Sanktion*", "Russland OR Ukraine", "Nordkroea"]
 

@@ -27,7 +27,7 @@ from typing import Iterator
 
 import click
 
-from indexer.documents import Article, lead_sentence
+from indexer.ingest.documents import Article, lead_sentence
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora"
 OUT = Path(__file__).resolve().parent / "out"

@@ -1,4 +1,4 @@
-"""The product as a benchmark engine: ``indexer.build.build`` and ``SearchService.search``.
+"""The product as a benchmark engine: ``indexer.index.writer.build`` and ``SearchService.search``.
 
 Its facets are person, country and organisation (from NER) plus year (and month when
 the date range lies in one year); the benchmark's ``group`` filter is its ``person``
@@ -7,24 +7,23 @@ filter and ``year`` its date range. ``entities``:
 - ``ner``: the shipped NER model (``indexer/data/ner_model``) finds the entities;
 - ``group``: no NER; each document's person facet holds its ``group`` value (speaker,
   district, outlet, label), i.e. the very values the peers count. The product's build is
-  run unchanged except that ``indexer.build.extract_entities`` is replaced in this process.
+  run unchanged except that ``indexer.index.writer.extract_entities`` is replaced in this process.
 - ``none``: no entities (only the year facet has values).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from benchmarks.engine import TOP, Built, Outcome, directory_size
 from benchmarks.queries import BenchQuery
-from indexer import build as product_build
-from indexer.entities import DocumentEntities
-from indexer.results import SearchRequest
-from indexer.service import SearchService
-from indexer import store
-from indexer.store import current_generation
+from indexer.index import writer as product_build
+from indexer.entities.extraction import DocumentEntities
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
+from indexer.index import store
+from indexer.index.store import current_generation
 
 
 def group_entities(articles, options):
@@ -58,8 +57,7 @@ def built_mode(index_dir: Path) -> str:
 
 def read_build_info(index_dir: Path) -> dict:
     generation = current_generation(index_dir)
-    path = generation / store.BUILD_INFO if generation else None
-    return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+    return store.read_build_info(generation) if generation else {}
 
 
 def product_request(query: BenchQuery, facets: bool) -> SearchRequest:

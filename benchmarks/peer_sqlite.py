@@ -23,7 +23,7 @@ import snowballstemmer
 from benchmarks.engine import (TOP, Built, Outcome, active_filters, directory_size, facet_passes, fold,
                                prefix_text, records)
 from benchmarks.queries import BenchQuery
-from indexer.query import And, FieldMatch, Fuzzy, Not, Or, Phrase, Prefix, Word, parse_query
+from indexer.search.query import And, FieldMatch, Fuzzy, Not, Or, Phrase, Prefix, Word, parse_query
 
 WORD = re.compile(r"\w+")
 TEXT_COLUMNS = "{title text}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from benchmarks.engine import (SNIPPET_CHARS, TOP, Built, EngineMissing, Outcome, active_filters, directory_size,
                                facet_passes, prefix_text, records)
 from benchmarks.queries import BenchQuery
-from indexer.query import And, FieldMatch, Fuzzy, Not, Or, Phrase, Prefix, Word, parse_query
+from indexer.search.query import And, FieldMatch, Fuzzy, Not, Or, Phrase, Prefix, Word, parse_query
 
 try:
     import xapian

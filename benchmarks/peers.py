@@ -31,7 +31,7 @@ from benchmarks.engine import Built, EngineMissing
 from benchmarks.peer_product import ProductEngine
 from benchmarks.queries import QUERIES, BenchQuery
 from benchmarks.report import print_report, summarise
-from indexer.build import entities_available
+from indexer.index.writer import entities_available
 
 MODES = ("plain", "facets")
 

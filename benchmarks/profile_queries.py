@@ -21,8 +21,8 @@ import click
 
 from benchmarks.peer_product import product_request
 from benchmarks.queries import QUERIES, BenchQuery
-from indexer import service as product_service
-from indexer.service import SearchService
+from indexer.search import service as product_service
+from indexer.search.service import SearchService
 
 PHASES = {"match": (product_service._Run, "match"), "filters": (product_service._Run, "filter_masks"),
           "rank+snippets": (product_service._Run, "rank"), "facets": (product_service, "build_facets")}

@@ -3,7 +3,7 @@
 A query may carry facet filters in an engine-neutral form: ``group`` (the person-like
 facet: speaker, district, outlet, label; the product's ``person`` facet) and ``year``
 (the product's date range ``year-01-01 .. year-12-31``). Each peer translates the parsed
-query tree (``indexer.query.parse_query``) into its own syntax.
+query tree (``indexer.search.query.parse_query``) into its own syntax.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     python -m benchmarks.ranking --collection ../shared/data/retrieval/mlqa_de_dev
         [--no-peers] [--no-ablations] [--no-settings]
 
-Indexes the corpus with the product's own analysis (``indexer.build.build``), runs every
+Indexes the corpus with the product's own analysis (``indexer.index.writer.build``), runs every
 query through ``SearchService`` (relevance, no recency boost), and prints MRR@10, nDCG@10
 and Recall@100 (ir-measures) for the product, its analysis ablations (one step switched off
 at a time), ranking settings, and the peers (Xapian, Tantivy, plain Whoosh); MRR@10 also
@@ -35,7 +35,7 @@ ABLATIONS = {
     "no stemming": {"stem": False},
     "no accent folding": {"accents": False},
 }
-#: ranking settings tried against the defaults of ``indexer.ranking.RankingConfig``
+#: ranking settings tried against the defaults of ``indexer.search.ranking.RankingConfig``
 SETTINGS = {
     "before issue 6 (AND->OR, Whoosh BM25F, title x2 summed)": dict(
         questions=False, lucene_idf=False, b=0.75, title_weight=2.0, title_dismax=False, parts_weight=0.0,

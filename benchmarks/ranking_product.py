@@ -1,8 +1,8 @@
-"""The product on a test collection: indexed by ``indexer.build.build``, searched by ``SearchService``.
+"""The product on a test collection: indexed by ``indexer.index.writer.build``, searched by ``SearchService``.
 
 Analysis ablations build the index with ``german_analyzer(**options)``; queries follow,
 since the query compiler analyses with the analyser stored in the index. Ranking settings
-are ``indexer.ranking.override(**changes)`` around a fresh service.
+are ``indexer.search.ranking.override(**changes)`` around a fresh service.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from pathlib import Path
 from unittest import mock
 
 from benchmarks.ranking_data import Collection, Run, ranking_to_run
-from indexer import ranking, schema
-from indexer.analysis import german_analyzer
-from indexer.build import BuildOptions, build
+from indexer.search import ranking
+from indexer.index import schema
+from indexer.text.analyser import german_analyzer
+from indexer.index.writer import BuildOptions, build
 from indexer.errors import SearchError
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 
 DEPTH = 100  # results per query: enough for Recall@100
 

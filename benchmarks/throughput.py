@@ -5,12 +5,12 @@
 Stages, each called through the product's own functions on the same documents (an evenly
 spaced sample of the benchmark corpus):
 
-- reading:  ``indexer.readers.read_paths`` (JSONL.gz -> Article)
-- analysis: ``indexer.analysis.analyze`` (index mode) of title and body, plus
+- reading:  ``indexer.ingest.readers.read_paths`` (JSONL.gz -> Article)
+- analysis: ``indexer.text.analyser.analyze`` (index mode) of title and body, plus
   ``analyze_exact`` of both (the unstemmed ``exact`` field), as the build does
-- NER:      ``indexer.entities.EntityExtractor().extract`` (skipped without the model
+- NER:      ``indexer.entities.extraction.EntityExtractor().extract`` (skipped without the model
   in ``indexer/data/ner_model``; run on ``--ner-docs`` documents only)
-- writing:  ``indexer.build.build(..., BuildOptions(entities=False))`` minus reading and
+- writing:  ``indexer.index.writer.build(..., BuildOptions(entities=False))`` minus reading and
   analysis (the build reads and analyses too; its total is printed as well)
 
 With 2 workers the documents are split into two files and each worker runs the stage on
@@ -34,9 +34,9 @@ from pathlib import Path
 import click
 
 from benchmarks.corpus import OUT, ensure_corpus
-from indexer.analysis import analyze, analyze_exact
-from indexer.build import BuildOptions, build, entities_available
-from indexer.readers import read_paths
+from indexer.text.analyser import analyze, analyze_exact
+from indexer.index.writer import BuildOptions, build, entities_available
+from indexer.ingest.readers import read_paths
 
 STAGES = ("reading", "analysis", "ner", "writing")
 
@@ -77,7 +77,7 @@ def stage_analysis(path: Path) -> tuple[float, int]:
 
 
 def stage_ner(job: tuple[Path, int]) -> tuple[float, int]:
-    from indexer.entities import EntityExtractor
+    from indexer.entities.extraction import EntityExtractor
 
     path, limit = job
     articles = articles_of(path)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import click
 
-from indexer import build as builder
-from indexer.documents import DateFormatError, parse_date
+from indexer.index import writer as builder
+from indexer.ingest.documents import DateFormatError, parse_date
 from indexer.errors import SearchError
-from indexer.results import SORTS, SearchPage, SearchRequest
+from indexer.search.results import SORTS, SearchPage, SearchRequest
 from indexer.settings import index_dir, seeds_dir
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -73,7 +73,7 @@ def parse_day(ctx, param, value) -> dt.date | None:
 @report_errors
 def search_command(query, person, country, org, date_from, date_to, sort, limit, page, as_json, index):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
-    from indexer.service import SearchService
+    from indexer.search.service import SearchService
 
     path = index_dir(index)
     ensure_index(path)
@@ -90,7 +90,7 @@ def search_command(query, person, country, org, date_from, date_to, sort, limit,
 
 def ensure_index(path: Path) -> None:
     """Builds the index from ``seeds/`` on first use, with a one-line notice."""
-    from indexer.store import current_generation
+    from indexer.index.store import current_generation
 
     if current_generation(path) is not None:
         return
@@ -195,7 +195,7 @@ def delete_command(ids, index, as_json):
 @report_errors
 def stats_command(index, as_json):
     """Zeigt Dokumente, Terme, Größe, Zeitraum und letzten Bau."""
-    from indexer.service import SearchService
+    from indexer.search.service import SearchService
 
     with SearchService(index_dir(index)) as service:
         stats = service.stats()

@@ -51,6 +51,12 @@ class IndexNotFound(SearchError):
     hint = "Zuerst einen Index bauen: search-index build seeds/"
 
 
+class IndexFormatError(SearchError):
+    """The index was written by a version with another on-disk format: it must be rebuilt."""
+
+    status = 503
+
+
 class IndexLockedError(SearchError):
     """Another writer holds the index lock."""
 

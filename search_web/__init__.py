@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
-from indexer.service import SearchService
+from indexer.search.service import SearchService
 from indexer.settings import index_dir
 
 STATIC = Path(__file__).parent / "static"

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, jsonify, request, url_for
 
-from indexer.results import SearchPage, to_jsonable
+from indexer.search.results import SearchPage, to_jsonable
 
 from search_web import present
 from search_web.params import SearchState, parse_state

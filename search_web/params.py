@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from indexer.errors import BadRequestError
-from indexer.results import SearchRequest
+from indexer.search.results import SearchRequest
 
 #: URL parameter -> facet name of the service
 ENTITY_PARAMS = {"person": "person", "country": "country", "org": "organisation"}

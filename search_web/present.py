@@ -12,7 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, replace
 
-from indexer.results import Facet, SearchPage
+from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
 
 from search_web.params import ENTITY_PARAMS, MORE_LIMIT, SearchState

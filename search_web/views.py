@@ -7,8 +7,8 @@ from dataclasses import replace
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.errors import BadRequestError, DocumentNotFound
-from indexer.results import SearchPage
-from indexer.service import SearchService
+from indexer.search.results import SearchPage
+from indexer.search.service import SearchService
 
 from search_web import present
 from search_web.params import ENTITY_PARAMS, SearchState, parse_state

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import BuildOptions, build, entities_available
-from indexer.service import SearchService
+from indexer.index.writer import BuildOptions, build, entities_available
+from indexer.search.service import SearchService
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"

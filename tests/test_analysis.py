@@ -4,9 +4,9 @@ import pickle
 
 import pytest
 
-from indexer.analysis import analyze, analyze_exact, normalize_german, stem_word, word_parts
-from indexer.compounds import split_compound
-from indexer.schema import build_schema
+from indexer.text.analyser import analyze, analyze_exact, normalize_german, stem_word, word_parts
+from indexer.text.compounds import split_compound
+from indexer.index.schema import build_schema
 
 
 @pytest.mark.parametrize("query, document", [

@@ -12,15 +12,15 @@ import pytest
 
 from benchmarks.peer_product import product_request
 from benchmarks.queries import CATEGORIES, QUERIES
-from indexer import build as product_build
-from indexer import store
-from indexer.entities import DocumentEntities
-from indexer.facets import key
-from indexer.query import parse_query
-from indexer.results import FACET_FIELDS, SearchRequest
-from indexer.schema import split_values, to_date
-from indexer.service import SearchService
-from indexer.whoosh_query import QueryCompiler, is_plain_words
+from indexer.index import writer as product_build
+from indexer.index import store
+from indexer.entities.extraction import DocumentEntities
+from indexer.index.columns import key
+from indexer.search.query import parse_query
+from indexer.search.results import FACET_FIELDS, SearchRequest
+from indexer.index.schema import split_values, to_date
+from indexer.search.service import SearchService
+from indexer.search.compiler import QueryCompiler, is_plain_words
 
 FIXTURE_QUERIES = ["Nordkorea", "Soldaten", "Bundeswehr", "Ukraine", "Russland", "Polizei", "Putin",
                    "Russland OR Ukraine", "Putin NOT Selenskyj", "Nordkorea Soldaten", "Sold*", '"russische Soldaten"']

@@ -5,11 +5,11 @@ import threading
 
 import pytest
 
-from indexer import store
-from indexer.build import BuildOptions, add, build, delete
+from indexer.index import store
+from indexer.index.writer import BuildOptions, add, build, delete
 from indexer.errors import DocumentError, IndexLockedError
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 
 NO_NER = BuildOptions(entities=False)
 
@@ -157,7 +157,7 @@ class FakeExtractor:
     """Stands in for the NER model: the first word of each text is its 'person'."""
 
     def extract(self, texts):
-        from indexer.entities import DocumentEntities
+        from indexer.entities.extraction import DocumentEntities
 
         for text in texts:
             yield DocumentEntities(persons=(text.split()[0],), countries=(("Belgien", "BE"),))
@@ -165,7 +165,7 @@ class FakeExtractor:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_entity_extraction_keeps_order_across_workers(tmp_path, monkeypatch, workers):
-    import indexer.build as build_module
+    import indexer.index.writer as build_module
 
     monkeypatch.setattr(build_module, "_EXTRACTOR", FakeExtractor())  # forked workers inherit it
     monkeypatch.setattr(build_module, "NER_CHUNK", 3)

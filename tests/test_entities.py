@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.entities import (
+from indexer.entities.extraction import (
     DEFAULT_MODEL, DocumentEntities, EntityExtractor, Mention, ModelNotFound, document_entities,
     merge_corpus_persons,
 )
@@ -170,7 +170,7 @@ def test_seed_article_facets_with_shipped_model():
 @real_model
 def test_seed_article_through_the_reader():
     """The build passes title + body (``Article.entity_text``): same facets, dateline on line 2."""
-    from indexer.readers import read_paths
+    from indexer.ingest.readers import read_paths
 
     (article,) = [a for a in read_paths([SEED_ARTICLE]) if hasattr(a, "entity_text")]
     (found,) = EntityExtractor().extract([article.entity_text()])

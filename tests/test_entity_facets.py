@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from pathlib import Path
 
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
-from indexer.build import entities_available
+from indexer.index.writer import entities_available
 from indexer.cli import search_command
 
 pytestmark = pytest.mark.skipif(not entities_available(), reason="NER model not shipped in indexer/data/ner_model yet")

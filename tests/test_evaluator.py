@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer import ranking, store
-from indexer.evaluator import Evaluator, field_lengths
+from indexer.search import ranking
+
+from indexer.index import store
+from indexer.index.columns import field_lengths
+from indexer.search.evaluator import Evaluator
 
 QUERIES = [
     wq.Term("body", "soldat"),
@@ -58,7 +61,7 @@ def test_dismax_takes_each_documents_better_field(searcher, evaluator):
 
 
 def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
-    from indexer.evaluator import PostingsCache
+    from indexer.search.evaluator import PostingsCache
 
     reader = searcher.reader()
     alive = np.zeros(reader.doc_count_all(), dtype=bool)
@@ -122,7 +125,7 @@ def test_phrases_where_compound_parts_share_a_position(tmp_path):
     in a term's positions must not make a phrase match where Whoosh finds none."""
     import json
 
-    from indexer.build import BuildOptions, build
+    from indexer.index.writer import BuildOptions, build
 
     docs = tmp_path / "docs.jsonl"
     docs.write_text("\n".join(json.dumps({"id": f"c{i}", "title": "t", "text": t}) for i, t in enumerate(COMPOUND_TEXTS)))
@@ -142,7 +145,7 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
     """Segments with document number offsets and deleted documents (as ``add`` and ``delete`` leave)."""
     import json
 
-    from indexer.build import BuildOptions, build
+    from indexer.index.writer import BuildOptions, build
 
     docs = tmp_path / "docs.jsonl"
     docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "t", "text": t}) for i, t in enumerate(COMPOUND_TEXTS)))

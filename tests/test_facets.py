@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from indexer import store
-from indexer.facets import CACHE_PREFIX, FacetStore
+from indexer.index import store
+from indexer.index.columns import CACHE_PREFIX, FacetStore
 
 
 def computed_and_cached(index_dir):
@@ -50,7 +50,7 @@ def test_unreadable_cache_is_recomputed(tmp_path, index_dir):
 def test_values_resolve_exactly_or_by_all_their_words():
     import numpy as np
 
-    from indexer.facets import FieldOrdinals, key
+    from indexer.index.columns import FieldOrdinals, key
 
     values = ["Hans-Dietrich Genscher", "Olaf Scholz", "Wladimir Putin", "Putin Wladimirowitsch"]
     lookup = {}

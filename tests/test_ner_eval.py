@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ner.score import extract_spans, score_tag_sequences
-from indexer.ner.evaluate import MODEL_DIR
+from indexer.entities.ner.score import extract_spans, score_tag_sequences
+from indexer.entities.ner.evaluate import MODEL_DIR
 
 # --- (a) pure span extraction / scoring -------------------------------------
 
@@ -76,7 +76,7 @@ def test_length_mismatch_raises():
 
 @pytest.fixture(scope="module")
 def nlp():
-    from indexer.ner.evaluate import load_model
+    from indexer.entities.ner.evaluate import load_model
 
     return load_model(MODEL_DIR)
 
@@ -102,8 +102,8 @@ SMARTDATA_MICRO_FLOOR = 0.63  # measured 0.677 with the shipped model (r12; r6: 
 @pytest.mark.slow
 @pytest.mark.shared_data
 def test_smartdata_test_micro_f1_floor(shared_data, nlp):
-    from indexer.ner.data import read_jsonl
-    from indexer.ner.evaluate import evaluate_sentences
+    from indexer.entities.ner.data import read_jsonl
+    from indexer.entities.ner.evaluate import evaluate_sentences
 
     path = shared_data / "ner" / "smartdata_de" / "test.jsonl"
     scores = evaluate_sentences(nlp, list(read_jsonl(path)))

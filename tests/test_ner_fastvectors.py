@@ -3,7 +3,7 @@
 import numpy
 import pytest
 
-from indexer.ner.evaluate import MODEL_DIR
+from indexer.entities.ner.evaluate import MODEL_DIR
 
 TEXTS = [
     "Der russische Präsident Wladimir Putin hat in Brüssel mit der NATO verhandelt.",
@@ -17,7 +17,7 @@ TEXTS = [
 def plain():
     import spacy
 
-    from indexer.ner import lexicon  # noqa: F401  (in case the model has the component)
+    from indexer.entities.ner import lexicon  # noqa: F401  (in case the model has the component)
 
     return spacy.load(MODEL_DIR)
 
@@ -30,7 +30,7 @@ def _vectors(nlp, texts):
 
 @pytest.mark.parametrize("max_words", [100_000, 12])
 def test_cached_vectors_equal_spacy_floret(plain, max_words):
-    from indexer.ner.fastvectors import CachedFloretVectors
+    from indexer.entities.ner.fastvectors import CachedFloretVectors
 
     keys, vectors = _vectors(plain, TEXTS)
     if getattr(vectors, "mode", None) != "floret":
@@ -43,7 +43,7 @@ def test_cached_vectors_equal_spacy_floret(plain, max_words):
 
 
 def test_cached_model_predicts_the_same(plain):
-    from indexer.ner.evaluate import load_model
+    from indexer.entities.ner.evaluate import load_model
 
     cached = load_model(MODEL_DIR)
     texts = TEXTS * 3

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer.gazetteer import (
+from indexer.entities.countries import (
     DATA_DIR, country_of_place, countries_by_demonym, dateline_place, link_countries, load_gazetteer,
 )
-from indexer.mentioned_dates import mentioned_dates
-from indexer.normalize import clean_person, corpus_person_names, fold_name, persons_in_document, strip_genitive
-from indexer.organisations import clean_organisation, corpus_organisation_names, organisations_in_document
+from indexer.entities.mentioned_dates import mentioned_dates
+from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document, strip_genitive
+from indexer.entities.organisations import clean_organisation, corpus_organisation_names, organisations_in_document
 
 
 @pytest.mark.parametrize("mention, name", [
@@ -300,7 +300,7 @@ def test_shipped_gazetteer_is_compact():
 
 
 def test_normalisation_modules_do_not_import_spacy():
-    code = ("import sys, indexer.normalize, indexer.gazetteer, indexer.mentioned_dates, indexer.entities;"
+    code = ("import sys, indexer.entities.persons, indexer.entities.countries, indexer.entities.mentioned_dates, indexer.entities.extraction;"
             "assert 'spacy' not in sys.modules, 'spacy imported'")
     root = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

@@ -1,15 +1,14 @@
 """Ranking: questions, explicit operators, recency boost, and quality on MLQA-de (slow)."""
 
-import datetime as dt
 import json
 
 import pytest
 
-from indexer import ranking
-from indexer.build import BuildOptions, build
-from indexer.query import parse_query
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.search import ranking
+from indexer.index.writer import BuildOptions, build
+from indexer.search.query import parse_query
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 
 SEED_ID = "000_923481393c34947e"
 MLQA_MRR_FLOOR = 0.67  # measured 0.691 on 2026-11-28 (benchmarks/README.md)

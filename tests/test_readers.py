@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.documents import Article, DateFormatError, lead_sentence, parse_date
-from indexer.readers import Problem, read_paths
+from indexer.ingest.documents import Article, DateFormatError, lead_sentence, parse_date
+from indexer.ingest.readers import Problem, read_paths
 
 SEED_LINKS = "Australien schickt große Panzerlieferung"
 

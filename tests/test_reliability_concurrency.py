@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import BuildOptions, add, build
+from indexer.index import store
+from indexer.index.writer import BuildOptions, add, build
 from indexer.errors import EmptyQueryError
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 from reliability.corpus import write_corpus
 from reliability.processes import fd_count, run_index
 from search_web import create_app
@@ -110,7 +110,7 @@ def test_readers_see_only_committed_states_while_writers_commit(batches, tmp_pat
 HOLD_LOCK = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from indexer.store import write_lock
+    from indexer.index.store import write_lock
     with write_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         sys.stdin.readline()

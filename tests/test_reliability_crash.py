@@ -20,8 +20,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from indexer import store
-from indexer.build import BuildOptions, add, build
+from indexer.index import store
+from indexer.index.writer import BuildOptions, add, build
 from indexer.cli import search_command
 from reliability.corpus import write_corpus
 from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args

@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.build import BuildOptions, add, build
+from indexer.index.writer import BuildOptions, add, build
 from indexer.cli import index_command
-from indexer.readers import Article, Problem, build_article, read_paths
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.ingest.readers import Article, Problem, build_article, read_paths
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 from reliability.malformed import write_malformed
 
 EXTENSIONS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".jsonl.gz", ".txt.gz", ".csv.gz", ".bin")
@@ -168,7 +168,7 @@ def test_any_json_value_becomes_an_article_or_a_problem(record):
 
 BIG_SCRIPT = textwrap.dedent("""
     import json, re, sys
-    from indexer.readers import read_paths
+    from indexer.ingest.readers import read_paths
     items = [(type(i).__name__, i.where, getattr(i, "reason", "")) for i in read_paths([sys.argv[1]])]
     # VmHWM: this process image's peak; ru_maxrss survives exec and would count a big parent's pages
     peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))

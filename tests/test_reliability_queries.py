@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from indexer.build import BuildOptions, build
+from indexer.index.writer import BuildOptions, build
 from indexer.cli import search_command
 from indexer.errors import QuerySyntaxError, SearchError
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 from reliability.corpus import write_corpus
 from reliability.queries import hostile_queries, web_parameters, web_safe
 from search_web import create_app

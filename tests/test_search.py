@@ -6,7 +6,7 @@ import re
 import pytest
 
 from indexer.errors import BadRequestError, EmptyQueryError, QuerySyntaxError
-from indexer.results import SearchRequest
+from indexer.search.results import SearchRequest
 
 SEED_ID = "000_923481393c34947e"
 
@@ -76,7 +76,7 @@ def test_malformed_queries_say_what_is_wrong(service, query, message):
     ("Wer ist Burch?", "Wer ist Burch?"),
 ])
 def test_natural_text_is_not_query_syntax(query, words):
-    from indexer.query import Word, parse_query
+    from indexer.search.query import Word, parse_query
 
     node = parse_query(query)
     found = [node] if isinstance(node, Word) else list(node.items)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from indexer.build import BuildOptions, build
+from indexer.index.writer import BuildOptions, build
 from search_web import create_app
 from search_web.serve import make_server
 

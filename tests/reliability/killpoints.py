@@ -18,7 +18,8 @@ ADD_POINTS = {"mid-write": False, "before-toc": False, "toc-rename": False, "bef
 KILL_SCRIPT = textwrap.dedent('''
     import os, signal, sys
     import whoosh.filedb.filestore, whoosh.index
-    from indexer import build, store
+    from indexer.index import writer as build
+    from indexer.index import store
     from indexer.cli import index_command
 
     def die(*args, **kwargs):

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from indexer import store
-from indexer.results import SearchRequest
-from indexer.service import SearchService
+from indexer.index import store
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
 
 INDEX_COMMAND = [sys.executable, "-c", "from indexer.cli import index_command; index_command()"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import indexer.build
-from indexer.build import BuildOptions, build
+import indexer.index.writer
+from indexer.index.writer import BuildOptions, build
 
 from search_web import create_app
 
@@ -55,7 +55,7 @@ SEED_ENTITIES = Found(("Mark Rutte", "Wladimir Putin"), (RU, UA), ("NATO",))
 
 
 def known_entities(articles, options):
-    """Stands in for ``indexer.build.extract_entities``: entities by article id."""
+    """Stands in for ``indexer.index.writer.extract_entities``: entities by article id."""
     return [SEED_ENTITIES if a.id.startswith(SEED_ID_PREFIX) else ENTITIES.get(a.id, Found()) for a in articles]
 
 
@@ -72,7 +72,7 @@ def web_documents_dir(tmp_path_factory, documents_dir) -> Path:
 def web_index_dir(tmp_path_factory, web_documents_dir) -> Path:
     path = tmp_path_factory.mktemp("web-index")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(indexer.build, "extract_entities", known_entities)
+        patch.setattr(indexer.index.writer, "extract_entities", known_entities)
         report = build([web_documents_dir], path, BuildOptions(entities=True))
     assert report.skipped == 0, report.problems
     return path

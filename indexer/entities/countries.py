@@ -1,0 +1,236 @@
+"""Country linking: German country names, demonyms and place names -> ISO 3166-1 alpha-2.
+
+Three kinds of evidence, all from the shipped tables in ``data/gazetteer/``:
+
+* country names anywhere in the text, also in compounds and the genitive:
+  ``Russlands``, ``Ukraine-Krieg``, ``Vereinigten Staaten`` -> RU, UA, US;
+* country adjectives and demonyms anywhere, matched on lower-case tokens with
+  their inflections: ``nordkoreanischer``, ``Ukrainerinnen``, ``Russen`` -> KP, UA, RU;
+* city and region names only where the NER tagged a LOC (``in Brüssel`` -> BE,
+  ``Region Kursk`` -> RU) or in the dateline (``Berlin. NATO-Generalsekretär ...`` -> DE).
+  Common words (``Essen``, ``Ende``, ``Dank``) and names shared by similar-sized
+  cities in different countries (``Gera``) were left out of the table by build.py.
+
+Facet values use a German short name per code (``KP`` -> ``Nordkorea``; ``US`` -> ``USA``,
+the form German news use; see build.py DISPLAY). No spaCy here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+from typing import Iterable
+from indexer.settings import DATA_DIR
+
+DATA_DIR = DATA_DIR / "gazetteer"
+
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+COALITION_FLAGS = {"Jamaika", "Kenia", "Simbabwe", "Deutschland"}
+COALITION_WORDS = ("Koalition", "Bündnis", "Verhandlung", "Sondierung", "Option", "Partei")
+ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
+DATELINE = re.compile(
+    r"\A[ \t]*((?:[A-ZÄÖÜ][\w-]*)(?:[ /][A-ZÄÖÜ][\w-]*){0,2})[ \t]*(?:\([^)\n]{1,30}\))?[ \t]*[.:][ \t]"
+)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Lookup tables; build with :func:`load_gazetteer`."""
+
+    display: dict[str, str]                              # "KP" -> "Nordkorea"
+    names: dict[tuple[str, ...], str]                    # ("Vereinigten", "Staaten") -> "US"
+    longest_name: int                                    # tokens in the longest country name
+    first_words: frozenset[str]                          # "Vereinigten", "Russlands", ...
+    demonyms: dict[str, str]                             # "ukrainerinnen" -> "UA"
+    places: dict[str, str]                               # "Brüssel" -> "BE"
+
+    def country(self, code: str) -> tuple[str, str]:
+        """``"KP"`` -> ``("Nordkorea", "KP")``."""
+        return (self.display.get(code, code), code)
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(directory: Path = DATA_DIR) -> Gazetteer:
+    """Read the three shipped tables once per process."""
+    display: dict[str, str] = {}
+    names: dict[tuple[str, ...], str] = {}
+    for code, shown, variants in read_rows(directory / "countries.tsv"):
+        display[code] = shown
+        for name in variants.split("|"):
+            for form in name_forms(name):
+                names.setdefault(form, code)
+    demonyms: dict[str, str] = {}
+    for stem, code, kind in read_rows(directory / "demonyms.tsv"):
+        for form in demonym_forms(stem, kind):
+            demonyms.setdefault(form, code)
+    places = {}
+    for name, code in read_rows(directory / "places.tsv.gz"):
+        places[name] = code
+        places.setdefault(" ".join(WORD.findall(name)), code)   # "St. Petersburg" -> "St Petersburg"
+    longest = max(len(key) for key in names)
+    first_words = frozenset(key[0] for key in names)
+    return Gazetteer(display, names, longest, first_words, demonyms, places)
+
+
+def read_rows(path: Path) -> list[tuple[str, ...]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        next(handle)
+        return [tuple(line.rstrip("\n").split("\t")) for line in handle if line.strip()]
+
+
+def name_forms(name: str) -> set[tuple[str, ...]]:
+    """Token tuples a German country name takes in running text.
+
+    ``Vereinigte Staaten`` -> also ``Vereinigten Staaten``; ``Russland`` -> also ``Russlands``;
+    ``Vereinigtes Königreich`` -> also ``Vereinigte Königreich``, ``Vereinigten Königreichs``;
+    ``Vereinigte Arabische Emirate`` -> also ``Vereinigten Arabischen Emiraten``; ``Kuba`` not ``Kuban``.
+    """
+    tokens = tuple(WORD.findall(name))
+    if not tokens:
+        return set()
+    forms = set(product(*(adjective_forms(token) for token in tokens[:-1]), [tokens[-1]]))
+    for form in list(forms):
+        last = form[-1]
+        if last[-1].islower():
+            endings = ("s", "n") if last.endswith("e") else ("s", "es")
+            forms.update(form[:-1] + (last + ending,) for ending in endings)
+    return forms
+
+
+def adjective_forms(token: str) -> tuple[str, ...]:
+    """``Vereinigte`` -> (Vereinigte, Vereinigten); ``Vereinigtes`` -> (.., Vereinigte, Vereinigten)."""
+    if not token[:1].isupper():
+        return (token,)
+    if token.endswith(("ische", "igte", "ierte")):
+        return (token, token + "n")
+    if token.endswith(("isches", "igtes")):
+        return (token, token[:-1], token[:-1] + "n")
+    return (token,)
+
+
+def demonym_forms(stem: str, kind: str) -> list[str]:
+    """Inflected lower-case forms.
+
+    ``russisch`` -> russisch, russische, russischen, russischer, ...;
+    ``russe`` -> russe, russen, russin, russinnen; ``ukrainer`` -> ukrainern, ukrainerin, ...
+    """
+    if kind == "adj":
+        return [stem + ending for ending in ADJECTIVE_ENDINGS]
+    if stem.endswith("e"):
+        return [stem, stem + "n", stem[:-1] + "in", stem[:-1] + "innen"]
+    if stem.endswith("er"):
+        return [stem, stem + "n", stem + "s", stem + "in", stem + "innen"]
+    return [stem, stem + "s", stem + "en", stem + "in", stem + "innen"]
+
+
+def countries_named(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """(offset, code) for every country name: ``Laut Russlands Präsident`` -> [(5, "RU")]."""
+    words = [(match.start(), match.group()) for match in WORD.finditer(text)]
+    found = []
+    index = 0
+    while index < len(words):
+        width = longest_match(words, index, gazetteer)
+        if width and not is_coalition(text, words, index, width):
+            key = tuple(word for _, word in words[index:index + width])
+            found.append((words[index][0], gazetteer.names[key]))
+        index += width or 1
+    return found
+
+
+def is_coalition(text: str, words: list[tuple[int, str]], index: int, width: int) -> bool:
+    """``Jamaika-Koalition``, ``Kenia-Bündnis``: German party coalitions named after flags."""
+    if width != 1 or words[index][1] not in COALITION_FLAGS or index + 1 >= len(words):
+        return False
+    (start, word), (next_start, next_word) = words[index], words[index + 1]
+    return text[start + len(word):next_start] == "-" and next_word.startswith(COALITION_WORDS)
+
+
+def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:
+    """Number of tokens of the longest country name starting at ``index`` (0 if none)."""
+    if words[index][1] not in gazetteer.first_words:
+        return 0
+    for width in range(min(gazetteer.longest_name, len(words) - index), 0, -1):
+        key = tuple(word for _, word in words[index:index + width])
+        if key in gazetteer.names:
+            return width
+    return 0
+
+
+def countries_by_demonym(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """(offset, code) for adjectives/demonyms: ``nordkoreanischer Soldaten`` -> KP,
+    ``russisch-ukrainischen`` -> RU and UA, ``Ukrainerinnen`` -> UA."""
+    found = []
+    for match in WORD.finditer(text.lower()):
+        code = gazetteer.demonyms.get(match.group())
+        if code:
+            found.append((match.start(), code))
+    return found
+
+
+def country_of_place(mention: str, gazetteer: Gazetteer) -> str | None:
+    """Code for a LOC mention: ``Brüssel`` -> BE, ``Region Kursk`` -> RU, ``Moskaus`` -> RU."""
+    tokens = WORD.findall(mention)
+    for start in range(len(tokens)):
+        code = lookup_place(tokens[start:], gazetteer)
+        if code:
+            return code
+    return None
+
+
+def lookup_place(tokens: list[str], gazetteer: Gazetteer) -> str | None:
+    """Exact country or place name, then without a genitive ``s`` (``Kursks`` -> ``Kursk``)."""
+    if not tokens or not tokens[0][:1].isupper():
+        return None
+    key = tuple(tokens)
+    if key in gazetteer.names:
+        return gazetteer.names[key]
+    name = " ".join(tokens)
+    code = gazetteer.places.get(name) or gazetteer.places.get(mention_with_hyphens(tokens))
+    if code is None and name.endswith("s"):
+        code = gazetteer.places.get(name[:-1])
+    return code
+
+
+def mention_with_hyphens(tokens: list[str]) -> str:
+    """``["Baden", "Württemberg"]`` -> ``Baden-Württemberg`` (hyphenated place names)."""
+    return "-".join(tokens)
+
+
+def dateline_place(text: str) -> str | None:
+    """The place of a news dateline on the first or second line.
+
+    ``Berlin. NATO-Generalsekretär ...`` -> ``Berlin``; ``Kiew/Moskau (dpa) - `` is not
+    a dateline (needs ``.`` or ``:``); ``Laut der NATO ist ...`` -> None.
+    """
+    for line in text.split("\n", 2)[:2]:
+        match = DATELINE.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def link_countries(
+    text: str, locations: Iterable[tuple[int, str]] = (), gazetteer: Gazetteer | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Countries of a document in order of first evidence, as (display name, code).
+
+    ``locations`` are the NER LOC mentions as (offset, text). Example:
+    ``link_countries("Berlin. Rutte sagte in Brüssel ...", [(22, "Brüssel")])``
+    -> ``(("Deutschland", "DE"), ("Belgien", "BE"))``.
+    """
+    gazetteer = gazetteer or load_gazetteer()
+    evidence = countries_named(text, gazetteer) + countries_by_demonym(text, gazetteer)
+    for offset, mention in locations:
+        code = country_of_place(mention, gazetteer)
+        if code:
+            evidence.append((offset, code))
+    dateline = dateline_place(text)
+    if dateline:
+        evidence.extend((0, code) for part in dateline.split("/") if (code := country_of_place(part, gazetteer)))
+    ordered = dict.fromkeys(code for _, code in sorted(evidence, key=lambda item: item[0]))
+    return tuple(gazetteer.country(code) for code in ordered)

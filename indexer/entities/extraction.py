@@ -1,0 +1,208 @@
+"""Entity facets of documents: spaCy NER output -> persons, countries, organisations, dates.
+
+spaCy is imported only when an :class:`EntityExtractor` is created, never at import
+time, so the web process can import this module's types without loading spaCy.
+
+Example (seed article ``Berlin. NATO-Generalsekretär Mark Rutte berichtet ...``)::
+
+    DocumentEntities(
+        persons=("Mark Rutte", "Wladimir Putin", "Wolodymyr Selenskyj"),
+        countries=(("Deutschland", "DE"), ("Russland", "RU"), ("Ukraine", "UA"), ...),
+        organisations=("NATO",),
+        mentioned_dates=(),
+    )
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from indexer.errors import SearchError
+from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
+from indexer.entities.mentioned_dates import mentioned_dates
+from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
+from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
+from indexer.settings import DATA_DIR
+
+DEFAULT_MODEL = DATA_DIR / "ner_model"
+PERSON_LABELS = {"PER", "PERSON"}
+PLACE_LABELS = {"LOC", "GPE"}
+ORGANISATION_LABELS = {"ORG"}
+UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"]
+
+
+class ModelNotFound(SearchError):
+    """The NER model directory is missing or not a spaCy pipeline."""
+
+    status = 503
+    hint = "Das NER-Modell nach indexer/data/ner_model/ legen (ein mit spacy.load ladbares Verzeichnis)."
+
+
+@dataclass(frozen=True)
+class DocumentEntities:
+    """Facet values of one document."""
+
+    persons: tuple[str, ...] = ()                    # ("Wladimir Putin",)
+    countries: tuple[tuple[str, str], ...] = ()      # (("Nordkorea", "KP"),)
+    organisations: tuple[str, ...] = ()              # ("NATO",)
+    mentioned_dates: tuple[str, ...] = ()            # ("2024-10-28", "2024-10", "2024")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One NER span: ``Mention("LOC", "Brüssel", 412)``."""
+
+    label: str
+    text: str
+    start: int
+
+
+def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntities:
+    """Normalised facets of one text from its NER mentions (pure; no spaCy).
+
+    ``document_entities("Berlin. Rutte sagte in Brüssel", [Mention("PER", "Rutte", 8),
+    Mention("LOC", "Brüssel", 23)])`` -> persons ``("Rutte",)``, countries
+    ``(("Deutschland", "DE"), ("Belgien", "BE"))``.
+    """
+    mentions = list(mentions)
+    gazetteer = load_gazetteer()
+    persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
+    places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
+    organisations = [
+        m.text for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
+    ]
+    people = persons_in_document(persons, text)
+    organisations = [mention for mention in organisations if not is_possessive(mention, people)]
+    return DocumentEntities(
+        persons=people,
+        countries=link_countries(text, places, gazetteer),
+        organisations=organisations_in_document(organisations, people),
+        mentioned_dates=mentioned_dates(text),
+    )
+
+
+def person_mentions(mentions: list[str], gazetteer: Gazetteer) -> list[str]:
+    """PER mentions without country names (``Nordkoreas``, ``Russlands Krieg``; but
+    ``Russlands Präsident Wladimir Putin`` stays) and without one-word place names
+    (``Warschau``, ``Washington``) unless that word is the surname of a longer PER mention."""
+    surnames = {mention.split()[-1] for mention in mentions if len(mention.split()) > 1}
+    return [
+        mention for mention in mentions
+        if not starts_with_country(clean_person(mention) or "", gazetteer)
+        and (" " in mention.strip() or mention in surnames or mention.rstrip("s") not in gazetteer.places)
+    ]
+
+
+def starts_with_country(name: str, gazetteer: Gazetteer) -> bool:
+    """``Nordkoreas``, ``Russlands Krieg``, ``Nordkorea Russland`` -> True; ``Wladimir Putin`` -> False."""
+    words = WORD.findall(name)
+    return bool(words) and (words[0],) in gazetteer.names
+
+
+def is_possessive(mention: str, persons: tuple[str, ...]) -> bool:
+    """``Putins Krieg`` tagged ORG, with ``Wladimir Putin`` in the document -> True."""
+    first = mention.split()[0] if mention.split() else ""
+    surnames = {fold_name(person.split()[-1]) for person in persons}
+    return " " in mention.strip() and first.endswith("s") and fold_name(first[:-1]) in surnames
+
+
+def names_country(mention: str, gazetteer: Gazetteer) -> bool:
+    """An ORG mention that is or starts with a country name: ``Russland``,
+    ``Russlands Krieg``, ``Nordkorea Russland`` (tagging slips, not organisations)."""
+    words = WORD.findall(mention)
+    return bool(words) and (tuple(words) in gazetteer.names or (words[0],) in gazetteer.names)
+
+
+class EntityExtractor:
+    """Runs the shipped spaCy NER model over texts and normalises the entities.
+
+    ``EntityExtractor().extract(["Berlin. NATO-Generalsekretär Mark Rutte ..."])``
+    yields one :class:`DocumentEntities` per text, in order.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 64):
+        self.model_path = Path(model_path) if model_path is not None else DEFAULT_MODEL
+        self.batch_size = batch_size
+        self.nlp = load_model(self.model_path)
+
+    def extract(self, texts: Iterable[str]) -> Iterator[DocumentEntities]:
+        """One result per text, same order (spaCy ``nlp.pipe`` batches)."""
+        limit = self.nlp.max_length - 1
+        pairs = ((text[:limit], text) for text in texts)   # NER sees at most spaCy's max_length
+        for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            mentions = (Mention(ent.label_, ent.text, ent.start_char) for ent in doc.ents)
+            yield document_entities(text, mentions)
+
+
+def load_model(path: Path):
+    """``spacy.load`` with a domain error when the directory is not a spaCy pipeline."""
+    if not (path / "config.cfg").is_file():
+        raise ModelNotFound(f"NER-Modell nicht gefunden: {path}")
+    import spacy  # lazy: the web process never imports spaCy
+
+    from indexer.entities.ner import lexicon  # noqa: F401  (registers the model's lexicon component)
+    from indexer.entities.ner.fastvectors import cache_floret_vectors
+
+    try:
+        nlp = spacy.load(path)
+    except (OSError, ValueError) as error:
+        raise ModelNotFound(f"NER-Modell nicht ladbar: {path}: {error}") from error
+    cache_floret_vectors(nlp)  # same vectors, computed once per word
+    unused = [name for name in UNUSED_PIPES if name in nlp.pipe_names]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    return nlp
+
+
+def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntities]:
+    """Corpus pass over all documents' facets.
+
+    * a surname-only person joins the one full name with that surname in the corpus
+      (``Putin`` -> ``Wladimir Putin``); ``Clinton`` stays when both ``Bill Clinton`` and
+      ``Hillary Clinton`` occur; spelling variants get one form (``Strauß``);
+    * a multi-word name tagged both PER and ORG takes the label of most documents
+      (``Wolodymyr Selenskyj``: PER in 40, ORG in 1 -> person; ``Vereinten Nationen``
+      the other way round -> organisation);
+    * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``).
+    """
+    to_person, to_organisation = label_votes(entities)
+    entities = [relabel(document, to_person, to_organisation) for document in entities]
+    persons = corpus_person_names([document.persons for document in entities])
+    organisations = corpus_organisation_names([document.organisations for document in entities])
+    return [
+        replace(
+            document,
+            persons=tuple(dict.fromkeys(persons.get(name, name) for name in document.persons)),
+            organisations=tuple(dict.fromkeys(organisations.get(name, name) for name in document.organisations)),
+        )
+        for document in entities
+    ]
+
+
+def label_votes(entities: list[DocumentEntities]) -> tuple[set[str], set[str]]:
+    """Folded multi-word names that should move to persons, and those that should move to
+    organisations, by the number of documents tagging them each way."""
+    as_person = Counter(fold_name(n) for d in entities for n in set(d.persons) if " " in n)
+    as_organisation = Counter(fold_name(n) for d in entities for n in set(d.organisations) if " " in n)
+    both = as_person.keys() & as_organisation.keys()
+    to_person = {name for name in both if as_person[name] > as_organisation[name]}
+    to_organisation = {name for name in both if as_organisation[name] > as_person[name]}
+    return to_person, to_organisation
+
+
+def relabel(document: DocumentEntities, to_person: set[str], to_organisation: set[str]) -> DocumentEntities:
+    """Move values between ``persons`` and ``organisations`` as :func:`label_votes` decided."""
+    persons = [name for name in document.persons if fold_name(name) not in to_organisation]
+    organisations = [name for name in document.organisations if fold_name(name) not in to_person]
+    if len(persons) == len(document.persons) and len(organisations) == len(document.organisations):
+        return document
+    moved_in = [name for name in document.organisations if fold_name(name) in to_person]
+    moved_out = [name for name in document.persons if fold_name(name) in to_organisation]
+    return replace(
+        document,
+        persons=tuple(dict.fromkeys(persons + moved_in)),
+        organisations=tuple(dict.fromkeys(organisations + moved_out)),
+    )

@@ -1,0 +1,239 @@
+"""Fast facet counting: per-document facet ordinals in numpy arrays, counted over a mask.
+
+Built once per index reader from the postings of the facet fields (no stored fields
+read), then every count is a ``np.bincount`` over the matching documents, whatever their
+number. Disjunctive counts (each facet with the other facets' filters but not its own)
+are just different masks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexer.text.analyser import normalize_german
+from indexer.entities.countries import load_gazetteer
+from indexer.index.schema import FACET_FIELDS
+
+NO_DAY = 0
+CACHE_PREFIX = "facets-v2-"  # v2: with field lengths
+LENGTH_PREFIX = "length_"
+MIN_YEAR = 1
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+MISSING_COLUMN_VALUE = 2**31 - 1
+LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths BM25 needs
+
+
+@dataclass
+class FieldOrdinals:
+    """One facet field: its distinct values and (document, value ordinal) pairs."""
+
+    values: list[str]
+    docs: np.ndarray  # document numbers
+    ords: np.ndarray  # value ordinals, same length as docs
+    lookup: dict[str, list[int]]  # normalised lowercase value -> ordinals
+
+    def __post_init__(self):
+        self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
+        self.ords = np.asarray(self.ords, dtype=np.intp)
+        self._words: dict[str, set[int]] | None = None
+        self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
+
+    def with_words(self, words: set[str]) -> list[int]:
+        """Ordinals of the values whose normalised key has all ``words`` (an index built on first use)."""
+        if self._words is None:
+            index: dict[str, set[int]] = {}
+            for value_key, ordinals in self.lookup.items():
+                for word in set(value_key.split()):
+                    index.setdefault(word, set()).update(ordinals)
+            self._words = index
+        found = set.intersection(*(self._words.get(word, set()) for word in words))
+        return sorted(found)
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Documents per value among the masked ones."""
+        selected = mask[self.docs]
+        if np.count_nonzero(selected) * 8 > len(selected):  # many: weighting beats compressing
+            return np.bincount(self.ords, weights=selected, minlength=len(self.values)).astype(np.int64)
+        return np.bincount(self.ords[selected], minlength=len(self.values))
+
+    def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        mask[self.docs[np.isin(self.ords, ordinals)]] = True
+        return mask
+
+
+class FacetStore:
+    """Facet ordinals and dates of every document of one reader."""
+
+    def __init__(self, size: int, alive: np.ndarray, fields: dict[str, FieldOrdinals], days: np.ndarray,
+                 lengths: dict[str, np.ndarray] | None = None):
+        self.size, self.alive, self.fields, self.days = size, alive, fields, days
+        self.lengths = lengths or {}  # per text field: each document's length, for BM25 scoring
+        self.years, self.months = years_and_months(self.days)
+
+    @classmethod
+    def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
+        size = reader.doc_count_all()
+        return cls(size, alive_mask(reader, size), {name: field_ordinals(reader, name) for name in fields},
+                   day_array(reader, size), field_lengths(reader, size))
+
+    @classmethod
+    def cached(cls, reader, directory: Path, version: int) -> "FacetStore":
+        """Loads the arrays saved for this index version, or computes and saves them."""
+        path = directory / f"{CACHE_PREFIX}{version}.npz"
+        try:
+            return cls.load(path)
+        except (OSError, ValueError, KeyError):
+            store = cls.from_reader(reader)
+            store.save(path)
+            return store
+
+    def save(self, path: Path) -> None:
+        """Writes the arrays next to the index (atomically); other versions' files are removed."""
+        arrays = {"alive": self.alive, "days": self.days}
+        arrays.update({f"{LENGTH_PREFIX}{name}": values for name, values in self.lengths.items()})
+        for name, facet in self.fields.items():
+            arrays[f"{name}.docs"], arrays[f"{name}.ords"] = facet.docs, facet.ords
+            arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.values).encode("utf-8"), dtype=np.uint8)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(f, **arrays)
+            os.replace(tmp, path)
+            for old in path.parent.glob(f"{CACHE_PREFIX}*.npz"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a read-only index still works, just without the cache
+
+    @classmethod
+    def load(cls, path: Path) -> "FacetStore":
+        with np.load(path) as data:
+            names = sorted({k.split(".")[0] for k in data.files if "." in k})
+            fields = {}
+            for name in names:
+                values = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
+                fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values))
+            alive = data["alive"]
+            lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
+            return cls(len(alive), alive, fields, data["days"], lengths)
+
+    def everything(self) -> np.ndarray:
+        return self.alive.copy()
+
+    def resolve(self, field: str, typed: str) -> list[str]:
+        """Stored values meant by ``typed``: exact (case/umlaut-insensitive) or by whole words.
+
+        ``russland`` -> ``["Russland"]``; ``Putin`` -> ``["Wladimir Putin"]``; ``RU`` -> ``["Russland"]``.
+        """
+        return [self.fields[field].values[o] for o in self.resolve_ordinals(field, typed)]
+
+    def resolve_ordinals(self, field: str, typed: str) -> list[int]:
+        facet = self.fields[field]
+        wanted = key(typed)
+        if wanted in facet.lookup:
+            return facet.lookup[wanted]
+        if field == "country" and len(wanted) == 2:  # an ISO code: RU -> Russland
+            display = load_gazetteer().display.get(wanted.upper())
+            if display and key(display) in facet.lookup:
+                return facet.lookup[key(display)]
+        words = set(wanted.split())
+        return facet.with_words(words) if words else []
+
+    def filter_mask(self, field: str, selected: tuple[str, ...]) -> np.ndarray:
+        """Documents with any of the selected values (OR within a facet)."""
+        ords = sorted({o for value in selected for o in self.resolve_ordinals(field, value)})
+        return self.fields[field].mask_of(ords, self.size)
+
+    def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+        low = start.toordinal() if start else 1
+        high = end.toordinal() if end else MISSING_COLUMN_VALUE - 1
+        return (self.days >= low) & (self.days <= high)
+
+    def top_values(self, field: str, mask: np.ndarray, limit: int) -> tuple[list[tuple[str, int]], int]:
+        """(value, count) pairs, most frequent first, and the number of values with a count."""
+        counts = self.fields[field].counts(mask)
+        nonzero = np.flatnonzero(counts)
+        top = nonzero
+        if len(nonzero) > limit > 0:  # only values that can be in the top need the (string) sort
+            threshold = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
+            top = nonzero[counts[nonzero] >= threshold]
+        order = top[np.lexsort((self.fields[field].sort_keys[top], -counts[top]))] if len(top) else top
+        return [(self.fields[field].values[o], int(counts[o])) for o in order[:limit]], len(nonzero)
+
+    def year_counts(self, mask: np.ndarray) -> tuple[dict[int, int], int]:
+        """({year: count}, undated count) over the masked documents."""
+        years = self.years[mask]
+        counts = np.bincount(years[years > 0] - MIN_YEAR) if years.any() else np.zeros(0, dtype=np.int64)
+        found = {MIN_YEAR + int(i): int(c) for i, c in enumerate(counts) if c}
+        return found, int(np.count_nonzero(years == 0))
+
+    def month_counts(self, mask: np.ndarray, year: int) -> dict[int, int]:
+        months = self.months[mask & (self.years == year)]
+        return {int(m): int(c) for m, c in enumerate(np.bincount(months, minlength=13)) if c and m}
+
+
+def key(value: str) -> str:
+    """Comparison form of a facet value: ``Brüssel`` ~ ``brussel``, ``NATO`` ~ ``Nato``."""
+    return " ".join(normalize_german(value.lower()).split())
+
+
+def alive_mask(reader, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return mask
+
+
+def field_ordinals(reader, field: str) -> FieldOrdinals:
+    values, docs, ords = [], [], []
+    if field in reader.indexed_field_names():
+        for term in reader.lexicon(field):
+            value = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+            docs.append(ids)
+            ords.append(np.full(len(ids), len(values), dtype=np.int32))
+            values.append(value)
+    empty = np.zeros(0, dtype=np.int32)
+    return FieldOrdinals(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty,
+                         lookup_of(values))
+
+
+def lookup_of(values: list[str]) -> dict[str, list[int]]:
+    """Comparison form -> ordinals of the values that have it."""
+    lookup: dict[str, list[int]] = {}
+    for ordinal, value in enumerate(values):
+        lookup.setdefault(key(value), []).append(ordinal)
+    return lookup
+
+
+def day_array(reader, size: int) -> np.ndarray:
+    """Date of each document as an ordinal day, ``NO_DAY`` where it has none."""
+    if not reader.has_column("day"):
+        return np.zeros(size, dtype=np.int64)
+    column = reader.column_reader("day")
+    days = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
+    days[days >= MISSING_COLUMN_VALUE] = NO_DAY
+    return days
+
+
+def years_and_months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month (1-12) of each ordinal day; 0 for documents without a date."""
+    dated = days > NO_DAY
+    stamps = (days - EPOCH_ORDINAL).astype("datetime64[D]")
+    years = stamps.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = stamps.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    return np.where(dated, years, 0), np.where(dated, months, 0)
+
+
+def field_lengths(reader, size: int) -> dict[str, np.ndarray]:
+    """Each document's length in the scored text fields, as Whoosh stores it (approximate bytes)."""
+    return {
+        field: np.fromiter((reader.doc_field_length(d, field, 1) for d in range(size)), dtype=float, count=size)
+        for field in LENGTH_FIELDS if field in reader.schema and reader.schema[field].scorable
+    }

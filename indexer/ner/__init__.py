@@ -1,5 +1,0 @@
-"""German NER (PER, LOC, ORG) for the entity facets: data mixes, training,
-exact-span evaluation.  The trained pipeline ships in ``indexer/data/ner_model``;
-rebuild it with ``python -m indexer.ner train`` and score it with
-``python -m indexer.ner evaluate FILE.jsonl``.
-"""

@@ -1,0 +1,295 @@
+"""The query language, parsed into a small tree that knows nothing of Whoosh.
+
+    Nordkorea Soldaten            words are ANDed
+    "russische Soldaten"          phrase
+    Russland OR Ukraine           also ODER, ||
+    Putin NOT Selenskyj           also NICHT, -Selenskyj
+    Sanktion*                     prefix (unstemmed, normalised words)
+    Nordkroea~  Nordkroea~2       fuzzy (edit distance 1 or 2)
+    person:"Wladimir Putin"  country:Russland  org:NATO  source:bundestag
+    date:2024  date:2024-10  date:[2024-01-01 TO 2024-06-30]  mentioned:2025
+
+Malformed input raises ``QuerySyntaxError`` with a one-line message and a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+from indexer.errors import QuerySyntaxError
+from indexer.index.schema import FIELD_NAMES
+
+MAX_QUERY_CHARS = 1000
+MAX_CLAUSES = 64
+MAX_EXPANDING = 8  # prefix and fuzzy words per query: each one scans the lexicon
+MAX_DEPTH = 16
+MIN_PREFIX_CHARS = 2
+GENDER_STAR = re.compile(r"(\w)[*:_](?=(?:in|innen|e|r|n)\b)")
+OPERATORS = {"AND": "AND", "UND": "AND", "&&": "AND", "OR": "OR", "ODER": "OR", "||": "OR", "NOT": "NOT", "NICHT": "NOT"}
+QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"'})
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    text: str
+    distance: int | None = None  # None: 1 for short words, 2 for words of six letters or more
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    field: str  # index field name (person, country, organisation, source, mentioned, title, id)
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+Node = Word | Phrase | Prefix | Fuzzy | FieldMatch | DateRange | And | Or | Not
+
+_TOKEN = re.compile(
+    r'\s+|(?P<paren>[()])|(?P<phrase>"[^"]*"?)|(?P<op>&&|\|\|)'
+    r'|(?P<field>[A-Za-zÄÖÜäöü_]+):(?P<value>"[^"]*"?|\[[^\]]*\]?|[^\s()"]+)?'
+    r'|(?P<word>[^\s()"]+)'
+)
+
+
+def parse_query(text: str) -> Node | None:
+    """The tree of ``text``; None for an empty query."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"Suchanfrage zu lang ({len(text):,} Zeichen, höchstens {MAX_QUERY_CHARS}).",
+                               "Die Anfrage kürzen.")
+    tokens = tokenize(text.translate(QUOTES))
+    if not tokens:
+        return None
+    parser = _Parser(tokens)
+    node = parser.parse_or(0)
+    if parser.pos < len(tokens):
+        raise QuerySyntaxError(f"Unerwartetes {describe(tokens[parser.pos])}.", "Klammern prüfen: jede ( braucht eine ).")
+    if parser.clauses > MAX_CLAUSES:
+        raise QuerySyntaxError(f"Zu viele Suchbegriffe ({parser.clauses}, höchstens {MAX_CLAUSES}).", "Die Anfrage kürzen.")
+    if parser.expanding > MAX_EXPANDING:
+        raise QuerySyntaxError(f"Zu viele Platzhalter- oder unscharfe Wörter ({parser.expanding}, höchstens {MAX_EXPANDING}).",
+                               "Weniger Wörter mit * oder ~ verwenden.")
+    return node
+
+
+def tokenize(text: str) -> list[tuple[str, object]]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        if kind == "value":
+            kind = "field"
+        tokens.append(classify(kind, match))
+    return tokens
+
+
+def classify(kind: str, match: re.Match) -> tuple[str, object]:
+    raw = match.group(0)
+    if kind == "paren":
+        return raw, raw
+    if kind == "phrase":
+        if len(raw) < 2 or not raw.endswith('"'):
+            raise QuerySyntaxError("Anführungszeichen nicht geschlossen.", 'Phrasen so schreiben: "russische Soldaten".')
+        return "phrase", raw[1:-1]
+    if kind == "op":
+        return "op", OPERATORS[raw]
+    if kind == "field":
+        return field_token(match.group("field"), match.group("value") or "")
+    if raw in OPERATORS:
+        return "op", OPERATORS[raw]
+    return "word", raw
+
+
+def field_token(name: str, value: str) -> tuple[str, object]:
+    field = FIELD_NAMES.get(name.lower())
+    if field is None:
+        near = difflib.get_close_matches(name.lower(), FIELD_NAMES, n=1, cutoff=0.75)
+        if near:  # a typo of a field name: say so rather than search the text "persn:Putin"
+            raise QuerySyntaxError(f"Unbekanntes Feld {name!r}.", f"Meinten Sie {near[0]}:{value or '…'}?")
+        if value.lower() in ("in", "innen"):  # Bürger:innen
+            return "word", f"{name}{value}"
+        return "word", f"{name} {value}".strip()  # "Superman: Dawn", "Ziel:Frieden": plain words
+    if not value or value in ('"', "["):
+        raise QuerySyntaxError(f"Feld {name!r} ohne Wert.", f'Beispiel: {name}:"Wert"')
+    if value.startswith('"'):
+        if len(value) < 2 or not value.endswith('"'):
+            raise QuerySyntaxError("Anführungszeichen nicht geschlossen.", f'Beispiel: {name}:"Wladimir Putin"')
+        value = value[1:-1]
+    return "field", (field, value.strip())
+
+
+def describe(token) -> str:
+    kind, value = token
+    return {"op": f"Operator {value}", ")": "')'", "(": "'('"}.get(kind, f"'{value}'")
+
+
+class _Parser:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.pos = 0
+        self.clauses = 0
+        self.expanding = 0  # Prefix and Fuzzy nodes
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def parse_or(self, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            raise QuerySyntaxError("Zu tief geschachtelte Klammern.", "Weniger Klammern verwenden.")
+        items = [self.parse_and(depth)]
+        while self.peek() == ("op", "OR"):
+            self.pos += 1
+            items.append(self.parse_and(depth))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def parse_and(self, depth: int) -> Node:
+        items = [self.parse_unary(depth)]
+        while True:
+            kind, value = self.peek()
+            if kind is None or kind == ")" or (kind, value) == ("op", "OR"):
+                break
+            if (kind, value) == ("op", "AND"):
+                self.pos += 1
+            items.append(self.parse_unary(depth))
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def parse_unary(self, depth: int) -> Node:
+        """NOT, ``-`` and ``+`` in front of a term; a run of them is folded (an even number of
+        negations cancels) in a loop, so ``------x`` cannot exhaust the stack."""
+        negate = False
+        while True:
+            kind, value = self.peek()
+            if (kind, value) == ("op", "NOT"):
+                self.pos += 1
+                negate = not negate
+            elif kind == "word" and len(value) > 1 and value[0] in "-+":
+                self.tokens[self.pos] = ("word", value[1:])
+                negate ^= value[0] == "-"
+            else:
+                break
+        node = self.parse_primary(depth)
+        return Not(node) if negate else node
+
+    def parse_primary(self, depth: int) -> Node:
+        kind, value = self.peek()
+        if kind is None:
+            raise QuerySyntaxError("Die Anfrage endet mitten in einem Ausdruck.", "Nach AND/OR/NOT ein Suchwort angeben.")
+        if kind == "op":
+            raise QuerySyntaxError(f"Operator {value} ohne Suchwort davor oder danach.",
+                                   "Operatoren stehen zwischen Wörtern: Russland OR Ukraine.")
+        if kind == ")":
+            raise QuerySyntaxError("Schließende Klammer ohne öffnende.", "Klammern prüfen: jede ( braucht eine ).")
+        self.pos += 1
+        self.clauses += 1
+        if kind == "(":
+            node = self.parse_or(depth + 1)
+            if self.peek()[0] != ")":
+                raise QuerySyntaxError("Klammer nicht geschlossen.", "Klammern prüfen: jede ( braucht eine ).")
+            self.pos += 1
+            return node
+        if kind == "phrase":
+            return Phrase(value)
+        if kind == "field":
+            return field_node(*value)
+        node = word_node(value)
+        self.expanding += isinstance(node, (Prefix, Fuzzy))
+        return node
+
+
+def word_node(text: str) -> Node:
+    """``Sanktion*`` -> Prefix, ``Nordkroea~`` -> Fuzzy, else Word."""
+    fuzzy = re.fullmatch(r"(.+?)~([12]?)", text)
+    if fuzzy:
+        return Fuzzy(fuzzy.group(1), int(fuzzy.group(2)) if fuzzy.group(2) else None)
+    if GENDER_STAR.search(text):  # Arbeiter*innen, ein*e Bürger*in: a word, not a wildcard
+        return Word(GENDER_STAR.sub(r"\1", text))
+    if "*" in text:  # "?" is punctuation (questions), never a wildcard
+        stem = text.rstrip("*")
+        if "*" in stem:
+            raise QuerySyntaxError(f"Platzhalter nur am Wortende: {text[:40]!r}.", "Beispiel: Sanktion*")
+        if len(stem) < MIN_PREFIX_CHARS or not any(ch.isalnum() for ch in stem):
+            raise QuerySyntaxError(f"Präfix zu kurz: {text[:40]!r}.", f"Mindestens {MIN_PREFIX_CHARS} Zeichen vor dem *, z. B. Bundes*")
+        return Prefix(stem)
+    return Word(text)
+
+
+def field_node(field: str, value: str) -> Node:
+    if field == "date":
+        return DateRange(*date_range(value))
+    return FieldMatch(field, value)
+
+
+def date_range(value: str) -> tuple[dt.date | None, dt.date | None]:
+    """``2024`` -> whole year; ``2024-10`` -> month; ``[2024-01-01 TO 2024-06-30]`` -> range."""
+    if value.startswith("["):
+        parts = re.fullmatch(r"\[\s*(\S+)\s+(?:TO|BIS|to|bis)\s+(\S+)\s*\]", value)
+        if not parts:
+            raise QuerySyntaxError(f"Ungültiger Datumsbereich {value[:40]!r}.", "Beispiel: date:[2024-01-01 TO 2024-06-30]")
+        start = None if parts.group(1) == "*" else date_bounds(parts.group(1))[0]
+        end = None if parts.group(2) == "*" else date_bounds(parts.group(2))[1]
+        return start, end
+    return date_bounds(value)
+
+
+def date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``2024``, ``2024-10``, ``2024-10-28`` or ``28.10.2024``."""
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
+        if re.fullmatch(r"\d{4}-\d{1,2}", value):
+            year, month = map(int, value.split("-"))
+            first = dt.date(year, month, 1)
+            return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
+        day = dt.date(int(german.group(3)), int(german.group(2)), int(german.group(1))) if german \
+            else dt.date.fromisoformat(value)
+        return day, day
+    except ValueError:
+        raise QuerySyntaxError(f"Ungültiges Datum {value[:40]!r}.", "Beispiele: date:2024, date:2024-10, date:2024-10-28") from None
+
+
+def positive_words(node: Node | None) -> list[str]:
+    """Plain words of the query outside NOT: candidates for spelling suggestions."""
+    if isinstance(node, Word):
+        return [node.text]
+    if isinstance(node, (And, Or)):
+        return [w for item in node.items for w in positive_words(item)]
+    return []
