@@ -11,6 +11,7 @@ into rare parts (``Ruß`` + ``Land``).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import sys
@@ -67,4 +68,6 @@ def main(lexicon: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/lexicon")
+    parser = argparse.ArgumentParser(description="Rebuild indexer/data/compounds/words.tsv.gz from the shared lexicon.")
+    parser.add_argument("lexicon", nargs="?", default="../shared/data/lexicon", help="shared/data/lexicon directory")
+    main(parser.parse_args().lexicon)

@@ -1,4 +1,4 @@
-"""Build the compact country gazetteer shipped in this directory.
+"""Build the compact country gazetteer shipped in indexer/data/gazetteer/.
 
 Reads the raw tables of ``../shared/data`` (see its gazetteer/README.md) and writes
 
@@ -14,7 +14,7 @@ Reads the raw tables of ``../shared/data`` (see its gazetteer/README.md) and wri
 
 Run from the repository root::
 
-    python indexer/data/gazetteer/build.py [--source ../shared/data]
+    python -m tools.build_gazetteer [--source ../shared/data]
 
 The demonym/adjective reference lists have no stated licence: they are only
 used as a reference (single-word facts like ``russisch -> RU``), merged with
