@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import sys
 from pathlib import Path
 
 from indexer.settings import DATA_DIR
