@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,19 @@ SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.tx
 from indexer.cli import index_command, search_command
 
 SEED_ID = SEED_ARTICLE.stem
+
+
+COUNTS = ("read", "indexed", "updated", "unchanged", "skipped", "deleted")
+SUMMARY = re.compile(r"gelesen (\d+), indexiert (\d+), aktualisiert (\d+), unverändert (\d+), "
+                     r"übersprungen (\d+), gelöscht (\d+)")
+
+
+def summary_counts(output: str) -> dict[str, int]:
+    """The counts of the one summary line every ``search-index`` run ends with."""
+    found = SUMMARY.findall(output)
+    assert len(found) == 1, output
+    names = ("gelesen", "indexiert", "aktualisiert", "unverändert", "übersprungen", "gelöscht")
+    return dict(zip(names, map(int, found[0])))
 
 
 @pytest.fixture
@@ -79,12 +93,16 @@ def test_index_commands(run, tmp_path, documents_dir):
     bad.write_text('{"id": "q", "text": ""}\n', encoding="utf-8")
     result = run(index_command, "build", documents_dir, bad, "--index", ix, "--no-entities")
     assert result.exit_code == 0, result.output
-    assert "gelesen 3, indexiert 7" not in result.output  # records, not files, are counted
-    assert "indexiert 7" in result.output and "übersprungen 1" in result.output
+    # records, not files, are counted: 6 in articles.jsonl + the seed article + 1 bad record
+    assert summary_counts(result.output) == {"gelesen": 8, "indexiert": 7, "aktualisiert": 0, "unverändert": 0,
+                                             "übersprungen": 1, "gelöscht": 0}
     assert "bad.jsonl:1: leerer Text" in result.output and "1 × leerer Text" in result.output
     added = json.loads(run(index_command, "add", documents_dir, "--index", ix, "--no-entities", "--json").output)
-    assert (added["unchanged"], added["indexed"]) == (7, 0)
-    assert "gelöscht 1" in run(index_command, "delete", "nk-1", "--index", ix).output
+    assert {k: added[k] for k in COUNTS} == {"read": 7, "indexed": 0, "updated": 0, "unchanged": 7, "skipped": 0,
+                                            "deleted": 0}
+    deleted = run(index_command, "delete", "nk-1", "--index", ix)
+    assert summary_counts(deleted.output) == {"gelesen": 1, "indexiert": 0, "aktualisiert": 0, "unverändert": 0,
+                                              "übersprungen": 0, "gelöscht": 1}
     stats = json.loads(run(index_command, "stats", "--json", "--index", ix).output)
     assert stats["documents"] == 6 and stats["date_min"] == "2023-03-02"
     stop = run(index_command, "build", bad, "--index", ix, "--on-error", "stop", "--no-entities")
