@@ -48,3 +48,29 @@ def service(index_dir) -> SearchService:
     svc = SearchService(index_dir)
     yield svc
     svc.close()
+
+
+@pytest.fixture(scope="session")
+def field_documents_dir(tmp_path_factory) -> Path:
+    """Five literal articles with distinct persons, countries, organisations and mentioned dates."""
+    path = tmp_path_factory.mktemp("field-documents")
+    (path / "query_fields.jsonl").write_bytes((FIXTURES / "query_fields.jsonl").read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def field_index_dir(tmp_path_factory, field_documents_dir) -> Path:
+    """``field_documents_dir`` indexed with the shipped NER model (skips without it)."""
+    if not entities_available():
+        pytest.skip("NER model not shipped in indexer/data/ner_model")
+    path = tmp_path_factory.mktemp("field-index")
+    report = build([field_documents_dir], path, BuildOptions(entities=True))
+    assert report.skipped == 0, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def field_service(field_index_dir) -> SearchService:
+    svc = SearchService(field_index_dir)
+    yield svc
+    svc.close()
