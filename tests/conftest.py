@@ -77,41 +77,29 @@ def field_service(field_index_dir) -> SearchService:
     svc.close()
 
 
-#: a long speech: these paragraphs in turn, 4,000 words in all, one sentence about Grönland at 3/4
-SPEECH_PARAGRAPHS = (
-    "Frau Präsidentin! Meine Damen und Herren! Wir beraten heute über den Haushalt des Auswärtigen Amtes, "
-    "und ich möchte mit einem Dank an alle beginnen, die in unseren Botschaften arbeiten.",
-    "Die Lage in der Welt ist ernst. Viele Krisen verlangen unsere Aufmerksamkeit, und wir müssen mit unseren "
-    "Partnern gemeinsam handeln, wenn wir etwas erreichen wollen.",
-    "Deshalb stärken wir die Diplomatie, die humanitäre Hilfe und die Zusammenarbeit in Europa. Das kostet Geld, "
-    "aber es ist gut angelegtes Geld für unsere Sicherheit.",
-    "Lassen Sie mich noch etwas zur Kultur sagen: Goethe-Institute und Schulen im Ausland sind Visitenkarten "
-    "unseres Landes, und sie verdienen unsere Unterstützung.",
-)
-SPEECH_WORDS = 4000
-SPEECH_MATCH = "Auch die Zukunft der Arktis und die Fragen um Grönland beschäftigen unsere Partner im Norden."
+LONG_SPEECH = FIXTURES / "long_speech.json"
 
 
-def long_speech() -> str:
-    """About SPEECH_WORDS words of literal paragraphs, with SPEECH_MATCH three quarters in."""
+def long_speech() -> dict:
+    """The article of ``long_speech.json``: its paragraphs in turn up to ``words`` words,
+    with its ``match`` sentence three quarters in."""
+    spec = json.loads(LONG_SPEECH.read_text(encoding="utf-8"))
     paragraphs, words, i = [], 0, 0
-    while words < SPEECH_WORDS:
-        if words >= SPEECH_WORDS * 3 // 4 and SPEECH_MATCH not in paragraphs:
-            paragraphs.append(SPEECH_MATCH)
-        paragraphs.append(SPEECH_PARAGRAPHS[i % len(SPEECH_PARAGRAPHS)])
+    while words < spec["words"]:
+        if words >= spec["words"] * 3 // 4 and spec["match"] not in paragraphs:
+            paragraphs.append(spec["match"])
+        paragraphs.append(spec["paragraphs"][i % len(spec["paragraphs"])])
         words += len(paragraphs[-1].split())
         i += 1
-    return "\n".join(paragraphs)
+    return {key: spec[key] for key in ("id", "title", "date", "source")} | {"text": "\n".join(paragraphs)}
 
 
 @pytest.fixture(scope="session")
 def snippet_documents_dir(tmp_path_factory) -> Path:
-    """``tests/fixtures/snippets.jsonl`` plus the long speech (id ``sn-speech``)."""
+    """``tests/fixtures/snippets.jsonl`` plus the long speech (id ``sn-speech``, 4,000 words)."""
     path = tmp_path_factory.mktemp("snippet-documents")
     (path / "snippets.jsonl").write_bytes((FIXTURES / "snippets.jsonl").read_bytes())
-    speech = {"id": "sn-speech", "title": "Haushalt des Auswärtigen Amtes", "text": long_speech(),
-              "date": "2024-04-06", "source": "Bundestag-Test"}
-    (path / "speech.jsonl").write_text(json.dumps(speech, ensure_ascii=False) + "\n", encoding="utf-8")
+    (path / "speech.jsonl").write_text(json.dumps(long_speech(), ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,18 +1,21 @@
 """Snippet choice: how many per hit, which sentences, how long, where they are cut.
 
-Over ``tests/fixtures/snippets.jsonl`` and a literal speech of 4,000 words
-(``snippet_documents_dir`` in conftest.py). Snippets are read from the hits of
-``SearchService.search`` (``text`` plain, ``html`` escaped with ``<mark>``).
+Over ``tests/fixtures/snippets.jsonl`` and a speech of 4,000 words assembled from the
+literal paragraphs of ``tests/fixtures/long_speech.json`` (``snippet_documents_dir`` in
+conftest.py). Snippets are read from the hits of ``SearchService.search`` (``text`` plain, ``html`` escaped with ``<mark>``).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
-from conftest import SPEECH_MATCH, SPEECH_WORDS
 from indexer.search.results import SearchRequest
+
+SPEECH = json.loads((Path(__file__).parent / "fixtures" / "long_speech.json").read_text(encoding="utf-8"))
 
 MAX_SNIPPETS = 3
 #: about 240 characters, cut at word boundaries, plus "… " and " …"
@@ -89,10 +92,10 @@ def test_every_snippet_is_bounded(snippet_service):
 
 def test_a_long_speech_gets_the_snippet_around_the_match(snippet_service):
     body = snippet_service.document("sn-speech").body
-    assert len(body.split()) >= SPEECH_WORDS and body.count("Grönland") == 1
+    assert len(body.split()) >= SPEECH["words"] and body.count("Grönland") == 1
     assert body.index("Grönland") > len(body) * 2 // 3
     (snippet,) = hit(snippet_service, "Grönland", "sn-speech").snippets
-    assert snippet.text == SPEECH_MATCH
+    assert snippet.text == SPEECH["match"]
     assert marked(snippet.html) == ["Grönland"]
     assert "Frau Präsidentin" not in snippet.text
 
