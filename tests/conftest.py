@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,35 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (set NEWS_SEARCH_SHARED); CI always has it")
     return SHARED_DATA
+
+
+def tracked_state() -> dict[str, str] | None:
+    """``git status --porcelain`` of the tracked files, each changed file with its content hash
+    (so that rewriting an already modified file counts too); None outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "-C", str(TESTS.parent), "status", "--porcelain", "--untracked-files=no"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    state = {}
+    for line in done.stdout.splitlines():
+        path = TESTS.parent / line[3:].split(" -> ")[-1].strip('"')
+        state[line] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracked_files_unchanged():
+    """A test run leaves the tracked files of the checkout as it found them (CI stays clean):
+    outputs go to tmp_path, benchmarks/out/ or other ignored places."""
+    before = tracked_state()
+    yield
+    after = tracked_state()
+    if before is not None and after is not None and after != before:
+        changed = sorted(set(after.items()) ^ set(before.items()))
+        pytest.fail(f"the test run changed tracked files: {changed}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
