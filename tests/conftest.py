@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,35 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (set NEWS_SEARCH_SHARED); CI always has it")
     return SHARED_DATA
+
+
+def tracked_state() -> dict[str, str] | None:
+    """``git status --porcelain`` of the tracked files, each changed file with its content hash
+    (so that rewriting an already modified file counts too); None outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "-C", str(TESTS.parent), "status", "--porcelain", "--untracked-files=no"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    state = {}
+    for line in done.stdout.splitlines():
+        path = TESTS.parent / line[3:].split(" -> ")[-1].strip('"')
+        state[line] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracked_files_unchanged():
+    """A test run leaves the tracked files of the checkout as it found them (CI stays clean):
+    outputs go to tmp_path, benchmarks/out/ or other ignored places."""
+    before = tracked_state()
+    yield
+    after = tracked_state()
+    if before is not None and after is not None and after != before:
+        changed = sorted(set(after.items()) ^ set(before.items()))
+        pytest.fail(f"the test run changed tracked files: {changed}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -46,5 +78,72 @@ def index_dir(tmp_path_factory, documents_dir) -> Path:
 @pytest.fixture(scope="session")
 def service(index_dir) -> SearchService:
     svc = SearchService(index_dir)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="session")
+def field_documents_dir(tmp_path_factory) -> Path:
+    """Five literal articles with distinct persons, countries, organisations and mentioned dates."""
+    path = tmp_path_factory.mktemp("field-documents")
+    (path / "query_fields.jsonl").write_bytes((FIXTURES / "query_fields.jsonl").read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def field_index_dir(tmp_path_factory, field_documents_dir) -> Path:
+    """``field_documents_dir`` indexed with the shipped NER model (skips without it)."""
+    if not entities_available():
+        pytest.skip("NER model not shipped in indexer/data/ner_model")
+    path = tmp_path_factory.mktemp("field-index")
+    report = build([field_documents_dir], path, BuildOptions(entities=True))
+    assert report.skipped == 0, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def field_service(field_index_dir) -> SearchService:
+    svc = SearchService(field_index_dir)
+    yield svc
+    svc.close()
+
+
+LONG_SPEECH = FIXTURES / "long_speech.json"
+
+
+def long_speech() -> dict:
+    """The article of ``long_speech.json``: its paragraphs in turn up to ``words`` words,
+    with its ``match`` sentence three quarters in."""
+    spec = json.loads(LONG_SPEECH.read_text(encoding="utf-8"))
+    paragraphs, words, i = [], 0, 0
+    while words < spec["words"]:
+        if words >= spec["words"] * 3 // 4 and spec["match"] not in paragraphs:
+            paragraphs.append(spec["match"])
+        paragraphs.append(spec["paragraphs"][i % len(spec["paragraphs"])])
+        words += len(paragraphs[-1].split())
+        i += 1
+    return {key: spec[key] for key in ("id", "title", "date", "source")} | {"text": "\n".join(paragraphs)}
+
+
+@pytest.fixture(scope="session")
+def snippet_documents_dir(tmp_path_factory) -> Path:
+    """``tests/fixtures/snippets.jsonl`` plus the long speech (id ``sn-speech``, 4,000 words)."""
+    path = tmp_path_factory.mktemp("snippet-documents")
+    (path / "snippets.jsonl").write_bytes((FIXTURES / "snippets.jsonl").read_bytes())
+    (path / "speech.jsonl").write_text(json.dumps(long_speech(), ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def snippet_index_dir(tmp_path_factory, snippet_documents_dir) -> Path:
+    path = tmp_path_factory.mktemp("snippet-index")
+    report = build([snippet_documents_dir], path, BuildOptions(entities=False))
+    assert report.skipped == 0, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def snippet_service(snippet_index_dir) -> SearchService:
+    svc = SearchService(snippet_index_dir)
     yield svc
     svc.close()

@@ -126,7 +126,7 @@ def test_second_writer_fails_clearly(tmp_path, corpus):
 
     thread = threading.Thread(target=hold)
     thread.start()
-    holding.wait(5)
+    assert holding.wait(5), "the lock holder did not start"
     try:
         with pytest.raises(IndexLockedError, match="wird gerade geschrieben"):
             add([corpus], ix, BuildOptions(entities=False, lock_wait=0.3))

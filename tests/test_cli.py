@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,19 @@ SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.tx
 from indexer.cli import index_command, search_command
 
 SEED_ID = SEED_ARTICLE.stem
+
+
+COUNTS = ("read", "indexed", "updated", "unchanged", "skipped", "deleted")
+SUMMARY = re.compile(r"gelesen (\d+), indexiert (\d+), aktualisiert (\d+), unverändert (\d+), "
+                     r"übersprungen (\d+), gelöscht (\d+)")
+
+
+def summary_counts(output: str) -> dict[str, int]:
+    """The counts of the one summary line every ``search-index`` run ends with."""
+    found = SUMMARY.findall(output)
+    assert len(found) == 1, output
+    names = ("gelesen", "indexiert", "aktualisiert", "unverändert", "übersprungen", "gelöscht")
+    return dict(zip(names, map(int, found[0])))
 
 
 @pytest.fixture
@@ -79,12 +93,16 @@ def test_index_commands(run, tmp_path, documents_dir):
     bad.write_text('{"id": "q", "text": ""}\n', encoding="utf-8")
     result = run(index_command, "build", documents_dir, bad, "--index", ix, "--no-entities")
     assert result.exit_code == 0, result.output
-    assert "gelesen 3, indexiert 7" not in result.output  # records, not files, are counted
-    assert "indexiert 7" in result.output and "übersprungen 1" in result.output
+    # records, not files, are counted: 6 in articles.jsonl + the seed article + 1 bad record
+    assert summary_counts(result.output) == {"gelesen": 8, "indexiert": 7, "aktualisiert": 0, "unverändert": 0,
+                                             "übersprungen": 1, "gelöscht": 0}
     assert "bad.jsonl:1: leerer Text" in result.output and "1 × leerer Text" in result.output
     added = json.loads(run(index_command, "add", documents_dir, "--index", ix, "--no-entities", "--json").output)
-    assert (added["unchanged"], added["indexed"]) == (7, 0)
-    assert "gelöscht 1" in run(index_command, "delete", "nk-1", "--index", ix).output
+    assert {k: added[k] for k in COUNTS} == {"read": 7, "indexed": 0, "updated": 0, "unchanged": 7, "skipped": 0,
+                                            "deleted": 0}
+    deleted = run(index_command, "delete", "nk-1", "--index", ix)
+    assert summary_counts(deleted.output) == {"gelesen": 1, "indexiert": 0, "aktualisiert": 0, "unverändert": 0,
+                                              "übersprungen": 0, "gelöscht": 1}
     stats = json.loads(run(index_command, "stats", "--json", "--index", ix).output)
     assert stats["documents"] == 6 and stats["date_min"] == "2023-03-02"
     stop = run(index_command, "build", bad, "--index", ix, "--on-error", "stop", "--no-entities")
@@ -113,3 +131,116 @@ def test_leading_minus_excludes_a_word(run, index_dir):
     result = run(search_command, "Korea", "-Kursk", "--json", "--index", index_dir)
     assert result.exit_code == 0, result.output
     assert {h["id"] for h in json.loads(result.output)["hits"]} == {"sk-1"}
+
+
+def search_ids(run, index_dir, *args) -> list[str]:
+    result = run(search_command, *args, "--json", "--index", index_dir)
+    assert result.exit_code == 0, result.output
+    return [h["id"] for h in json.loads(result.output)["hits"]]
+
+
+@pytest.mark.parametrize("option, day, expected", [
+    ("--to", "2023-12-31", {"sk-1", "bw-1"}),
+    ("--to", "2023-12-15", {"sk-1", "bw-1"}),  # the bound itself is included
+    ("--to", "14.12.2023", {"sk-1"}),
+    ("--from", "28.10.2024", {"nk-1"}),  # German date form; the bound is included
+    ("--from", "2024-10-29", set()),
+])
+def test_date_bounds(run, index_dir, option, day, expected):
+    """The undated seed article matches the query but never a date range."""
+    assert set(search_ids(run, index_dir, "Korea OR Soldat")) == {"nk-1", "bw-1", "sk-1", SEED_ID}
+    assert set(search_ids(run, index_dir, "Korea OR Soldat", option, day)) == expected
+
+
+def test_from_and_to_together(run, index_dir):
+    assert search_ids(run, index_dir, "Korea OR Soldat", "--from", "01.01.2023", "--to", "2023-12-31",
+                      "--sort", "date") == ["bw-1", "sk-1"]
+
+
+def test_page_two_shows_the_next_ranks(run, index_dir):
+    everything = search_ids(run, index_dir, "Korea OR Soldat OR Ukraine OR Bundeswehr", "--limit", "10")
+    assert len(everything) == 5
+    pages = [search_ids(run, index_dir, "Korea OR Soldat OR Ukraine OR Bundeswehr", "--limit", "2", "--page", page)
+             for page in (1, 2, 3)]
+    assert pages == [everything[0:2], everything[2:4], everything[4:5]]
+    out = run(search_command, "Korea OR Soldat OR Ukraine OR Bundeswehr", "--limit", "2", "--page", "2",
+              "--index", index_dir).output
+    assert out.splitlines()[0].endswith(", Seite 2 von 3")
+    ranks = re.findall(r"^(\d+)\. ", out, re.M)
+    assert ranks == ["3", "4"]
+
+
+def test_empty_query_lists_every_document_newest_first(run, index_dir, service):
+    result = run(search_command, "--json", "--index", index_dir)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["total"] == service.stats().documents == 7 and data["undated"] == 2
+    dates = [h["date"] for h in data["hits"]]
+    assert dates[:5] == ["2025-01-20", "2024-10-28", "2024-06-12", "2023-12-15", "2023-03-02"]
+    assert dates[5:] == [None, None]  # undated documents last
+    text = run(search_command, "--index", index_dir)
+    assert text.exit_code == 0 and text.output.startswith("7 Treffer")
+    assert re.findall(r"^(\d+)\. ", text.output, re.M) == [str(rank) for rank in range(1, 8)]
+
+
+def test_stopword_query_says_so(run, index_dir):
+    result = run(search_command, "der die das", "--index", index_dir)
+    assert result.exit_code == 2
+    assert "nur Füll- oder Stoppwörter" in result.output and "Traceback" not in result.output
+
+
+def test_stats_prints_the_service_counts(run, index_dir, service):
+    stats = service.stats()
+    out = run(index_command, "stats", "--index", index_dir).output
+    assert re.search(rf"^Dokumente:\s+{stats.documents}$", out, re.M)
+    assert re.search(rf"^Terme:\s+{stats.terms}$", out, re.M)
+    assert re.search(rf"^Zeitraum:\s+{stats.date_min} bis {stats.date_max} \(ohne Datum: {stats.undated}\)$", out, re.M)
+    assert (stats.documents, stats.undated, str(stats.date_min), str(stats.date_max)) == (7, 2, "2023-03-02", "2025-01-20")
+    data = json.loads(run(index_command, "stats", "--json", "--index", index_dir).output)
+    assert data == {**stats.to_dict(), "last_build": data["last_build"]}
+
+
+@pytest.fixture
+def small_index(run, tmp_path, documents_dir):
+    ix = tmp_path / "ix"
+    assert run(index_command, "build", documents_dir, "--index", ix, "--no-entities").exit_code == 0
+    return ix
+
+
+def index_state(run, ix) -> tuple:
+    stats = json.loads(run(index_command, "stats", "--json", "--index", ix).output)
+    everything = json.loads(run(search_command, "--json", "--limit", "100", "--index", ix).output)
+    return stats["documents"], stats["terms"], sorted(h["id"] for h in everything["hits"])
+
+
+def test_delete_of_an_unknown_id_is_skipped(run, small_index):
+    before = index_state(run, small_index)
+    result = run(index_command, "delete", "gibt-es-nicht", "--index", small_index)
+    assert result.exit_code == 0, result.output
+    assert "gibt-es-nicht: ID nicht im Index" in result.output
+    assert summary_counts(result.output) == {"gelesen": 1, "indexiert": 0, "aktualisiert": 0, "unverändert": 0,
+                                             "übersprungen": 1, "gelöscht": 0}
+    assert index_state(run, small_index) == before
+
+
+def test_delete_of_known_and_unknown_ids(run, small_index):
+    data = json.loads(run(index_command, "delete", "gibt-es-nicht", "nk-1", "--json", "--index", small_index).output)
+    assert (data["read"], data["deleted"], data["skipped"]) == (2, 1, 1)
+    assert data["problems"] == [{"where": "gibt-es-nicht", "reason": "ID nicht im Index"}]
+    assert "nk-1" not in index_state(run, small_index)[2]
+
+
+def test_add_on_error_stop_names_the_record_and_changes_nothing(run, small_index, tmp_path):
+    before = index_state(run, small_index)
+    new = tmp_path / "neu.jsonl"
+    new.write_text('{"id": "gr-1", "text": "Dänemark lehnt den Verkauf von Grönland ab."}\n'
+                   '{"id": "gr-2", "text": ""}\n'
+                   '{"id": "gr-3", "text": "Grönland wählt ein neues Parlament."}\n', encoding="utf-8")
+    result = run(index_command, "add", new, "--on-error", "stop", "--index", small_index, "--no-entities")
+    assert result.exit_code == 2
+    assert "neu.jsonl:2" in result.output and "leerer Text" in result.output and "Traceback" not in result.output
+    assert index_state(run, small_index) == before
+    assert search_ids(run, small_index, "Grönland") == []
+    skipped = run(index_command, "add", new, "--index", small_index, "--no-entities")  # the default goes on
+    assert summary_counts(skipped.output)["indexiert"] == 2
+    assert sorted(search_ids(run, small_index, "Grönland")) == ["gr-1", "gr-3"]

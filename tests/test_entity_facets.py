@@ -39,12 +39,31 @@ def test_hits_carry_their_entities(index_dir):
     assert "Wladimir Putin" in seed["persons"] and "Nordkorea" in seed["countries"] and seed["organisations"] == ["NATO"]
 
 
-@pytest.mark.parametrize("option, value", [("--person", "Wladimir Putin"), ("--country", "Russland"),
-                                           ("--org", "NATO"), ("--person", "putin"), ("--country", "RU")])
-def test_cli_filters_by_entity(index_dir, option, value):
-    data = search_json(index_dir, "Nordkorea", option, value)
-    assert SEED_ID in {h["id"] for h in data["hits"]}
-    assert all(h["id"] in {SEED_ID, "nk-1"} for h in data["hits"])
+BROAD = "Soldaten OR Ukraine OR Südkorea"  # five documents whose entities differ
+BROAD_HITS = {SEED_ID, "nk-1", "uk-1", "bw-1", "sk-1"}
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ((("--person", "Wladimir Putin"),), {SEED_ID, "nk-1"}),
+    ((("--person", "putin"),), {SEED_ID, "nk-1"}),  # a surname, lower case
+    ((("--person", "Selenskyj"),), {SEED_ID, "uk-1"}),
+    ((("--person", "Boris Pistorius"),), {"bw-1"}),
+    ((("--country", "Russland"),), {SEED_ID, "nk-1", "uk-1"}),
+    ((("--country", "RU"),), {SEED_ID, "nk-1", "uk-1"}),  # ISO code
+    ((("--country", "Südkorea"),), {SEED_ID, "sk-1"}),
+    ((("--country", "Mali"),), {"bw-1"}),
+    ((("--org", "NATO"),), {SEED_ID, "nk-1"}),
+    ((("--org", "Bundeswehr"),), {"bw-1"}),
+    ((("--country", "Mali"), ("--country", "Südkorea")), {"bw-1", SEED_ID, "sk-1"}),  # one facet: OR
+    ((("--person", "Putin"), ("--country", "Ukraine")), {SEED_ID}),  # two facets: AND
+    ((("--org", "Bundeswehr"), ("--country", "Russland")), set()),
+])
+def test_cli_filters_by_entity(index_dir, filters, expected):
+    assert {h["id"] for h in search_json(index_dir, BROAD)["hits"]} == BROAD_HITS
+    args = [item for pair in filters for item in pair]
+    data = search_json(index_dir, BROAD, *args)
+    assert {h["id"] for h in data["hits"]} == expected
+    assert data["total"] == len(expected)
 
 
 def test_facet_counts_agree_with_filtered_totals(index_dir):

@@ -6,6 +6,11 @@ answers with the last committed state (the count before the killed run, or after
 its commit was complete), the next writer removes what the killed one left behind, and a
 rerun reaches the same count as an uninterrupted run. A damaged or missing CURRENT
 pointer loses nothing either.
+
+The randomly killed runs are traced (``TRACE_SCRIPT``): each kill reports the phase it
+landed in, the state it leaves must be the one that phase promises (``OUTCOME``), and
+some kills are aimed at a random moment inside the commit, so that every run of the test
+kills at least one commit.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import random
 import resource
 import signal
 import subprocess
+import time
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
@@ -24,14 +31,24 @@ from indexer.index import store
 from indexer.index.writer import BuildOptions, add, build
 from indexer.cli import search_command
 from reliability.corpus import write_corpus
-from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args
-from reliability.processes import (committed_count, index_args, kill_after, leftovers, run_index, start_index,
-                                   timed_run)
+from reliability.killpoints import ADD_POINTS, BUILD_POINTS, kill_point_args, read_trace, traced_args
+from reliability.processes import committed_count, index_args, kill_traced, leftovers, run_index
 
 BASE, FULL = 100, 1500  # documents before the killed run, and in the run's input (a superset)
 RANDOM_KILLS = int(os.environ.get("RELIABILITY_KILLS", "6"))  # per command
+COMMIT_KILLS = int(os.environ.get("RELIABILITY_COMMIT_KILLS", "2"))  # per command, aimed inside the commit
 SEED = int(os.environ.get("RELIABILITY_SEED", "20261128"))
 kills = {"random": 0, "named": 0}
+landed: dict[str, Counter] = {"build": Counter(), "add": Counter()}  # phase -> random and aimed kills there
+
+#: what a kill in each traced phase leaves committed: the state "before" the run, the run's
+#: documents ("after"), or "either" (the atomic step itself: Whoosh's TOC rename inside an
+#: add's commit, the pointer rename of a build); "" is before the first phase (imports)
+OUTCOME = {
+    "build": {"": "before", "start": "before", "write": "before", "commit": "before", "committed": "before",
+              "switch": "either", "switched": "after"},
+    "add": {"": "before", "start": "before", "write": "before", "commit": "either", "committed": "after"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,21 +61,28 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def run_seconds(corpus, tmp_path_factory):
-    """How long uninterrupted runs take: a build of FULL, an add of FULL onto BASE."""
+    """How long uninterrupted traced runs take, in all and in the commit: a build of FULL,
+    an add of FULL onto BASE."""
     base, full = corpus
-    index = tmp_path_factory.mktemp("reference")
-    seconds = {"build": timed_run("build", full, index=index / "b")}
-    assert committed_count(index / "b") == FULL
-    base_index(base, index / "a")
-    seconds["add"] = timed_run("add", full, index=index / "a")
-    assert committed_count(index / "a") == FULL
+    work = tmp_path_factory.mktemp("reference")
+    seconds = {}
+    for action in ("build", "add"):
+        if action == "add":
+            base_index(base, work / action)
+        started = time.monotonic()
+        done = subprocess.run(traced_args(work / f"{action}.trace", action, full, index=work / action),
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        phases = dict(read_trace(work / f"{action}.trace"))
+        seconds[action] = {"run": time.monotonic() - started, "commit": phases["committed"] - phases["commit"]}
+        assert committed_count(work / action) == FULL
     return seconds
 
 
 @pytest.fixture(scope="module", autouse=True)
 def kill_report():
     yield
-    print(f"\nkill points tried and recovered: {kills}")
+    print(f"\nkill points tried and recovered: {kills}; traced kills landed in: {landed}")
 
 
 def base_index(base, index) -> None:
@@ -74,20 +98,40 @@ def finish_and_check(action: str, full, index) -> None:
     assert leftovers(index) == [], leftovers(index)
 
 
+def traced_kill(action: str, full, index, trace, delay: float, after_phase: str | None = None) -> str | None:
+    """One traced run killed after ``delay`` s (or ``delay`` s into ``after_phase``); checks that
+    the index holds what the phase it landed in promises. Returns that phase (None: finished)."""
+    before = committed_count(index)
+    trace.unlink(missing_ok=True)
+    phase = kill_traced(traced_args(trace, action, full, index=index), trace, delay, after_phase)
+    count = committed_count(index)
+    if phase is None:
+        assert count == FULL, (delay, count)
+        return None
+    kills["random"] += 1
+    landed[action][phase] += 1
+    allowed = {"before": {before}, "after": {FULL}, "either": {before, FULL}}[OUTCOME[action][phase]]
+    assert count in allowed, (phase, delay, before, count)
+    return phase
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("action", ["build", "add"])
 def test_random_kills(corpus, run_seconds, tmp_path, action):
     base, full = corpus
-    index = tmp_path / "index"
-    base_index(base, index)
     rng = random.Random(f"{SEED}-{action}")
-    for attempt in range(RANDOM_KILLS):
-        delay = rng.uniform(0.2, run_seconds[action] * 0.95)
-        killed = kill_after(start_index(action, full, index=index), delay)
-        kills["random"] += killed
-        count = committed_count(index)
-        assert count in (BASE, FULL), (attempt, delay, count)
+    index, trace = tmp_path / "index", tmp_path / "trace"
+    base_index(base, index)
+    for _ in range(RANDOM_KILLS):  # anywhere in the run
+        traced_kill(action, full, index, trace, rng.uniform(0.2, run_seconds[action]["run"] * 0.95))
     finish_and_check(action, full, index)
+    for attempt in range(COMMIT_KILLS):  # at a random moment inside the commit, each on a fresh BASE index
+        index = tmp_path / f"index-commit-{attempt}"
+        base_index(base, index)
+        delay = rng.uniform(0.05, run_seconds[action]["commit"] * 0.8)
+        assert traced_kill(action, full, index, trace, delay, after_phase="commit") == "commit", delay
+        finish_and_check(action, full, index)
+    assert landed[action]["commit"] >= 1, landed[action]
 
 
 @pytest.mark.slow

@@ -1,1 +1,1 @@
-"""Scripts that rebuild the shipped data files from ../shared/data (not part of the wheel)."""
+"""Scripts that rebuild the shipped data files from ../shared/data, and the README screenshot (not part of the wheel)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 #: point -> whether the interrupted run's documents are live afterwards (committed)
 BUILD_POINTS = {"after-new-generation": False, "mid-write": False, "before-switch": False,
@@ -66,3 +67,66 @@ KILL_SCRIPT = textwrap.dedent('''
 
 def kill_point_args(point: str, action: str, *paths, index) -> list[str]:
     return [sys.executable, "-c", KILL_SCRIPT, point, action, *map(str, paths), "--index", str(index), "--no-entities"]
+
+
+#: phases a traced run passes, in order; ``switch``/``switched`` only in a build (the pointer rename)
+PHASES = ("start", "write", "commit", "committed", "switch", "switched")
+
+TRACE_SCRIPT = textwrap.dedent('''
+    import os, sys, time
+    import whoosh.writing
+    from indexer.index import store
+    from indexer.cli import index_command
+
+    trace = os.open(sys.argv.pop(1), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def phase(name):
+        # one unbuffered write: on the disk (page cache) before the next instruction can be killed
+        os.write(trace, f"{name} {time.monotonic():.6f}\\n".encode())
+
+    def first_write(name):
+        original = getattr(whoosh.writing.SegmentWriter, name)
+        def wrapper(self, *args, **kwargs):
+            if not getattr(self, "_traced", False):
+                self._traced = True
+                phase("write")
+            return original(self, *args, **kwargs)
+        setattr(whoosh.writing.SegmentWriter, name, wrapper)
+
+    original_commit = whoosh.writing.SegmentWriter.commit
+    def commit(self, *args, **kwargs):
+        phase("commit")
+        original_commit(self, *args, **kwargs)
+        phase("committed")
+    whoosh.writing.SegmentWriter.commit = commit
+
+    original_replace = os.replace
+    def replace(src, dst, *args, **kwargs):
+        pointer = str(dst).endswith(store.CURRENT)
+        if pointer:
+            phase("switch")
+        original_replace(src, dst, *args, **kwargs)
+        if pointer:
+            phase("switched")
+    store.os.replace = replace
+
+    first_write("add_document")
+    first_write("update_document")
+    phase("start")
+    index_command()
+''')
+
+
+def traced_args(trace, action: str, *paths, index) -> list[str]:
+    """The ``search-index`` command, writing the phases it enters to ``trace``."""
+    return [sys.executable, "-c", TRACE_SCRIPT, str(trace), action, *map(str, paths), "--index", str(index),
+            "--no-entities"]
+
+
+def read_trace(trace) -> list[tuple[str, float]]:
+    """(phase, monotonic time) in the order the run entered them."""
+    try:
+        lines = Path(trace).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    return [(name, float(at)) for name, at in (line.split() for line in lines if line.strip())]

@@ -80,3 +80,24 @@ def is_temporary(name: str) -> bool:
 
 def fd_count() -> int:
     return len(os.listdir("/proc/self/fd"))
+
+
+def kill_traced(args: list[str], trace: Path, delay: float, after_phase: str | None = None,
+                timeout: float = 300) -> str | None:
+    """Runs traced ``args`` and SIGKILLs it ``delay`` seconds after its start or, with
+    ``after_phase``, after it entered that phase. Returns the last phase the run had entered
+    when it died ("" before the first), or None when it finished before the kill."""
+    from reliability.killpoints import read_trace
+
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if after_phase is not None:
+        deadline = time.monotonic() + timeout
+        while after_phase not in {name for name, _ in read_trace(trace)}:
+            if process.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.005)
+    if not kill_after(process, delay):
+        assert process.returncode == 0, process.stderr.read()[-2000:] if process.stderr else process.returncode
+        return None
+    phases = read_trace(trace)
+    return phases[-1][0] if phases else ""

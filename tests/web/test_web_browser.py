@@ -1,19 +1,24 @@
 """End to end in real headless Chromium (Playwright), against the app under waitress.
 
 Uses the system browser at /usr/bin/chromium (never downloads one); skipped without it.
-Also writes docs/screenshot-search.png.
+Screenshots go to tmp_path: the README's docs/screenshot-search.png is refreshed by
+``python -m tools.screenshot``, never by a test.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-search.png"
+ROOT = Path(__file__).resolve().parents[2]
+README_SCREENSHOT = ROOT / "docs" / "screenshot-search.png"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -148,18 +153,41 @@ def test_script_title_is_shown_as_text(page):
     assert page.locator(".hit h2 a").first.inner_text().startswith("<script>alert(1)</script>")
 
 
-def test_phone_width_has_no_horizontal_scroll(browser, live_url):
+def test_phone_width_has_no_horizontal_scroll(browser, live_url, tmp_path):
     context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto("/?q=Nordkorea&country=Russland")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.screenshot(path=str(Path("/tmp") / "screenshot-phone.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "screenshot-phone.png"), full_page=True)
     context.close()
 
 
-def test_screenshot_of_results_with_a_country_selected(page):
+def test_screenshot_of_results_with_a_country_selected(page, tmp_path):
     page.goto("/?q=Nordkorea&country=Russland")
     assert page.locator(".hit").count() >= 3
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 10_000
+    shot = tmp_path / "screenshot-search.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_screenshot_command_writes_where_it_is_told(web_index_dir, tmp_path):
+    """The README's refresh command runs and, given --out, leaves docs/ alone."""
+    before = digest(README_SCREENSHOT)
+    out = tmp_path / "shot.png"
+    done = subprocess.run([sys.executable, "-m", "tools.screenshot", "--index", str(web_index_dir), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 10_000
+    assert digest(README_SCREENSHOT) == before
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser_tests_write_no_tracked_file():
+    """Checked around this module as well as around the whole run (conftest.py)."""
+    before = digest(README_SCREENSHOT)
+    yield
+    assert digest(README_SCREENSHOT) == before, "a browser test rewrote docs/screenshot-search.png"

@@ -137,9 +137,21 @@ def test_date_range_form_keeps_values(client):
     assert "Monat" not in html  # months only within one year
 
 
-def test_undated_documents_are_counted(client):
-    html = page_text(client.get("/?q=Polizei"))
-    assert "ohne Datum" in html
+@pytest.mark.parametrize("url, undated", [("/?q=Polizei", 1),  # vk-1 only
+                                           ("/?q=Polizei+OR+Nordkorea", 2),  # vk-1 and the seed article
+                                           ("/", 2)])
+def test_undated_documents_are_counted(client, url, undated):
+    html = page_text(client.get(url))
+    assert f'<span class="undated">({undated} ohne Datum)</span>' in html
+    assert f'<p class="undated">ohne Datum: {undated}</p>' in html
+    assert client.get(url.replace("/", "/api/search", 1)).get_json()["undated"] == undated
+
+
+def test_no_undated_count_when_every_hit_has_a_date(client):
+    html = page_text(client.get("/?q=Mali"))
+    assert hit_ids(html) == ["bw-1"]
+    assert "ohne Datum" not in html
+    assert client.get("/api/search?q=Mali").get_json()["undated"] == 0
 
 
 def test_facet_checkboxes_have_labels_and_keep_state(client):
