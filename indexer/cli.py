@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -20,11 +18,8 @@ import click
 from indexer.index import writer as builder
 from indexer.ingest.documents import DateFormatError, parse_date
 from indexer.errors import SearchError
-from indexer.search.results import SORTS, SearchPage, SearchRequest
+from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
-
-MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
-TAG = re.compile(r"<[^>]+>")
 
 
 def report_errors(func):
@@ -113,7 +108,7 @@ def format_page(page: SearchPage, color: bool) -> str:
         lines.append(styled(f"{hit.rank}. {hit.title}", color, bold=True))
         lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
         for snippet in hit.snippets:
-            lines.append("   " + terminal_text(snippet.html, color))
+            lines.append("   " + terminal_text(snippet, color))
         entities = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.organisations[:3])
         if entities:
             lines.append(f"   [{entities}]")
@@ -132,10 +127,9 @@ def format_facets(page: SearchPage) -> list[str]:
     return [""] + lines if lines else []
 
 
-def terminal_text(snippet_html: str, color: bool) -> str:
-    """Snippet HTML for a terminal: marks in bold (or plain in a pipe), entities unescaped."""
-    marked = MARK.sub(lambda m: styled(m.group(1), color, bold=True, fg="yellow"), snippet_html)
-    return html.unescape(TAG.sub("", marked))
+def terminal_text(snippet: Snippet, color: bool) -> str:
+    """A snippet for a terminal: the matches in bold yellow, or plain text in a pipe."""
+    return "".join(styled(piece, color and hit, bold=True, fg="yellow") for piece, hit in snippet.pieces())
 
 
 def styled(text: str, color: bool, **style) -> str:

@@ -5,13 +5,15 @@ import os
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from pathlib import Path
 
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
-from indexer.cli import index_command, search_command
+from indexer.cli import index_command, search_command, terminal_text
+from indexer.search.results import Snippet
 
 SEED_ID = SEED_ARTICLE.stem
 
@@ -40,7 +42,9 @@ def test_search_json_has_stable_fields(run, index_dir):
     assert data["total"] == 3 and len(data["hits"]) == 2 and data["pages"] == 2
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "date", "source", "url", "score", "snippets", "persons", "countries", "organisations"}
-    assert "<mark>" in hit["snippets"][0]["html"]
+    snippet = hit["snippets"][0]  # data, not HTML: text and the [start, end] of each match
+    assert set(snippet) == {"text", "marks"} and snippet["marks"]
+    assert all(snippet["text"][start:end].lower().endswith(("korea", "koreas")) for start, end in snippet["marks"])
 
 
 def test_search_filters_and_sort(run, index_dir):
@@ -113,3 +117,9 @@ def test_leading_minus_excludes_a_word(run, index_dir):
     result = run(search_command, "Korea", "-Kursk", "--json", "--index", index_dir)
     assert result.exit_code == 0, result.output
     assert {h["id"] for h in json.loads(result.output)["hits"]} == {"sk-1"}
+
+
+def test_snippet_marks_are_bold_on_a_terminal_and_plain_in_a_pipe():
+    snippet = Snippet("Kim & <b>Nordkorea</b>", ((9, 18),))
+    assert terminal_text(snippet, color=False) == "Kim & <b>Nordkorea</b>"
+    assert terminal_text(snippet, color=True) == "Kim & <b>" + click.style("Nordkorea", bold=True, fg="yellow") + "</b>"
