@@ -7,6 +7,7 @@ Errors from below arrive as ``SearchError`` and leave as one line plus a hint.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import sys
@@ -17,7 +18,7 @@ import click
 
 from indexer.index import writer as builder
 from indexer.ingest.documents import DateFormatError, parse_date
-from indexer.errors import SearchError
+from indexer.errors import SearchError, print_error
 from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
 
@@ -30,12 +31,47 @@ def report_errors(func):
         try:
             return func(*args, **kwargs)
         except SearchError as exc:
-            click.echo(f"Fehler: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hinweis: {exc.hint}", err=True)
+            print_error(exc.message, exc.hint)
             sys.exit(2)
 
     return wrapper
+
+
+class UnknownOption(click.UsageError):
+    """A mistyped ``--option``, reported like every other error (exit code 2)."""
+
+    def __init__(self, name: str, hint: str):
+        super().__init__(f"Unbekannte Option {name}.")
+        self.hint = hint
+
+    def show(self, file=None) -> None:
+        print_error(self.message, self.hint, file)
+
+
+class SearchCommand(click.Command):
+    """``search`` takes unknown options as words, so that ``Putin -Selenskyj`` excludes a word;
+    an unknown ``--option`` before ``--`` is a typo, though: ``--contry`` -> Meinten Sie --country?"""
+
+    def parse_args(self, ctx, args):
+        check_long_options(self.get_params(ctx), args)
+        return super().parse_args(ctx, args)
+
+
+def check_long_options(params, args: list[str]) -> None:
+    """``UnknownOption`` with the closest known option for the first unknown ``--name``."""
+    takes_value = {opt: not (p.is_flag or p.count) for p in params if isinstance(p, click.Option)
+                   for opt in p.opts + p.secondary_opts}
+    words = iter(args)
+    for arg in words:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            return
+        if name in takes_value:
+            if takes_value[name] and "=" not in arg:
+                next(words, None)  # its value, whatever it looks like
+        elif name.startswith("--"):
+            close = difflib.get_close_matches(name, [o for o in takes_value if o.startswith("--")], n=1)
+            raise UnknownOption(name, f"Meinten Sie {close[0]}?" if close else "Alle Optionen: search --help")
 
 
 def index_option(func):
@@ -53,7 +89,7 @@ def parse_day(ctx, param, value) -> dt.date | None:
 # --- search -----------------------------------------------------------------------------
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
+@click.command(cls=SearchCommand, context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
 @click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")

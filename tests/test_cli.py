@@ -61,6 +61,28 @@ def test_bad_query_is_one_line_with_hint(run, index_dir):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("args, typo, hint", [
+    (["Nordkorea", "--contry", "Russland"], "--contry", "Meinten Sie --country?"),
+    (["Nordkorea", "--sortt=date"], "--sortt", "Meinten Sie --sort?"),
+    (["--person", "Putin", "--xyzzy"], "--xyzzy", "Alle Optionen: search --help"),
+])
+def test_unknown_long_option_is_an_error_with_the_closest_option(run, index_dir, args, typo, hint):
+    result = run(search_command, *args, "--index", index_dir)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"Fehler: Unbekannte Option {typo}.", f"Hinweis: {hint}"]
+
+
+@pytest.mark.parametrize("args, query", [
+    (["Putin", "-Selenskyj"], "Putin -Selenskyj"),  # a single dash excludes a word
+    (["Korea", "--person", "--Kim"], "Korea"),  # an option's value is not an option
+    (["Korea", "--", "--Soldat"], "Korea --Soldat"),  # after -- everything is query text
+])
+def test_query_words_with_dashes_still_search(run, index_dir, args, query):
+    result = run(search_command, "--json", "--index", index_dir, *args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["request"]["query"] == query
+
+
 def test_bad_date_option(run, index_dir):
     result = run(search_command, "Korea", "--from", "gestern", "--index", index_dir)
     assert result.exit_code == 2 and "Datumsformat" in result.output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from indexer import errors
+from search_web.handlers import status_of
+
 
 def test_search_returns_hits_total_facets_suggestion_and_paging(client):
     response = client.get("/api/search?q=Nordkorea&size=3&page=2")
@@ -77,3 +80,10 @@ def test_post_is_json_405(client):
     assert response.status_code == 405
     assert response.get_json()["error"]
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+
+
+def test_statuses_live_at_the_edge_not_in_the_domain():
+    assert not any(hasattr(cls, "status") for cls in vars(errors).values() if isinstance(cls, type))
+    assert status_of(errors.EmptyQueryError("Nur Stoppwörter.")) == 400
+    assert status_of(errors.IndexLockedError("Gesperrt.")) == 409
+    assert status_of(errors.SearchError("Unbekannt.")) == 500
