@@ -243,31 +243,37 @@ def stats_command(index, as_json):
 
 def run_build(action, paths, path: Path, on_error: str, entities: bool | None):
     """Runs ``action`` with a progress bar when stderr is a terminal."""
-    options = builder.BuildOptions(on_error=on_error,
-                                   entities=builder.entities_available() if entities is None else entities)
+    entities = builder.entities_available() if entities is None else entities
     if not sys.stderr.isatty():
-        return action(paths, path, options)
-    started = time.monotonic()
-    holder = {}
+        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities))
+    with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing
+        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities, progress=bar))
 
-    phases = 2 if options.entities else 1  # entity recognition, then writing
 
-    def rate(_):
-        done = holder["bar"].pos / phases if "bar" in holder else 0
-        return f"{done / max(time.monotonic() - started, 1e-6):.0f} Dok./s"
+class ProgressBar:
+    """A ``writer.Progress`` on stderr: documents done, rate and time left."""
 
-    def on_total(total):
-        holder["bar"] = click.progressbar(length=total, label="Indexiere", file=sys.stderr,
-                                          show_eta=True, show_pos=True, item_show_func=rate)
-        holder["bar"].__enter__()
+    def __init__(self, phases: int):
+        self.phases, self.bar, self.started = phases, None, time.monotonic()
 
-    options.on_total = on_total
-    options.progress = lambda n: holder["bar"].update(n)
-    try:
-        return action(paths, path, options)
-    finally:
-        if "bar" in holder:
-            holder["bar"].__exit__(None, None, None)
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Indexiere", file=sys.stderr, show_eta=True,
+                                     show_pos=True, item_show_func=self.rate)
+        self.bar.__enter__()
+
+    def advance(self, n: int) -> None:
+        self.bar.update(n)
+
+    def rate(self, _) -> str:
+        done = self.bar.pos / self.phases if self.bar is not None else 0
+        return f"{done / max(time.monotonic() - self.started, 1e-6):.0f} Dok./s"
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def summary_line(report) -> str:

@@ -117,6 +117,43 @@ def test_delete(tmp_path, corpus):
     assert total(ix, "Nordkorea") == 0
 
 
+def test_a_failing_delete_cancels_its_writer(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+
+    def ids():
+        yield "a"
+        raise RuntimeError("abgebrochen")
+
+    with pytest.raises(RuntimeError):
+        delete(ids(), ix)
+    assert total(ix, "Nordkorea") == 1  # nothing committed
+    assert delete(["a"], ix).deleted == 1  # and no Whoosh writer lock left behind
+
+
+class Recorder:
+    """A ``Progress`` that remembers what it was told."""
+
+    def __init__(self):
+        self.total, self.done = None, 0
+
+    def start(self, total):
+        self.total = total
+
+    def advance(self, n):
+        self.done += n
+
+
+def test_progress_is_told_the_total_and_each_step(tmp_path, corpus):
+    progress = Recorder()
+    report = build([corpus], tmp_path / "ix", BuildOptions(entities=False, progress=progress))
+    assert report.indexed == 2 and progress.total == progress.done == 2
+    write_jsonl(tmp_path / "more.jsonl", [{"id": "c", "text": "Neu: Raketen aus Nordkorea."}])
+    progress = Recorder()
+    add([corpus, tmp_path / "more.jsonl"], tmp_path / "ix", BuildOptions(entities=False, progress=progress))
+    assert progress.total == progress.done == 1  # only the new document is written
+
+
 def test_second_writer_fails_clearly(tmp_path, corpus):
     ix = tmp_path / "ix"
     build([corpus], ix, NO_NER)

@@ -145,3 +145,13 @@ def test_snippet_marks_are_bold_on_a_terminal_and_plain_in_a_pipe():
     snippet = Snippet("Kim & <b>Nordkorea</b>", ((9, 18),))
     assert terminal_text(snippet, color=False) == "Kim & <b>Nordkorea</b>"
     assert terminal_text(snippet, color=True) == "Kim & <b>" + click.style("Nordkorea", bold=True, fg="yellow") + "</b>"
+
+
+def test_the_progress_bar_is_a_build_progress(tmp_path, capsys):
+    from indexer.cli import ProgressBar
+
+    with ProgressBar(phases=2) as bar:
+        bar.start(4)
+        bar.advance(3)
+        assert bar.bar.pos == 3 and bar.rate(None).endswith("Dok./s")
+    ProgressBar(phases=1).__exit__(None, None, None)  # a run that never started: nothing to close
