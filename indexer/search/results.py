@@ -82,7 +82,6 @@ class Facet:
     label: str
     values: list[FacetValue]
     total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit)
-    error: str = ""  # a facet that could not be computed is reported, not raised
 
 
 @dataclass(frozen=True)
