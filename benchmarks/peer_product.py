@@ -24,6 +24,7 @@ from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
 from indexer.index import store
 from indexer.index.store import current_generation
+from search_web.marks import marked
 
 
 def group_entities(articles, options):
@@ -91,7 +92,7 @@ class ProductEngine:
 
     def search(self, query: BenchQuery, facets: bool) -> Outcome:
         page = self.service.search(product_request(query, facets))
-        hits = [(h.id, h.title, h.snippets[0].html if h.snippets else "") for h in page.hits]
+        hits = [(h.id, h.title, str(marked(h.snippets[0])) if h.snippets else "") for h in page.hits]  # HTML, like the peers
         counted = {}
         if facets:
             person, year = page.facet("person"), page.facet("year")

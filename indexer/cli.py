@@ -7,10 +7,9 @@ Errors from below arrive as ``SearchError`` and leave as one line plus a hint.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
-import html
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -19,12 +18,9 @@ import click
 
 from indexer.index import writer as builder
 from indexer.ingest.documents import DateFormatError, parse_date
-from indexer.errors import SearchError
-from indexer.search.results import SORTS, SearchPage, SearchRequest
+from indexer.errors import SearchError, print_error
+from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
-
-MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
-TAG = re.compile(r"<[^>]+>")
 
 
 def report_errors(func):
@@ -35,12 +31,47 @@ def report_errors(func):
         try:
             return func(*args, **kwargs)
         except SearchError as exc:
-            click.echo(f"Fehler: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hinweis: {exc.hint}", err=True)
+            print_error(exc.message, exc.hint)
             sys.exit(2)
 
     return wrapper
+
+
+class UnknownOption(click.UsageError):
+    """A mistyped ``--option``, reported like every other error (exit code 2)."""
+
+    def __init__(self, name: str, hint: str):
+        super().__init__(f"Unbekannte Option {name}.")
+        self.hint = hint
+
+    def show(self, file=None) -> None:
+        print_error(self.message, self.hint, file)
+
+
+class SearchCommand(click.Command):
+    """``search`` takes unknown options as words, so that ``Putin -Selenskyj`` excludes a word;
+    an unknown ``--option`` before ``--`` is a typo, though: ``--contry`` -> Meinten Sie --country?"""
+
+    def parse_args(self, ctx, args):
+        check_long_options(self.get_params(ctx), args)
+        return super().parse_args(ctx, args)
+
+
+def check_long_options(params, args: list[str]) -> None:
+    """``UnknownOption`` with the closest known option for the first unknown ``--name``."""
+    takes_value = {opt: not (p.is_flag or p.count) for p in params if isinstance(p, click.Option)
+                   for opt in p.opts + p.secondary_opts}
+    words = iter(args)
+    for arg in words:
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            return
+        if name in takes_value:
+            if takes_value[name] and "=" not in arg:
+                next(words, None)  # its value, whatever it looks like
+        elif name.startswith("--"):
+            close = difflib.get_close_matches(name, [o for o in takes_value if o.startswith("--")], n=1)
+            raise UnknownOption(name, f"Meinten Sie {close[0]}?" if close else "Alle Optionen: search --help")
 
 
 def index_option(func):
@@ -58,7 +89,7 @@ def parse_day(ctx, param, value) -> dt.date | None:
 # --- search -----------------------------------------------------------------------------
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
+@click.command(cls=SearchCommand, context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
 @click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")
@@ -113,7 +144,7 @@ def format_page(page: SearchPage, color: bool) -> str:
         lines.append(styled(f"{hit.rank}. {hit.title}", color, bold=True))
         lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
         for snippet in hit.snippets:
-            lines.append("   " + terminal_text(snippet.html, color))
+            lines.append("   " + terminal_text(snippet, color))
         entities = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.organisations[:3])
         if entities:
             lines.append(f"   [{entities}]")
@@ -132,10 +163,9 @@ def format_facets(page: SearchPage) -> list[str]:
     return [""] + lines if lines else []
 
 
-def terminal_text(snippet_html: str, color: bool) -> str:
-    """Snippet HTML for a terminal: marks in bold (or plain in a pipe), entities unescaped."""
-    marked = MARK.sub(lambda m: styled(m.group(1), color, bold=True, fg="yellow"), snippet_html)
-    return html.unescape(TAG.sub("", marked))
+def terminal_text(snippet: Snippet, color: bool) -> str:
+    """A snippet for a terminal: the matches in bold yellow, or plain text in a pipe."""
+    return "".join(styled(piece, color and hit, bold=True, fg="yellow") for piece, hit in snippet.pieces())
 
 
 def styled(text: str, color: bool, **style) -> str:
@@ -213,31 +243,37 @@ def stats_command(index, as_json):
 
 def run_build(action, paths, path: Path, on_error: str, entities: bool | None):
     """Runs ``action`` with a progress bar when stderr is a terminal."""
-    options = builder.BuildOptions(on_error=on_error,
-                                   entities=builder.entities_available() if entities is None else entities)
+    entities = builder.entities_available() if entities is None else entities
     if not sys.stderr.isatty():
-        return action(paths, path, options)
-    started = time.monotonic()
-    holder = {}
+        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities))
+    with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing
+        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities, progress=bar))
 
-    phases = 2 if options.entities else 1  # entity recognition, then writing
 
-    def rate(_):
-        done = holder["bar"].pos / phases if "bar" in holder else 0
-        return f"{done / max(time.monotonic() - started, 1e-6):.0f} Dok./s"
+class ProgressBar:
+    """A ``writer.Progress`` on stderr: documents done, rate and time left."""
 
-    def on_total(total):
-        holder["bar"] = click.progressbar(length=total, label="Indexiere", file=sys.stderr,
-                                          show_eta=True, show_pos=True, item_show_func=rate)
-        holder["bar"].__enter__()
+    def __init__(self, phases: int):
+        self.phases, self.bar, self.started = phases, None, time.monotonic()
 
-    options.on_total = on_total
-    options.progress = lambda n: holder["bar"].update(n)
-    try:
-        return action(paths, path, options)
-    finally:
-        if "bar" in holder:
-            holder["bar"].__exit__(None, None, None)
+    def start(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label="Indexiere", file=sys.stderr, show_eta=True,
+                                     show_pos=True, item_show_func=self.rate)
+        self.bar.__enter__()
+
+    def advance(self, n: int) -> None:
+        self.bar.update(n)
+
+    def rate(self, _) -> str:
+        done = self.bar.pos / self.phases if self.bar is not None else 0
+        return f"{done / max(time.monotonic() - self.started, 1e-6):.0f} Dok./s"
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def summary_line(report) -> str:

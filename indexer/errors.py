@@ -1,14 +1,16 @@
 """Domain exceptions. Each carries a one-line message and a hint for the user.
 
-The CLI prints ``message`` and ``hint``; the web app turns them into 400/404 pages.
-Nothing below the edges prints or exits.
+The edges translate them: the commands (``search``, ``search-index``, ``search-web``)
+print them with ``print_error``; the web app maps each class to an HTTP status
+(``search_web.handlers.STATUS``). Nothing below the edges prints or exits.
 """
+
+import sys
 
 
 class SearchError(Exception):
     """Base class of every error the product reports to a user."""
 
-    status = 500
     hint = ""
 
     def __init__(self, message: str, hint: str | None = None):
@@ -24,7 +26,6 @@ class SearchError(Exception):
 class QuerySyntaxError(SearchError):
     """The query string cannot be parsed or is out of bounds."""
 
-    status = 400
     hint = 'Anführungszeichen und Klammern schließen, z. B. "Angriff auf die Ukraine" oder (Russland ODER Ukraine).'
 
 
@@ -37,37 +38,29 @@ class EmptyQueryError(QuerySyntaxError):
 class BadRequestError(SearchError):
     """A request parameter (page, size, filter, sort) is invalid."""
 
-    status = 400
     hint = "Parameter prüfen."
 
 
 class DocumentNotFound(SearchError):
-    status = 404
     hint = "Die Dokument-ID prüfen."
 
 
 class IndexNotFound(SearchError):
-    status = 503
     hint = "Zuerst einen Index bauen: search-index build seeds/"
 
 
 class IndexFormatError(SearchError):
     """The index was written by a version with another on-disk format: it must be rebuilt."""
 
-    status = 503
-
 
 class IndexLockedError(SearchError):
     """Another writer holds the index lock."""
 
-    status = 409
     hint = "Warten, bis der andere Schreibvorgang fertig ist, und erneut versuchen."
 
 
 class DocumentError(SearchError):
     """A bad input record: carries file and line."""
-
-    status = 400
 
     def __init__(self, path: str, line: int | None, reason: str, hint: str | None = None):
         where = f"{path}:{line}" if line else str(path)
@@ -75,3 +68,16 @@ class DocumentError(SearchError):
         self.path = str(path)
         self.line = line
         self.reason = reason
+
+
+def print_error(message: str, hint: str = "", file=None) -> None:
+    """The one way a command reports an error: ``Fehler:`` and, when there is one, ``Hinweis:``.
+
+    >>> print_error("Kein Index in index", IndexNotFound.hint, file=sys.stdout)
+    Fehler: Kein Index in index
+    Hinweis: Zuerst einen Index bauen: search-index build seeds/
+    """
+    file = file or sys.stderr  # looked up per call: test runners swap sys.stderr
+    print(f"Fehler: {message}", file=file)
+    if hint:
+        print(f"Hinweis: {hint}", file=file)

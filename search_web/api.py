@@ -1,5 +1,9 @@
 """JSON API: ``GET /api/search`` (same parameters as the search page), ``GET /api/documents/<id>``.
 
+Snippets and paragraphs come as data (``text``, ``marks``: ``[start, end]`` offsets into
+``text``) plus ``html`` (escaped, matches in ``<mark>``; ``body_html`` for the document),
+which the README promises to API clients.
+
 Errors are ``{"error": message, "hint": hint}`` with the status of the error (see handlers).
 """
 
@@ -12,6 +16,7 @@ from flask import Blueprint, jsonify, request, url_for
 from indexer.search.results import SearchPage, to_jsonable
 
 from search_web import present
+from search_web.marks import marked, paragraphs_html
 from search_web.params import SearchState, parse_state
 from search_web.views import READ_ONLY, document_query, service
 
@@ -43,6 +48,8 @@ def page_json(state: SearchState, page: SearchPage) -> dict:
 
 def hit_json(hit, query: str) -> dict:
     data = to_jsonable(asdict(hit))
+    for snippet, item in zip(hit.snippets, data["snippets"]):
+        item["html"] = str(marked(snippet))
     suffix = SearchState(query=query).query_string()
     data["document_url"] = url_for("web.document", doc_id=hit.id) + suffix
     data["api_url"] = url_for("api.document", doc_id=hit.id) + suffix
@@ -51,4 +58,5 @@ def hit_json(hit, query: str) -> dict:
 
 @bp.get("/documents/<path:doc_id>", **READ_ONLY)
 def document(doc_id: str):
-    return jsonify(service().document(doc_id, document_query(doc_id)).to_dict())
+    view = service().document(doc_id, document_query(doc_id))
+    return jsonify({**view.to_dict(), "body_html": str(paragraphs_html(view.paragraphs))})

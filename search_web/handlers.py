@@ -10,7 +10,8 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import IndexNotFound, SearchError
+from indexer.errors import (BadRequestError, DocumentError, DocumentNotFound, IndexFormatError, IndexLockedError,
+                            IndexNotFound, QuerySyntaxError, SearchError)
 
 log = logging.getLogger("search_web")
 
@@ -23,6 +24,14 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+#: domain error -> HTTP status; an error takes the status of the first class of its MRO listed
+#: here (EmptyQueryError is a QuerySyntaxError: 400), any other SearchError gets 500
+STATUS = {
+    QuerySyntaxError: 400, BadRequestError: 400, DocumentError: 400,
+    DocumentNotFound: 404,
+    IndexLockedError: 409,
+    IndexNotFound: 503, IndexFormatError: 503,
+}
 HTTP_TEXTS = {
     404: ("Seite nicht gefunden.", "Die Adresse prüfen oder zur Suche zurückkehren."),
     405: ("Diese Methode ist hier nicht erlaubt.", "Die Suche ist nur lesbar: GET oder HEAD verwenden."),
@@ -50,11 +59,20 @@ def search_error(error: SearchError):
     if isinstance(error, IndexNotFound):
         log.error("index not available: %s", error.message)
         return error_response(503, *INDEX_MISSING)
-    status = error.status if 400 <= error.status < 600 else 500
+    status = status_of(error)
     if status >= 500:
         log.error("search error: %s", error.message)
         return error_response(status, *UNEXPECTED)
     return error_response(status, error.message, error.hint)
+
+
+def status_of(error: SearchError) -> int:
+    """The HTTP status of a domain error (``STATUS``).
+
+    >>> status_of(DocumentNotFound("Kein Dokument mit der ID 'x'."))
+    404
+    """
+    return next((STATUS[cls] for cls in type(error).__mro__ if cls in STATUS), 500)
 
 
 def http_error(error: HTTPException):

@@ -122,10 +122,6 @@ class SearchState:
         find = self.find if on else {p: t for p, t in self.find.items() if p != param}
         return replace(self, more=frozenset(more), find=find)
 
-    def search_only(self, query: str) -> SearchState:
-        """A fresh search for ``query`` with nothing else set."""
-        return SearchState(query=query)
-
 
 def parse_state(args) -> SearchState:
     """``request.args`` (a MultiDict) -> SearchState; ``BadRequestError`` with a hint when off."""

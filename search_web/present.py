@@ -96,7 +96,7 @@ def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
         param = PARAM_OF.get(facet.name)
         shown = trim_facet(state, param, facet) if param else facet
         out.append({"name": facet.name, "param": param or "from/to", "label": facet.label,
-                    "total_values": facet.total_values, "error": facet.error,
+                    "total_values": facet.total_values,
                     "values": [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
                                for v in shown.values]})
     return out

@@ -13,7 +13,7 @@ import sys
 
 from waitress import create_server
 
-from indexer.errors import SearchError
+from indexer.errors import SearchError, print_error
 from indexer.settings import index_dir
 
 from search_web import create_app
@@ -48,12 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = make_server(args.index, args.host, args.port, args.threads)
     except SearchError as error:
-        print(f"Fehler: {error.message}", file=sys.stderr)
-        if error.hint:
-            print(f"Tipp: {error.hint}", file=sys.stderr)
+        print_error(error.message, error.hint)
         return 2
     except OSError as error:
-        print(f"Fehler: {args.host}:{args.port} nicht verfügbar ({error.strerror}).", file=sys.stderr)
+        print_error(f"{args.host}:{args.port} nicht verfügbar ({error.strerror}).")
         return 2
     log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Threads)",
              args.host, server.effective_port, index_dir(args.index), args.threads)

@@ -1,6 +1,9 @@
 """Rebuild, incremental add, delete, duplicates, locking and the atomic switch."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -114,6 +117,43 @@ def test_delete(tmp_path, corpus):
     assert total(ix, "Nordkorea") == 0
 
 
+def test_a_failing_delete_cancels_its_writer(tmp_path, corpus):
+    ix = tmp_path / "ix"
+    build([corpus], ix, NO_NER)
+
+    def ids():
+        yield "a"
+        raise RuntimeError("abgebrochen")
+
+    with pytest.raises(RuntimeError):
+        delete(ids(), ix)
+    assert total(ix, "Nordkorea") == 1  # nothing committed
+    assert delete(["a"], ix).deleted == 1  # and no Whoosh writer lock left behind
+
+
+class Recorder:
+    """A ``Progress`` that remembers what it was told."""
+
+    def __init__(self):
+        self.total, self.done = None, 0
+
+    def start(self, total):
+        self.total = total
+
+    def advance(self, n):
+        self.done += n
+
+
+def test_progress_is_told_the_total_and_each_step(tmp_path, corpus):
+    progress = Recorder()
+    report = build([corpus], tmp_path / "ix", BuildOptions(entities=False, progress=progress))
+    assert report.indexed == 2 and progress.total == progress.done == 2
+    write_jsonl(tmp_path / "more.jsonl", [{"id": "c", "text": "Neu: Raketen aus Nordkorea."}])
+    progress = Recorder()
+    add([corpus, tmp_path / "more.jsonl"], tmp_path / "ix", BuildOptions(entities=False, progress=progress))
+    assert progress.total == progress.done == 1  # only the new document is written
+
+
 def test_second_writer_fails_clearly(tmp_path, corpus):
     ix = tmp_path / "ix"
     build([corpus], ix, NO_NER)
@@ -176,3 +216,42 @@ def test_entity_extraction_keeps_order_across_workers(tmp_path, monkeypatch, wor
     page = service.search(SearchRequest(query="Person7"))
     assert [(h.id, h.persons, h.countries) for h in page.hits] == [("7", ["T7"], ["Belgien"])]
     assert service.search(SearchRequest(query="", filters={"country": ("belgien",)})).total == 20
+
+
+def test_the_store_imports_without_fcntl():
+    script = "import sys; sys.modules['fcntl'] = None; import indexer.index.store, indexer.index.writer, search_web"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+class FakeMsvcrt:
+    """``msvcrt.locking`` as Windows does it: a second non-blocking lock of a held byte fails."""
+
+    LK_NBLCK, LK_UNLCK = 2, 0
+
+    def __init__(self):
+        self.held, self.calls = set(), []
+
+    def locking(self, fd, mode, nbytes):
+        key = os.fstat(fd).st_ino
+        self.calls.append((mode, nbytes))
+        if mode == self.LK_NBLCK:
+            if key in self.held:
+                raise PermissionError(13, "Permission denied")
+            self.held.add(key)
+        else:
+            self.held.discard(key)
+
+
+def test_the_writer_lock_uses_msvcrt_on_windows(tmp_path, monkeypatch):
+    fake = FakeMsvcrt()
+    monkeypatch.setattr(store, "WINDOWS", True)
+    monkeypatch.setitem(sys.modules, "msvcrt", fake)
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # importing it now would fail
+    with store.write_lock(tmp_path):
+        with pytest.raises(IndexLockedError):
+            with store.write_lock(tmp_path, wait=0.2):
+                pass
+    with store.write_lock(tmp_path, wait=0):
+        pass
+    assert fake.calls[0] == (fake.LK_NBLCK, 1) and fake.calls[-1] == (fake.LK_UNLCK, 1) and not fake.held

@@ -6,13 +6,15 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from pathlib import Path
 
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
-from indexer.cli import index_command, search_command
+from indexer.cli import index_command, search_command, terminal_text
+from indexer.search.results import Snippet
 
 SEED_ID = SEED_ARTICLE.stem
 
@@ -54,7 +56,9 @@ def test_search_json_has_stable_fields(run, index_dir):
     assert data["total"] == 3 and len(data["hits"]) == 2 and data["pages"] == 2
     hit = data["hits"][0]
     assert set(hit) >= {"id", "title", "date", "source", "url", "score", "snippets", "persons", "countries", "organisations"}
-    assert "<mark>" in hit["snippets"][0]["html"]
+    snippet = hit["snippets"][0]  # data, not HTML: text and the [start, end] of each match
+    assert set(snippet) == {"text", "marks"} and snippet["marks"]
+    assert all(snippet["text"][start:end].lower().endswith(("korea", "koreas")) for start, end in snippet["marks"])
 
 
 def test_search_filters_and_sort(run, index_dir):
@@ -69,6 +73,28 @@ def test_bad_query_is_one_line_with_hint(run, index_dir):
     assert result.output.splitlines()[0].startswith("Fehler: Anführungszeichen nicht geschlossen")
     assert result.output.splitlines()[1].startswith("Hinweis:")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args, typo, hint", [
+    (["Nordkorea", "--contry", "Russland"], "--contry", "Meinten Sie --country?"),
+    (["Nordkorea", "--sortt=date"], "--sortt", "Meinten Sie --sort?"),
+    (["--person", "Putin", "--xyzzy"], "--xyzzy", "Alle Optionen: search --help"),
+])
+def test_unknown_long_option_is_an_error_with_the_closest_option(run, index_dir, args, typo, hint):
+    result = run(search_command, *args, "--index", index_dir)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"Fehler: Unbekannte Option {typo}.", f"Hinweis: {hint}"]
+
+
+@pytest.mark.parametrize("args, query", [
+    (["Putin", "-Selenskyj"], "Putin -Selenskyj"),  # a single dash excludes a word
+    (["Korea", "--person", "--Kim"], "Korea"),  # an option's value is not an option
+    (["Korea", "--", "--Soldat"], "Korea --Soldat"),  # after -- everything is query text
+])
+def test_query_words_with_dashes_still_search(run, index_dir, args, query):
+    result = run(search_command, "--json", "--index", index_dir, *args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["request"]["query"] == query
 
 
 def test_bad_date_option(run, index_dir):
@@ -244,3 +270,19 @@ def test_add_on_error_stop_names_the_record_and_changes_nothing(run, small_index
     skipped = run(index_command, "add", new, "--index", small_index, "--no-entities")  # the default goes on
     assert summary_counts(skipped.output)["indexiert"] == 2
     assert sorted(search_ids(run, small_index, "Grönland")) == ["gr-1", "gr-3"]
+
+
+def test_snippet_marks_are_bold_on_a_terminal_and_plain_in_a_pipe():
+    snippet = Snippet("Kim & <b>Nordkorea</b>", ((9, 18),))
+    assert terminal_text(snippet, color=False) == "Kim & <b>Nordkorea</b>"
+    assert terminal_text(snippet, color=True) == "Kim & <b>" + click.style("Nordkorea", bold=True, fg="yellow") + "</b>"
+
+
+def test_the_progress_bar_is_a_build_progress(tmp_path, capsys):
+    from indexer.cli import ProgressBar
+
+    with ProgressBar(phases=2) as bar:
+        bar.start(4)
+        bar.advance(3)
+        assert bar.bar.pos == 3 and bar.rate(None).endswith("Dok./s")
+    ProgressBar(phases=1).__exit__(None, None, None)  # a run that never started: nothing to close

@@ -26,6 +26,7 @@ from indexer.ingest.readers import Article, Problem, build_article, read_paths
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
 from reliability.malformed import write_malformed
+from search_web.marks import marked, paragraphs_html
 
 EXTENSIONS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".jsonl.gz", ".txt.gz", ".csv.gz", ".bin")
 
@@ -93,11 +94,12 @@ def test_indexed_html_is_shown_escaped(built, corpus):
     _, plan = corpus
     _, _, service = built
     hit = service.search(SearchRequest(query=plan.good["m-html"])).hits[0]
-    snippets = " ".join(s.html for s in hit.snippets)
+    snippets = " ".join(marked(s) for s in hit.snippets)  # as the web shows them
     assert "<script" not in snippets and "<img" not in snippets and "<b>" not in snippets
     assert "&lt;script&gt;" in snippets
     view = service.document("m-html")
-    assert "<script" not in view.body_html and "<img" not in view.body_html and "&lt;script&gt;" in view.body_html
+    body = paragraphs_html(view.paragraphs)
+    assert "<script" not in body and "<img" not in body and "&lt;script&gt;" in body
 
 
 def test_control_characters_and_surrogates_are_cleaned(built):

@@ -28,6 +28,7 @@ from indexer.search.service import SearchService
 from reliability.corpus import write_corpus
 from reliability.queries import hostile_queries, web_parameters, web_safe
 from search_web import create_app
+from search_web.handlers import status_of
 
 QUERY_BOUND = 2.0  # CPU seconds a single query may take, hostile or not
 WALL_BOUND = 10.0  # wall seconds: a hang or a lock wait, not a slow neighbour
@@ -94,7 +95,7 @@ def search_service(service: SearchService, query: str) -> None:
     fuzzed["service"] += 1
     outcome, elapsed = timed(answer_or_error, service, query)
     if isinstance(outcome, SearchError):
-        assert outcome.status == 400 and outcome.message and "\n" not in outcome.message, repr(outcome)
+        assert status_of(outcome) == 400 and outcome.message and "\n" not in outcome.message, repr(outcome)
     assert_bounded(query, elapsed)
 
 

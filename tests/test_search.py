@@ -1,12 +1,12 @@
 """The search service: query language, malformed input, snippets, sorting, paging, suggestions."""
 
 import datetime as dt
-import re
 
 import pytest
 
 from indexer.errors import BadRequestError, EmptyQueryError, QuerySyntaxError
 from indexer.search.results import SearchRequest
+from indexer.search.snippets import fragment
 
 SEED_ID = "000_923481393c34947e"
 
@@ -113,7 +113,7 @@ def test_bad_requests(service, kwargs):
 def test_snippets_mark_stemmed_normalised_and_compound_matches(service):
     page = service.search(SearchRequest(query="Korea Soldat"))
     seed = next(h for h in page.hits if h.id == SEED_ID)
-    marked = {m.lower() for s in seed.snippets for m in re.findall(r"<mark>(.*?)</mark>", s.html)}
+    marked = {m.lower() for s in seed.snippets for m in marked_words(s)}
     assert {"nordkoreas", "soldaten"} <= marked or {"nordkorea", "soldaten"} <= marked
     assert all("Australien" not in s.text for s in seed.snippets)
 
@@ -121,21 +121,28 @@ def test_snippets_mark_stemmed_normalised_and_compound_matches(service):
 def test_snippet_for_nordkorea_highlights_it(service):
     page = service.search(SearchRequest(query="Nordkorea"))
     seed = next(h for h in page.hits if h.id == SEED_ID)
-    assert any("<mark>Nordkorea</mark>" in s.html for s in seed.snippets)
+    assert any("Nordkorea" in marked_words(s) for s in seed.snippets)
 
 
-def test_snippets_are_escaped(service):
+def test_snippets_are_plain_text_with_marks(service):
     page = service.search(SearchRequest(query="Sicherheitspolitik"))
     (hit,) = page.hits
-    html = hit.snippets[0].html
-    assert "<b>" not in html and "&lt;b&gt;HTML&lt;/b&gt;" in html and "&amp;" in html
-    assert "<mark>Sicherheitspolitik</mark>" in html
-    assert hit.title.startswith("<script>")  # the title is plain data: the edges escape it
+    snippet = hit.snippets[0]
+    assert "<b>HTML</b>" in snippet.text and "&" in snippet.text  # plain data: the edges escape it
+    assert marked_words(snippet) == ["Sicherheitspolitik"]
+    assert hit.title.startswith("<script>")
+
+
+def test_snippet_marks_count_the_leading_ellipsis():
+    text = "Er sagte, Soldaten aus Nordkorea kämpfen."
+    snippet = fragment(text, 10, len(text), [(23, 32)])
+    assert snippet.text == "… Soldaten aus Nordkorea kämpfen." and marked_words(snippet) == ["Nordkorea"]
+    assert snippet.pieces() == [("… Soldaten aus ", False), ("Nordkorea", True), (" kämpfen.", False)]
 
 
 def test_prefix_highlights_unstemmed_words(service):
     (hit,) = service.search(SearchRequest(query="Messer*")).hits
-    assert "<mark>Messer</mark>" in hit.snippets[0].html
+    assert "Messer" in marked_words(hit.snippets[0])
 
 
 def test_sort_by_date_and_paging(service):
@@ -184,9 +191,15 @@ def test_undated_documents_are_counted_not_dated(service):
 
 def test_document_view_highlights_query(service):
     doc = service.document(SEED_ID, query="Korea")
-    assert "<mark>Nordkorea</mark>" in doc.body_html and "Australien" not in doc.body_html
+    body = [w for p in doc.paragraphs for w in marked_words(p)]
+    assert "Nordkorea" in body and "Australien" not in body
+    assert "\n".join(p.text for p in doc.paragraphs) == "\n".join(line for line in doc.body.split("\n") if line.strip())
 
 
 def test_no_whoosh_object_escapes(service):
     page = service.search(SearchRequest(query="Nordkorea"))
     assert "whoosh" not in repr(page.to_dict())
+
+
+def marked_words(snippet) -> list[str]:
+    return [snippet.text[start:end] for start, end in snippet.marks]

@@ -37,7 +37,6 @@ UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ru
 class ModelNotFound(SearchError):
     """The NER model directory is missing or not a spaCy pipeline."""
 
-    status = 503
     hint = "Das NER-Modell nach indexer/data/ner_model/ legen (ein mit spacy.load ladbares Verzeichnis)."
 
 

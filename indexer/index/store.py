@@ -3,7 +3,7 @@
     index/
       CURRENT           name of the live generation, replaced atomically
       gen-<time>-<pid>/ a complete Whoosh index
-      write.lock        held (flock) by the one writer
+      write.lock        held by the one writer (flock on POSIX, msvcrt.locking on Windows)
 
 A rebuild writes a fresh generation and then swaps CURRENT with ``os.replace``, so
 readers see either the old or the new index, never a half-built one. Generations that
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import fcntl
 import os
 import re
 import shutil
@@ -37,6 +36,7 @@ BUILD_INFO = "build-info.json"  # written into a generation after each commit: i
 #: (no version recorded); 2: ``indexer.text.analyser``.
 INDEX_FORMAT = 2
 WHOOSH_TOC_TEMP = re.compile(r"_\w+_\d+\.toc\.[\d.]+")
+WINDOWS = os.name == "nt"
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -165,18 +165,48 @@ def write_lock(index_dir: Path, wait: float = 5.0):
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK, "a+") as handle:
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLockedError(f"Der Index {index_dir} wird gerade geschrieben.") from None
-                time.sleep(0.1)
+        while not try_lock(handle):
+            if time.monotonic() >= deadline:
+                raise IndexLockedError(f"Der Index {index_dir} wird gerade geschrieben.")
+            time.sleep(0.1)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            unlock(handle)
+
+
+def try_lock(handle) -> bool:
+    """Takes the exclusive lock on the open file ``handle`` if no other process holds it.
+
+    POSIX: ``flock``; Windows: ``msvcrt.locking`` on the file's first byte. Each module is
+    imported here, so the store imports on either system.
+    """
+    try:
+        if WINDOWS:
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (BlockingIOError, PermissionError):  # POSIX, Windows: another process holds it
+        return False
+    return True
+
+
+def unlock(handle) -> None:
+    """Releases what ``try_lock`` took."""
+    if WINDOWS:
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def directory_size(path: Path) -> int:

@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 from whoosh import index as whoosh_index
 
@@ -28,8 +28,25 @@ from indexer.settings import DATA_DIR
 
 BATCH_SIZE = 128
 
-#: called with the number of documents just processed; set by the CLI for a progress bar
-Progress = Callable[[int], None]
+
+class Progress(Protocol):
+    """Where a run reports how far it is (the CLI's progress bar): ``start`` once with the
+    number of steps, then ``advance`` by the steps done. Entity recognition and writing are
+    one step per document each: 100 articles with entities are ``start(200)``."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
+class NoProgress:
+    """The default ``Progress``: reports nowhere."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
 
 
 @dataclass
@@ -66,8 +83,7 @@ class BuildOptions:
     entities: bool = True
     lock_wait: float = 5.0
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))  # NER processes
-    progress: Progress | None = None
-    on_total: Callable[[int], None] | None = None  # told how many documents will be processed
+    progress: Progress = field(default_factory=NoProgress)
 
 
 def read_articles(paths: Iterable[str | Path], options: BuildOptions, report: BuildReport) -> list[Article]:
@@ -89,18 +105,8 @@ def build(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildR
     options = options or BuildOptions()
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with write_errors(index_dir), store.write_lock(index_dir, options.lock_wait):
-        store.remove_stale(index_dir)
-        generation, ix = store.new_generation(index_dir)
-        writer = open_writer(ix)
-        try:
-            report.indexed = write_articles(writer.add_document, articles, options)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        finish(report, started, generation, "build")
-        store.switch_to(index_dir, generation)
+    with writing(index_dir, "build", report, started, options.lock_wait) as writer:
+        report.indexed = write_articles(writer.add_document, articles, options)
     return report
 
 
@@ -111,43 +117,55 @@ def add(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildRep
         return build(paths, index_dir, options)
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with write_errors(index_dir), store.write_lock(index_dir, options.lock_wait):
-        store.remove_stale(index_dir)
-        ix = store.open_index(index_dir)
-        with ix.searcher() as searcher:
+    with writing(index_dir, "add", report, started, options.lock_wait) as writer:
+        with writer.searcher() as searcher:  # the index as it was when the writer opened
             new, changed = classify(articles, searcher, report)
-        writer = open_writer(ix)
-        try:
-            write_articles(writer.update_document, new + changed, options)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        write_articles(writer.update_document, new + changed, options)
         report.indexed, report.updated = len(new), len(changed)
-        finish(report, started, store.current_generation(index_dir), "add")
     return report
-
-
-def open_writer(ix):
-    """A writer that leaves each segment as separate files: Whoosh reads a compound segment
-    through a full in-memory copy of its postings (~60 % of the index in every reader)."""
-    return ix.writer(limitmb=256, compound=False)
 
 
 def delete(ids: Iterable[str], index_dir: Path, lock_wait: float = 5.0) -> BuildReport:
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
-    with write_errors(index_dir), store.write_lock(index_dir, lock_wait):
-        ix = store.open_index(index_dir)
-        writer = open_writer(ix)
+    with writing(index_dir, "delete", report, started, lock_wait) as writer:
         for doc_id in ids:
             report.read += 1
             if writer.delete_by_term("id", doc_id):
                 report.deleted += 1
             else:
                 report.skip(doc_id, "ID nicht im Index")
-        writer.commit()
-        finish(report, started, store.current_generation(index_dir), "delete")
     return report
+
+
+@contextlib.contextmanager
+def writing(index_dir: Path, action: str, report: BuildReport, started: float, lock_wait: float):
+    """The one way to write, for ``build``, ``add`` and ``delete``.
+
+    Holds the writer lock, removes what crashed runs left, and yields a Whoosh writer: on a
+    fresh generation for ``build``, on the live one otherwise. When the block ends the
+    writer commits and the run is recorded (``finish``), and a build's generation goes
+    live; when the block raises, the writer is cancelled and nothing changes.
+    """
+    fresh = action == "build"
+    with write_errors(index_dir), store.write_lock(index_dir, lock_wait):
+        store.remove_stale(index_dir)
+        generation, ix = store.new_generation(index_dir) if fresh else store.open_current(index_dir)
+        writer = open_writer(ix)
+        try:
+            yield writer
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finish(report, started, generation, action)
+        if fresh:
+            store.switch_to(index_dir, generation)
+
+
+def open_writer(ix):
+    """A writer that leaves each segment as separate files: Whoosh reads a compound segment
+    through a full in-memory copy of its postings (~60 % of the index in every reader)."""
+    return ix.writer(limitmb=256, compound=False)
 
 
 @contextlib.contextmanager
@@ -201,13 +219,11 @@ def classify(articles: list[Article], searcher, report: BuildReport) -> tuple[li
 
 def write_articles(write: Callable, articles: list[Article], options: BuildOptions) -> int:
     """Extracts entities in batches and writes each article; returns the count."""
-    if options.on_total:  # entity recognition and writing each advance the bar once per document
-        options.on_total(len(articles) * (2 if options.entities else 1))
+    options.progress.start(len(articles) * (2 if options.entities else 1))
     entities = extract_entities(articles, options)
     for article, found in zip(articles, entities):
         write(**document_fields(article, found))
-        if options.progress:
-            options.progress(1)
+        options.progress.advance(1)
     return len(articles)
 
 
@@ -242,8 +258,7 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
             results = map(_extract_chunk, chunks)
         for chunk in results:
             found.extend(chunk)
-            if options.progress:
-                options.progress(len(chunk))
+            options.progress.advance(len(chunk))
     return merge_corpus_persons(found)
 
 

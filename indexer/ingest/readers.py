@@ -220,7 +220,7 @@ def read_json_array(path: Path) -> Iterator[Article | Problem]:
         yield Problem(str(path), getattr(exc, "lineno", 0), json_problem(exc))
         return
     for number, record in enumerate(records, start=1):
-        yield build_article(record, f"{path}#", number)
+        yield build_article(record, str(path), number)
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -319,7 +319,6 @@ def csv_label_rows(rows, path: Path) -> Iterator[Article | Problem]:
 
 def build_article(record, path: str, line: int) -> Article | Problem:
     """Maps a record's fields onto an Article, or says why it cannot be one."""
-    path = path.rstrip("#")
     if not isinstance(record, dict):
         return Problem(path, line, f"Datensatz ist kein Objekt, sondern {type(record).__name__}")
     fields, meta = pick_fields(without_surrogates(record))

@@ -30,10 +30,27 @@ class SearchRequest:
 
 @dataclass(frozen=True)
 class Snippet:
-    """A fragment of body text: ``html`` is escaped text with ``<mark>`` around matches."""
+    """Plain text with the character spans that matched the query: a snippet of a hit or a
+    paragraph of a document. Ellipses are part of ``text`` (``"… mit Nordkorea …"``), and
+    ``marks`` are ``(start, end)`` offsets into ``text``, sorted and not overlapping.
 
-    html: str
+    >>> Snippet("… Soldaten aus Nordkorea", ((15, 24),)).pieces()
+    [('… Soldaten aus ', False), ('Nordkorea', True)]
+
+    Each edge renders the marks its own way: ``<mark>`` on the web, bold in a terminal.
+    """
+
     text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def pieces(self) -> list[tuple[str, bool]]:
+        """``text`` cut at the marks: (piece, marked) in order, without empty pieces."""
+        out, pos = [], 0
+        for start, end in self.marks:
+            out += [(self.text[pos:start], False), (self.text[start:end], True)]
+            pos = end
+        out.append((self.text[pos:], False))
+        return [(piece, marked) for piece, marked in out if piece]
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,6 @@ class Facet:
     label: str
     values: list[FacetValue]
     total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit)
-    error: str = ""  # a facet that could not be computed is reported, not raised
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,7 @@ class DocumentView:
     date: dt.date | None
     source: str
     url: str
-    body_html: str  # escaped paragraphs, query terms in <mark>
+    paragraphs: list[Snippet]  # the non-blank lines of ``body``, query terms marked
     body: str
     persons: list[str]
     countries: list[str]

@@ -111,7 +111,7 @@ class SearchService:
         return DocumentView(
             id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
             source=stored.get("source", ""), url=stored.get("url", ""), body=stored.get("body", ""),
-            body_html=highlight_paragraphs(stored.get("body", ""), stems, words),
+            paragraphs=highlight_paragraphs(stored.get("body", ""), stems, words),
             persons=split_values(stored.get("person")), countries=split_values(stored.get("country")),
             organisations=split_values(stored.get("organisation")), meta=stored.get("meta") or {},
         )

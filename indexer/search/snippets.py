@@ -2,13 +2,13 @@
 
 A word is marked when its index terms meet the query's: through stemming (``Soldaten``
 for ``Soldat``), normalisation (``Brüssel`` for ``Brussel``) and compound parts
-(``Nordkorea`` for ``Korea``). Output is HTML-escaped except for the ``<mark>`` tags.
+(``Nordkorea`` for ``Korea``). Output is plain data: ``Snippet`` text with the spans of
+the matches; the web and the terminal render the marks.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import re
 
 from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
@@ -64,19 +64,13 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
-    """Escaped ``text`` with ``<mark>`` around ``spans`` (given relative to ``offset``)."""
-    out, pos = [], 0
-    for start, end in spans:
-        start, end = start - offset, end - offset
-        if end <= 0 or start >= len(text):
-            continue
-        start, end = max(start, 0), min(end, len(text))
-        out.append(html.escape(text[pos:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+def shift(spans: list[tuple[int, int]], start: int, end: int, offset: int) -> tuple[tuple[int, int], ...]:
+    """The spans inside ``text[start:end]``, moved to offsets in that piece plus ``offset``.
+
+    >>> shift([(3, 8), (20, 25)], 2, 10, 2)
+    ((3, 8),)
+    """
+    return tuple((s - start + offset, e - start + offset) for s, e in spans if s >= start and e <= end)
 
 
 def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_FRAGMENTS) -> list[Snippet]:
@@ -108,8 +102,7 @@ def fragment(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> S
     piece = text[start:end].rstrip()
     lead = "" if starts_sentence(text, start) else "… "
     tail = " …" if end < len(text) and not piece.endswith((".", "!", "?", "“", "\"")) else ""
-    inner = [(s, e) for s, e in spans if s >= start and e <= start + len(piece)]
-    return Snippet(html=f"{lead}{mark(piece, inner, start)}{tail}", text=f"{lead}{piece}{tail}")
+    return Snippet(f"{lead}{piece}{tail}", shift(spans, start, start + len(piece), len(lead)))
 
 
 def starts_sentence(text: str, pos: int) -> bool:
@@ -130,17 +123,16 @@ def lead_fragment(text: str) -> Snippet:
     end = word_boundary(text, FRAGMENT_CHARS, forward=True) if len(text) > FRAGMENT_CHARS else len(text)
     piece = text[:end].strip()
     tail = " …" if end < len(text) else ""
-    return Snippet(html=html.escape(piece) + tail, text=piece + tail)
+    return Snippet(piece + tail)
 
 
-def highlight_paragraphs(text: str, stems: set[str], words: set[str]) -> str:
-    """The whole text as escaped ``<p>`` paragraphs with matches marked (document page)."""
+def highlight_paragraphs(text: str, stems: set[str], words: set[str]) -> list[Snippet]:
+    """The non-blank lines of the text, each with its matches marked (document page)."""
     spans = match_spans(text, stems, words)
     out, pos = [], 0
     for paragraph in text.split("\n"):
         start = text.index(paragraph, pos) if paragraph else pos
         pos = start + len(paragraph)
         if paragraph.strip():
-            inner = [(s, e) for s, e in spans if s >= start and e <= pos]
-            out.append(f"<p>{mark(paragraph, inner, start)}</p>")
-    return "\n".join(out)
+            out.append(Snippet(paragraph, shift(spans, start, pos, 0)))
+    return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from indexer import errors
+from search_web.handlers import status_of
+
 
 def test_search_returns_hits_total_facets_suggestion_and_paging(client):
     response = client.get("/api/search?q=Nordkorea&size=3&page=2")
@@ -20,7 +23,9 @@ def test_search_returns_hits_total_facets_suggestion_and_paging(client):
 def test_hits_carry_snippets_dates_and_links(client):
     hit = client.get("/api/search?q=Kursk&sort=date").get_json()["hits"][0]
     assert hit["id"] == "w-nk-5" and hit["date"] == "2024-12-02"
-    assert "<mark>Kursk</mark>" in hit["snippets"][0]["html"]
+    snippet = hit["snippets"][0]
+    assert "<mark>Kursk</mark>" in snippet["html"]  # the README promises html to API clients
+    assert [snippet["text"][start:end] for start, end in snippet["marks"]] == ["Kursk"]
     assert hit["document_url"] == "/documents/w-nk-5?q=Kursk"
     assert hit["api_url"] == "/api/documents/w-nk-5?q=Kursk"
 
@@ -47,6 +52,7 @@ def test_document_json(client):
     data = client.get("/api/documents/nk-1?q=Soldaten").get_json()
     assert data["id"] == "nk-1" and data["date"] == "2024-10-28"
     assert "<mark>Soldaten</mark>" in data["body_html"]
+    assert any(p["marks"] for p in data["paragraphs"]) and data["body"].startswith(data["paragraphs"][0]["text"])
     assert data["countries"] == ["Nordkorea", "Russland"]
 
 
@@ -74,3 +80,10 @@ def test_post_is_json_405(client):
     assert response.status_code == 405
     assert response.get_json()["error"]
     assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD"}
+
+
+def test_statuses_live_at_the_edge_not_in_the_domain():
+    assert not any(hasattr(cls, "status") for cls in vars(errors).values() if isinstance(cls, type))
+    assert status_of(errors.EmptyQueryError("Nur Stoppwörter.")) == 400
+    assert status_of(errors.IndexLockedError("Gesperrt.")) == 409
+    assert status_of(errors.SearchError("Unbekannt.")) == 500

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indexer.search.results import Snippet
 from search_web import create_app
+from search_web.marks import marked, paragraphs_html
 
 BAD = [
     "page=-1", "page=0", "page=abc", "page=1.5", "page=99999999999999", "size=100000", "size=0", "size=x",
@@ -133,3 +135,13 @@ def test_spacy_is_never_imported_by_the_web_process(web_index_dir):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("snippet, html", [
+    (Snippet("Kim & <b>Nordkorea</b>", ((9, 18),)), "Kim &amp; &lt;b&gt;<mark>Nordkorea</mark>&lt;/b&gt;"),
+    (Snippet("… <script>", ((2, 10),)), "… <mark>&lt;script&gt;</mark>"),
+    (Snippet("ohne Treffer"), "ohne Treffer"),
+])
+def test_marks_are_the_only_markup(snippet, html):
+    assert marked(snippet) == html
+    assert paragraphs_html([snippet, snippet]) == f"<p>{html}</p>\n<p>{html}</p>"

@@ -39,7 +39,8 @@ def test_bad_options_exit_with_usage(argv, capsys):
 def test_missing_index_fails_before_serving(tmp_path, capsys):
     assert main(["--index", str(tmp_path / "fehlt"), "--port", "0"]) == 2
     err = capsys.readouterr().err
-    assert "Fehler: Kein Index" in err and "search-index build" in err
+    assert err.splitlines() == [f"Fehler: Kein Index in {tmp_path / 'fehlt'}",
+                                "Hinweis: Zuerst einen Index bauen: search-index build seeds/"]
 
 
 def test_waitress_serves_pages_api_and_headers(live_url):
