@@ -300,3 +300,12 @@ def test_threads_search_while_adds_and_a_rebuild_commit(batches, tmp_path):
     assert fd_count() <= before + 8 * 6, (before, fd_count())  # six pooled searchers at most, old ones closed
     service.close()
 
+
+def test_stemming_in_many_threads_gives_the_serial_stems():
+    """A Snowball stemmer object is not thread-safe: each thread has its own."""
+    from indexer.text.analyser import stem_word
+
+    words = ["soldaten", "sanktionen", "bundeswehreinsatzes", "verhandlungen", "selenskyjs", "häuser"] * 300
+    serial = [stem_word.__wrapped__(w) for w in words]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(stem_word.__wrapped__, words)) == serial
