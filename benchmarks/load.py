@@ -9,7 +9,9 @@ is answered (search API, search page, document page; German queries, some sorted
 some on page 2, and the empty query that lists the newest articles). A warm-up round opens
 the index and fills its caches first. Bounded: loopback only, at most ``--duration`` seconds
 (<= 600) and ``--max-requests`` requests. Prints requests/s, p50/p95/p99 latency (also per
-kind of page), errors, and the server's resident memory (VmRSS) at start and end; the exit
+kind of page), errors, the server's resident memory (VmRSS) at start and end and its CPU
+use (a Python server's threads hold the GIL in turn: near 100 % of one core, more threads
+only overlap what runs without it: numpy, file reads, socket I/O); the exit
 code is 1 when a request failed. The client runs in Python on the same machine: on a small
 box it competes with the server for CPU, so the figure is a lower bound of what the server
 alone sustains.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import shutil
@@ -86,6 +89,15 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=15)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process so far (Linux ``/proc``), NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -165,20 +177,21 @@ class Budget:
             return self.left >= 0
 
 
-def drive(port: int, clients: int, duration: float, max_requests: int) -> tuple[list[Tally], float]:
+def drive(port: int, clients: int, duration: float, max_requests: int, pid: int) -> tuple[list[Tally], float, float]:
+    """(what each client saw, seconds of load, CPU seconds the server spent meanwhile)."""
     ids, stop, budget = document_ids(port), threading.Event(), Budget(max_requests)
     warm_up(port, ids)
     tallies = [Tally() for _ in range(clients)]
     threads = [threading.Thread(target=client, args=(port, ids, stop, budget, t, i), daemon=True)
                for i, t in enumerate(tallies)]
-    started = time.monotonic()
+    started, cpu = time.monotonic(), cpu_seconds(pid)
     for thread in threads:
         thread.start()
     stop.wait(duration)
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
-    return tallies, time.monotonic() - started
+    return tallies, time.monotonic() - started, cpu_seconds(pid) - cpu
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -227,11 +240,12 @@ def main(argv=None) -> int:
     server, port = start_server(args.index, args.server_threads)
     try:
         rss_start = rss_mb(server.pid)
-        tallies, seconds = drive(port, args.clients, args.duration, args.max_requests)
+        tallies, seconds, cpu = drive(port, args.clients, args.duration, args.max_requests, server.pid)
         rss_end = rss_mb(server.pid)
     finally:
         stop_server(server)
     result = summary(tallies, seconds, (rss_start, rss_end))
+    result["server_cpu_percent"] = round(100 * cpu / seconds, 1) if seconds else float("nan")
     print(json.dumps(result, ensure_ascii=False) if args.json else report(result, args))
     return 1 if result["errors"] else 0
 
@@ -245,6 +259,7 @@ def report(result: dict, args: argparse.Namespace) -> str:
           for kind, k in result["by_kind"].items()],
         f"errors:     {result['errors']} {result['error_kinds'] or ''}".rstrip(),
         f"server RSS: {result['rss_start_mb']} MB at start, {result['rss_end_mb']} MB at end",
+        f"server CPU: {result['server_cpu_percent']} % of one core during the load",
     ])
 
 
