@@ -5,11 +5,16 @@
 Starts ``search-web --index DIR --port 0`` as a subprocess (waitress, as in production),
 reads the port from its log line, and runs a closed-loop load: ``--clients`` threads, each
 with one keep-alive HTTP/1.1 connection, sending the next request as soon as the last one
-is answered (search API, search page, document page). Bounded: loopback only, at most
-``--duration`` seconds (<= 600) and ``--max-requests`` requests. Prints requests/s,
-p50/p95/p99 latency, errors, and the server's resident memory (VmRSS) at start and end.
-The client runs in Python on the same machine: on a small box it competes with the
-server for CPU, so the figure is a lower bound of what the server alone sustains.
+is answered (search API, search page, document page; German queries, some sorted by date,
+some on page 2, and the empty query that lists the newest articles). A warm-up round opens
+the index and fills its caches first. Bounded: loopback only, at most ``--duration`` seconds
+(<= 600) and ``--max-requests`` requests. Prints requests/s, p50/p95/p99 latency (also per
+kind of page), errors, the server's resident memory (VmRSS) at start and end and its CPU
+use (a Python server's threads hold the GIL in turn: near 100 % of one core, more threads
+only overlap what runs without it: numpy, file reads, socket I/O); the exit
+code is 1 when a request failed. The client runs in Python on the same machine: on a small
+box it competes with the server for CPU, so the figure is a lower bound of what the server
+alone sustains.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import shutil
@@ -33,14 +39,17 @@ from urllib.parse import quote
 HOST = "127.0.0.1"
 READY = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 QUERIES = ["Nordkorea", "Bundeswehr Mali", '"russische Soldaten"', "Sanktion*", "Russland OR Ukraine",
-           "Nordkroea", "Ukraine -Russland", "date:2023", "NATO Gipfel", "Putin"]
+           "Nordkroea", "Ukraine -Russland", "date:2023", "NATO Gipfel", "Putin", '"Auswärtiges Amt"',
+           "Rente ODER Pflege", ""]
+VARIANTS = ["", "", "&sort=date", "&page=2"]  # most searches by relevance on page 1
+KINDS = ("api", "page", "document")
 
 
 @dataclass
 class Tally:
     """What one client thread saw."""
 
-    latencies: list[float] = field(default_factory=list)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {kind: [] for kind in KINDS})
     errors: dict[str, int] = field(default_factory=dict)
 
     def error(self, kind: str) -> None:
@@ -82,6 +91,15 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process so far (Linux ``/proc``), NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -107,20 +125,30 @@ def document_ids(port: int) -> list[str]:
 
 
 def request_paths(ids: list[str], rng: random.Random):
-    """An endless mix: 60 % search API, 25 % search page, 15 % document page."""
+    """An endless mix of (kind, path): 60 % search API, 25 % search page, 15 % document page."""
     while True:
-        roll, query = rng.random(), quote(rng.choice(QUERIES))
+        roll, query, variant = rng.random(), quote(rng.choice(QUERIES)), rng.choice(VARIANTS)
         if roll < 0.6:
-            yield f"/api/search?q={query}"
+            yield "api", f"/api/search?q={query}{variant}"
         elif roll < 0.85:
-            yield f"/?q={query}"
+            yield "page", f"/?q={query}{variant}"
         else:
-            yield f"/documents/{quote(rng.choice(ids), safe='')}?q={query}"
+            yield "document", f"/documents/{quote(rng.choice(ids), safe='')}?q={query}"
+
+
+def warm_up(port: int, ids: list[str]) -> None:
+    """Every query once on each kind of page: the index is open and its caches are filled."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    for query in QUERIES:
+        for path in (f"/api/search?q={quote(query)}", f"/?q={quote(query)}"):
+            get(connection, path)
+    get(connection, f"/documents/{quote(ids[0], safe='')}?q=Nordkorea")
+    connection.close()
 
 
 def client(port: int, ids: list[str], stop: threading.Event, budget: "Budget", tally: Tally, seed: int) -> None:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    for path in request_paths(ids, random.Random(seed)):
+    for kind, path in request_paths(ids, random.Random(seed)):
         if stop.is_set() or not budget.take():
             break
         started = time.perf_counter()
@@ -131,7 +159,7 @@ def client(port: int, ids: list[str], stop: threading.Event, budget: "Budget", t
             connection.close()
             connection = http.client.HTTPConnection(HOST, port, timeout=30)
             continue
-        tally.latencies.append(time.perf_counter() - started)
+        tally.latencies[kind].append(time.perf_counter() - started)
         if status != 200:
             tally.error(f"HTTP {status}")
     connection.close()
@@ -149,19 +177,21 @@ class Budget:
             return self.left >= 0
 
 
-def drive(port: int, clients: int, duration: float, max_requests: int) -> tuple[list[Tally], float]:
+def drive(port: int, clients: int, duration: float, max_requests: int, pid: int) -> tuple[list[Tally], float, float]:
+    """(what each client saw, seconds of load, CPU seconds the server spent meanwhile)."""
     ids, stop, budget = document_ids(port), threading.Event(), Budget(max_requests)
+    warm_up(port, ids)
     tallies = [Tally() for _ in range(clients)]
     threads = [threading.Thread(target=client, args=(port, ids, stop, budget, t, i), daemon=True)
                for i, t in enumerate(tallies)]
-    started = time.monotonic()
+    started, cpu = time.monotonic(), cpu_seconds(pid)
     for thread in threads:
         thread.start()
     stop.wait(duration)
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
-    return tallies, time.monotonic() - started
+    return tallies, time.monotonic() - started, cpu_seconds(pid) - cpu
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -172,7 +202,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def summary(tallies: list[Tally], seconds: float, rss: tuple[float, float]) -> dict:
-    latencies = [x for t in tallies for x in t.latencies]
+    by_kind = {kind: [x for t in tallies for x in t.latencies[kind]] for kind in KINDS}
+    latencies = [x for kind in KINDS for x in by_kind[kind]]
     errors: dict[str, int] = {}
     for tally in tallies:
         for kind, count in tally.errors.items():
@@ -185,6 +216,8 @@ def summary(tallies: list[Tally], seconds: float, rss: tuple[float, float]) -> d
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
         "errors": sum(errors.values()), "error_kinds": errors,
         "rss_start_mb": round(rss[0], 1), "rss_end_mb": round(rss[1], 1),
+        "by_kind": {kind: {"requests": len(values), "p50_ms": round(percentile(values, 0.50) * 1000, 1),
+                           "p95_ms": round(percentile(values, 0.95) * 1000, 1)} for kind, values in by_kind.items()},
     }
 
 
@@ -207,13 +240,14 @@ def main(argv=None) -> int:
     server, port = start_server(args.index, args.server_threads)
     try:
         rss_start = rss_mb(server.pid)
-        tallies, seconds = drive(port, args.clients, args.duration, args.max_requests)
+        tallies, seconds, cpu = drive(port, args.clients, args.duration, args.max_requests, server.pid)
         rss_end = rss_mb(server.pid)
     finally:
         stop_server(server)
     result = summary(tallies, seconds, (rss_start, rss_end))
+    result["server_cpu_percent"] = round(100 * cpu / seconds, 1) if seconds else float("nan")
     print(json.dumps(result, ensure_ascii=False) if args.json else report(result, args))
-    return 0
+    return 1 if result["errors"] else 0
 
 
 def report(result: dict, args: argparse.Namespace) -> str:
@@ -221,8 +255,11 @@ def report(result: dict, args: argparse.Namespace) -> str:
         f"search-web on {HOST}, {args.server_threads} server threads, {args.clients} clients, {result['seconds']} s",
         f"requests:   {result['requests']} ({result['requests_per_second']}/s)",
         f"latency:    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms",
+        *[f"  {kind + ':':<9} {k['requests']} requests, p50 {k['p50_ms']} ms, p95 {k['p95_ms']} ms"
+          for kind, k in result["by_kind"].items()],
         f"errors:     {result['errors']} {result['error_kinds'] or ''}".rstrip(),
         f"server RSS: {result['rss_start_mb']} MB at start, {result['rss_end_mb']} MB at end",
+        f"server CPU: {result['server_cpu_percent']} % of one core during the load",
     ])
 
 

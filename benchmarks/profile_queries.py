@@ -24,8 +24,8 @@ from benchmarks.queries import QUERIES, BenchQuery
 from indexer.search import service as product_service
 from indexer.search.service import SearchService
 
-PHASES = {"match": (product_service._Run, "match"), "filters": (product_service._Run, "filter_masks"),
-          "rank+snippets": (product_service._Run, "rank"), "facets": (product_service, "build_facets")}
+PHASES = {"match": (product_service, "match"), "filters": (product_service, "filter_masks"),
+          "rank+snippets": (product_service, "rank"), "facets": (product_service, "build_facets")}
 
 
 def wrap_phases(spent: dict[str, float]) -> None:

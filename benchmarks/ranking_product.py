@@ -2,14 +2,14 @@
 
 Analysis ablations build the index with ``german_analyzer(**options)``; queries follow,
 since the query compiler analyses with the analyser stored in the index. Ranking settings
-are ``indexer.search.ranking.override(**changes)`` around a fresh service.
+are a ``RankingConfig`` with ``changes`` from the defaults, passed to a fresh service.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from unittest import mock
 
@@ -52,16 +52,12 @@ def build_index(corpus: Path, index_dir: Path, **analysis) -> Path:
 def search_all(index_dir: Path, queries: dict[str, str], **ranking_changes) -> ProductRun:
     """Every query through ``SearchService.search`` (relevance sort, no recency boost)."""
     result = ProductRun({})
-    with ranking.override(**ranking_changes):
-        service = SearchService(index_dir)
-        try:
-            for query_id, text in queries.items():
-                try:
-                    page = service.search(SearchRequest(query=text, page_size=DEPTH, with_facets=False))
-                except SearchError as error:
-                    result.failed[query_id] = str(error)
-                    continue
-                result.run[query_id] = ranking_to_run([hit.id for hit in page.hits])
-        finally:
-            service.close()
+    with SearchService(index_dir, ranking=replace(ranking.DEFAULT, **ranking_changes)) as service:
+        for query_id, text in queries.items():
+            try:
+                page = service.search(SearchRequest(query=text, page_size=DEPTH, with_facets=False))
+            except SearchError as error:
+                result.failed[query_id] = str(error)
+                continue
+            result.run[query_id] = ranking_to_run([hit.id for hit in page.hits])
     return result

@@ -38,7 +38,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def make_server(index: str | None, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
     """A ready waitress server (``.run()`` serves, ``.close()`` stops); fails early without an index."""
     app = create_app({"SEARCH_INDEX": str(index_dir(index))})
-    app.extensions["search"].snapshot()  # IndexNotFound now, not on the first request
+    app.extensions["search"].check()  # IndexNotFound now, not on the first request
     return create_server(app, host=host, port=port, threads=threads, ident="search-web")
 
 

@@ -29,7 +29,7 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def searcher(index_dir):
     ix = store.open_index(index_dir)
-    with ix.searcher(weighting=ranking.weighting()) as searcher:
+    with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         yield searcher
 
 
@@ -131,7 +131,7 @@ def test_phrases_where_compound_parts_share_a_position(tmp_path):
     docs.write_text("\n".join(json.dumps({"id": f"c{i}", "title": "t", "text": t}) for i, t in enumerate(COMPOUND_TEXTS)))
     build([docs], tmp_path / "index", BuildOptions(entities=False))
     ix = store.open_index(tmp_path / "index")
-    with ix.searcher(weighting=ranking.weighting()) as searcher:
+    with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         reader = searcher.reader()
         alive = np.ones(reader.doc_count_all(), dtype=bool)
         evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
@@ -159,7 +159,7 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
     writer = ix.writer()
     writer.delete_by_term("id", "b0")
     writer.commit(merge=False)
-    with ix.searcher(weighting=ranking.weighting()) as searcher:
+    with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) == 3
         alive = np.zeros(reader.doc_count_all(), dtype=bool)

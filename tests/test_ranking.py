@@ -69,13 +69,29 @@ def test_question_of_question_words_only_keeps_them():
 
 def test_lowercase_words_weigh_less():
     assert ranking.word_weight("Nordkorea") == 1.0
-    assert ranking.word_weight("geschickt") == ranking.current().lowercase_weight < 1.0
+    assert ranking.word_weight("geschickt") == ranking.DEFAULT.lowercase_weight < 1.0
 
 
 def test_answer_type_word_weighs_less():
     factors = ranking.answer_type_factors(["In", "welchem", "Jahr", "wurde", "Kiel", "gegründet?"])
-    assert factors[2] == ranking.current().answer_type_weight < 1.0
+    assert factors[2] == ranking.DEFAULT.answer_type_weight < 1.0
     assert factors[:2] + factors[3:] == [1.0] * 5
+
+
+def test_ranking_config_belongs_to_its_service(index_dir, service):
+    """Two services with different configurations in one process: each scores by its own."""
+    request = SearchRequest(query="Nordkorea Soldaten")
+    before = [(h.id, h.score) for h in service.search(request).hits]
+    with SearchService(index_dir, ranking=ranking.RankingConfig(k1=0.6, title_weight=2.0)) as other:
+        changed = [(h.id, h.score) for h in other.search(request).hits]
+        assert [h.score for h in other.search(request).hits] == [score for _, score in changed]
+    assert {i for i, _ in changed} == {i for i, _ in before} and changed != before
+    assert [(h.id, h.score) for h in service.search(request).hits] == before
+
+
+def test_question_setting_is_per_config():
+    node = parse_query("Soldaten Nordkorea Russland Kursk")
+    assert ranking.is_question(node) and not ranking.is_question(node, ranking.RankingConfig(questions=False))
 
 
 def test_zero_weights_are_refused():

@@ -10,11 +10,16 @@ repeated rebuilds.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import subprocess
 import sys
 import textwrap
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -189,3 +194,118 @@ def test_load_benchmark_runs_and_prints_its_figures(batches, tmp_path):
     figures = json.loads(done.stdout)
     assert figures["requests"] > 0 and figures["errors"] == 0, figures
     assert figures["rss_start_mb"] > 0 and figures["p95_ms"] >= figures["p50_ms"]
+
+
+# --- one service, many threads ------------------------------------------------------------
+
+THREAD_REQUESTS = [SearchRequest(query=q, page_size=5) for q in CHEAP_QUERIES if q != "der"] + [
+    SearchRequest(query="Kennung*", page_size=5), SearchRequest(query="Nordkroea~", page_size=5),
+    SearchRequest(query="Meldung", page=2, page_size=5, sort="date"), SearchRequest(query=""),
+    SearchRequest(query="Meldung", filters={"country": ("Russland",)}, date_from=dt.date(2024, 1, 1)),
+]
+
+
+def answer(service: SearchService, request: SearchRequest):
+    return replace(service.search(request), took_ms=0.0)
+
+
+def test_threads_searching_together_get_the_serial_answers(batches, tmp_path):
+    index = tmp_path / "index"
+    build([batches], index, BuildOptions(entities=False))
+    with SearchService(index) as service:
+        serial = [answer(service, r) for r in THREAD_REQUESTS]
+        work = [i for _ in range(6) for i in range(len(THREAD_REQUESTS))]
+        random.Random(11).shuffle(work)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            together = list(pool.map(lambda i: (i, answer(service, THREAD_REQUESTS[i])), work))
+    assert all(page == serial[i] for i, page in together)
+
+
+def blocking(monkeypatch, step: str, hold):
+    """Wraps the service's pipeline step ``step`` so that each call first runs ``hold(lease)``."""
+    from indexer.search import service as service_module
+
+    original = getattr(service_module, step)
+
+    def held(lease, *args, **kwargs):
+        hold(lease)
+        return original(lease, *args, **kwargs)
+
+    monkeypatch.setattr(service_module, step, held)
+
+
+def test_searches_on_one_snapshot_run_side_by_side(service, monkeypatch):
+    """Two searches meet inside ``match`` at the same time: no lock serialises them."""
+    meeting = threading.Barrier(2, timeout=20)
+    blocking(monkeypatch, "match", lambda lease: meeting.wait())
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        totals = list(pool.map(lambda q: service.search(SearchRequest(query=q)).total, ["Soldaten", "Nordkorea"]))
+    assert all(totals) and not meeting.broken
+
+
+def test_old_snapshot_closes_when_its_last_search_ends(batches, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    service = SearchService(index)
+    entered, release, leases = threading.Event(), threading.Event(), []
+
+    def hold(lease):
+        if not leases:  # only the first search waits
+            leases.append(lease)
+            entered.set()
+            assert release.wait(30)
+
+    blocking(monkeypatch, "match", hold)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(lambda: service.search(SearchRequest(query="Meldung")).total)
+        assert entered.wait(30)
+        build([batches / "base.jsonl", batches / "batch0.jsonl"], index, BuildOptions(entities=False))
+        assert service.search(SearchRequest(query="Meldung")).total == BASE + BATCH  # the new generation
+        old = leases[0].searcher
+        assert not old.is_closed  # the slow search still reads the old one
+        service.close()
+        assert not old.is_closed
+        release.set()
+        assert slow.result(timeout=30) == BASE  # answered from the snapshot it started on
+    assert old.is_closed
+
+
+def test_threads_search_while_adds_and_a_rebuild_commit(batches, tmp_path):
+    """Six threads on one service while two batches are added and the index is rebuilt in
+    this process: no errors, only committed totals, no thread ever back to an older state, and
+    the replaced snapshots closed (file handles bounded)."""
+    index = tmp_path / "index"
+    build([batches / "base.jsonl"], index, BuildOptions(entities=False))
+    service = SearchService(index)
+    ask_round(service)
+    before = fd_count()
+    stop = threading.Event()
+    readers = [Reader(service_reader(service), stop) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    parts = [batches / "base.jsonl", batches / "batch0.jsonl", batches / "batch1.jsonl"]
+    for part in parts[1:]:
+        add([part], index, BuildOptions(entities=False))
+    build(parts, index, BuildOptions(entities=False))
+    time.sleep(0.5)
+    stop.set()
+    for reader in readers:
+        reader.join(timeout=60)
+    for reader in readers:
+        assert reader.errors == [], reader.errors[:5]
+        assert set(reader.totals) <= {BASE, BASE + BATCH, BASE + 2 * BATCH}, sorted(set(reader.totals))
+        assert reader.totals == sorted(reader.totals), "a reader went back to an older state"
+    assert readers[0].totals[-1] == BASE + 2 * BATCH
+    assert service.search(SearchRequest(query="Meldung")).total == BASE + 2 * BATCH
+    assert fd_count() <= before + 8 * 6, (before, fd_count())  # six pooled searchers at most, old ones closed
+    service.close()
+
+
+def test_stemming_in_many_threads_gives_the_serial_stems():
+    """A Snowball stemmer object is not thread-safe: each thread has its own."""
+    from indexer.text.analyser import stem_word
+
+    words = ["soldaten", "sanktionen", "bundeswehreinsatzes", "verhandlungen", "selenskyjs", "häuser"] * 300
+    serial = [stem_word.__wrapped__(w) for w in words]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(stem_word.__wrapped__, words)) == serial

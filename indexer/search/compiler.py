@@ -20,6 +20,7 @@ from typing import Callable
 from whoosh import query as wq
 
 from indexer.search import ranking
+from indexer.search.ranking import DEFAULT, RankingConfig
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.errors import EmptyQueryError, QuerySyntaxError
 from indexer.search.query import And, DateRange, FieldMatch, Fuzzy, Node, Not, Or, Phrase, Prefix, Word
@@ -45,8 +46,9 @@ class Compiled:
 
 
 class QueryCompiler:
-    def __init__(self, reader, resolve: Resolver, mode: str = "and", cache=None):
+    def __init__(self, reader, resolve: Resolver, mode: str = "and", cache=None, config: RankingConfig = DEFAULT):
         self.reader = reader
+        self.config = config  # the service's ranking configuration: weights of the clauses
         self.cache = cache  # a PostingsCache of this reader's snapshot: expansions are kept there
         self.resolve = resolve
         self.mode = mode  # "and", "or" or "question": how plain words combine at the top level
@@ -72,13 +74,13 @@ class QueryCompiler:
     def visit_word(self, node: Word) -> wq.Query | None:
         stems = self.analyze(node.text)
         self.stems.update(stems)
-        weight = ranking.word_weight(node.text) * self.factors.get(id(node), 1.0)
+        weight = ranking.word_weight(node.text, self.config) * self.factors.get(id(node), 1.0)
         self.add_extras(node.text, stems, weight)
-        return combine(wq.And, [text_term(s, weight) for s in stems])
+        return combine(wq.And, [text_term(s, weight, self.config) for s in stems])
 
     def add_extras(self, text: str, stems: list[str], weight: float) -> None:
         """Optional clauses for ``text``: compound parts (as indexing splits them) and exact forms."""
-        config = ranking.current()
+        config = self.config
         if config.parts_weight > 0:
             parts = dict.fromkeys(p for p in self.analyze(text, mode="index") if p not in stems)
             self.parts.extend(wq.Term("body", p, boost=config.parts_weight * weight) for p in parts)
@@ -90,8 +92,9 @@ class QueryCompiler:
         stems = self.analyze(node.text)
         self.stems.update(stems)
         if len(stems) <= 1:
-            return combine(wq.And, [text_term(s) for s in stems])
-        return either_field(wq.Phrase("title", stems, boost=ranking.current().title_weight), wq.Phrase("body", stems))
+            return combine(wq.And, [text_term(s, 1.0, self.config) for s in stems])
+        title = wq.Phrase("title", stems, boost=self.config.title_weight)
+        return either_field(title, wq.Phrase("body", stems), self.config)
 
     def visit_prefix(self, node: Prefix) -> wq.Query | None:
         words = analyze_exact(node.text)
@@ -148,7 +151,8 @@ class QueryCompiler:
         """Any of its words but the question words, or their compound parts; phrases stay required."""
         words = [i for i in node.items if isinstance(i, Word)]
         content = [w for w in words if not ranking.is_question_word(w.text)] or words
-        self.factors = {id(w): f for w, f in zip(words, ranking.answer_type_factors([w.text for w in words]))}
+        factors = ranking.answer_type_factors([w.text for w in words], self.config)
+        self.factors = {id(w): f for w, f in zip(words, factors)}
         optional = [q for q in (self.visit(w) for w in content) if q is not None]
         if optional:
             optional, self.parts = optional + self.parts, []
@@ -206,15 +210,15 @@ class ExpansionOr(wq.Or):
     matcher_type = wq.Or.ARRAY_MATCHER
 
 
-def text_term(stem: str, weight: float = 1.0) -> wq.Query:
+def text_term(stem: str, weight: float = 1.0, config: RankingConfig = DEFAULT) -> wq.Query:
     """A stem in the title or the body, scored by the better of the two fields (weighted title)."""
-    title = wq.Term("title", stem, boost=ranking.current().title_weight * weight)
-    return either_field(title, wq.Term("body", stem, boost=weight))
+    title = wq.Term("title", stem, boost=config.title_weight * weight)
+    return either_field(title, wq.Term("body", stem, boost=weight), config)
 
 
-def either_field(title: wq.Query, body: wq.Query) -> wq.Query:
+def either_field(title: wq.Query, body: wq.Query, config: RankingConfig = DEFAULT) -> wq.Query:
     """Title or body: the better field's score (dismax), or both added up."""
-    kind = wq.DisjunctionMax if ranking.current().title_dismax else wq.Or
+    kind = wq.DisjunctionMax if config.title_dismax else wq.Or
     return kind([title, body])
 
 

@@ -4,15 +4,16 @@
     is_question(node)             a plain-words query asked as a question
     recency_rescore(hits, days)   optional date boost for relevance sort
 
-Values come from measurements on MLQA-de dev (see benchmarks/README.md, "Ranking quality");
-``override(...)`` changes them temporarily (benchmarks and tests only).
+Values come from measurements on MLQA-de dev (see benchmarks/README.md, "Ranking quality").
+There is no global setting: a ``RankingConfig`` is passed down from the service
+(``SearchService(index, ranking=RankingConfig(k1=0.9))``); every function takes one and
+defaults to ``DEFAULT``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from whoosh import scoring
 
@@ -52,22 +53,6 @@ class RankingConfig:
 
 
 DEFAULT = RankingConfig()
-_current = DEFAULT
-
-
-def current() -> RankingConfig:
-    return _current
-
-
-@contextlib.contextmanager
-def override(**changes):
-    """Temporarily changed ranking values: ``with override(k1=0.9): ...`` (not thread-safe)."""
-    global _current
-    previous, _current = _current, replace(_current, **changes)
-    try:
-        yield _current
-    finally:
-        _current = previous
 
 
 class LuceneIdfBM25F(scoring.BM25F):
@@ -80,54 +65,53 @@ class LuceneIdfBM25F(scoring.BM25F):
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def weighting(config: RankingConfig | None = None) -> scoring.WeightingModel:
-    config = config or current()
+def weighting(config: RankingConfig = DEFAULT) -> scoring.WeightingModel:
     model = LuceneIdfBM25F if config.lucene_idf else scoring.BM25F
     return model(B=config.b, K1=config.k1)
 
 
-def is_question(node) -> bool:
+def is_question(node, config: RankingConfig = DEFAULT) -> bool:
     """Plain words (and quoted phrases) only, asked as a question: ``?`` at the end, a question
-    word first, or at least ``question_min_words`` words. Operators make it no question."""
-    if not current().questions or not isinstance(node, And) or not all(isinstance(i, (Word, Phrase)) for i in node.items):
+    word first, or at least ``question_min_words`` words. Operators make it no question.
+
+    ``Wer baute den Kölner Dom`` is a question; ``Kölner Dom`` and ``Dom OR Kirche`` are not."""
+    if not config.questions or not isinstance(node, And) or not all(isinstance(i, (Word, Phrase)) for i in node.items):
         return False
     words = [i.text for i in node.items if isinstance(i, Word)]
     if not words:
         return False
     first = normalize_german(words[0].lower())
-    return words[-1].endswith("?") or first in QUESTION_WORDS or len(node.items) >= current().question_min_words
+    return words[-1].endswith("?") or first in QUESTION_WORDS or len(node.items) >= config.question_min_words
 
 
 def is_question_word(word: str) -> bool:
     return normalize_german(word.lower().strip("?!.,;")) in QUESTION_WORDS
 
 
-def answer_type_factors(words: list[str], config: RankingConfig | None = None) -> list[float]:
+def answer_type_factors(words: list[str], config: RankingConfig = DEFAULT) -> list[float]:
     """Per word of a question: ``answer_type_weight`` for the word right after a question word
     (it names what is asked, ``In welchem Jahr``, ``Wie heißt``, and is rarely in the answer), else 1."""
-    config = config or current()
     after = [False] + [is_question_word(w) for w in words[:-1]]
     return [config.answer_type_weight if a and not is_question_word(w) else 1.0 for w, a in zip(words, after)]
 
 
-def word_weight(word: str, config: RankingConfig | None = None) -> float:
+def word_weight(word: str, config: RankingConfig = DEFAULT) -> float:
     """German capitalises nouns and names, the words that carry a question's topic:
     a word typed in lowercase (``gebaut``, ``japanischen``) weighs ``lowercase_weight``."""
-    config = config or current()
     return config.lowercase_weight if word[:1].islower() else 1.0
 
 
-def recency_factor(day: int, newest: int, config: RankingConfig | None = None) -> float:
+def recency_factor(day: int, newest: int, config: RankingConfig = DEFAULT) -> float:
     """``1 + weight * 0.5 ** (age / half-life)``, age in days before the newest document; 1 undated."""
-    config = config or current()
     if day <= 0 or newest <= 0:
         return 1.0
     age = max(0, newest - day)
     return 1.0 + config.recency_weight * 0.5 ** (age / config.recency_half_life_days)
 
 
-def recency_rescore(scored: list[tuple[int, float]], days, newest: int) -> list[tuple[int, float]]:
+def recency_rescore(scored: list[tuple[int, float]], days, newest: int,
+                    config: RankingConfig = DEFAULT) -> list[tuple[int, float]]:
     """(docnum, score) pairs re-sorted by score x recency factor; ties keep their order."""
-    boosted = [(docnum, score * recency_factor(int(days[docnum]), newest)) for docnum, score in scored]
+    boosted = [(docnum, score * recency_factor(int(days[docnum]), newest, config)) for docnum, score in scored]
     order = sorted(range(len(boosted)), key=lambda i: -boosted[i][1])
     return [boosted[i] for i in order]

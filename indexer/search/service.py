@@ -9,74 +9,86 @@ not its own, so selecting a second country does not collapse the country list.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
 
 from indexer.search import ranking
+from indexer.search.ranking import RankingConfig
 
 from indexer.index import store
 from indexer.errors import BadRequestError, DocumentNotFound
-from indexer.search.evaluator import Evaluator, PostingsCache
-from indexer.index.columns import FacetStore
+from indexer.search.evaluator import Evaluator
 from indexer.search.query import parse_query
 from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest)
 from indexer.index.schema import split_values, to_date
 from indexer.settings import setting
+from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
 from indexer.search.spelling import suggest
 from indexer.search.facets import build_facets
 from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
-
-
-@dataclass
-class _Snapshot:
-    """One open view of the index: generation, searcher, facet arrays."""
-
-    generation: Path
-    index: object
-    searcher: object
-    facets: FacetStore
-    postings: PostingsCache = field(default_factory=PostingsCache)
+OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
 
 
 class SearchService:
-    def __init__(self, index_dir: str | Path):
+    """Thread-safe: a lock is held only to take the current snapshot; searches run side by side.
+
+    ``ranking`` configures scoring for this service alone (``RankingConfig(k1=0.9)``).
+    """
+
+    def __init__(self, index_dir: str | Path, ranking: RankingConfig = ranking.DEFAULT):
         self.index_dir = Path(index_dir)
-        self._lock = threading.RLock()
-        self._snapshot: _Snapshot | None = None
+        self.ranking = ranking
+        self._lock = threading.Lock()
+        self._live: Snapshot | None = None
 
     # --- index access -------------------------------------------------------------------
 
-    def snapshot(self) -> _Snapshot:
-        """The current view, reopened when a rebuild switched generations or an add committed."""
+    def check(self) -> None:
+        """Opens the index now: ``IndexNotFound`` or ``IndexFormatError`` (with a hint) if it is not usable."""
+        with self._reading():
+            pass
+
+    def _snapshot(self) -> Snapshot:
+        """The current view, reopened when a rebuild switched generations or an add committed
+        (``self._lock`` held). The one it replaces closes when its last search ends."""
+        generation = store.current_generation(self.index_dir)
+        live = self._live
+        if live is not None and live.is_current(generation):
+            return live
+        self._live = Snapshot.open(self.index_dir, ranking.weighting(self.ranking))
+        if live is not None:
+            live.retire()
+        return self._live
+
+    @contextlib.contextmanager
+    def _reading(self):
+        """A lease on the current snapshot for one search: its own searcher, the shared arrays."""
         with self._lock:
-            generation = store.current_generation(self.index_dir)
-            snap = self._snapshot
-            if snap is not None and snap.generation == generation and snap.searcher.up_to_date():
-                return snap
-            generation, ix = store.open_current(self.index_dir)
-            searcher = ix.searcher(weighting=ranking.weighting())
-            facets = FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
-            self._snapshot = _Snapshot(generation, ix, searcher, facets)
-            if snap is not None:
-                snap.searcher.close()
-            return self._snapshot
+            snap = self._snapshot()
+            snap.enter()
+        try:
+            with snap.lease() as lease:
+                yield lease
+        finally:
+            snap.leave()
 
     def close(self) -> None:
-        """Closes the open index files (``with SearchService(...) as service`` does it too)."""
+        """Closes the open index files once running searches end (``with SearchService(...)`` too)."""
         with self._lock:
-            if self._snapshot is not None:
-                self._snapshot.searcher.close()
-                self._snapshot = None
+            live, self._live = self._live, None
+        if live is not None:
+            live.retire()
 
     def __enter__(self) -> "SearchService":
         return self
@@ -94,20 +106,17 @@ class SearchService:
         started = time.perf_counter()
         check_request(request)
         node = parse_query(request.query)
-        with self._lock:
-            snap = self.snapshot()
-            run = _Run(snap, request, node)
-            page = run.execute()
+        with self._reading() as lease:
+            page = execute(lease, request, node, self.ranking)
         return replace(page, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
     def document(self, doc_id: str, query: str = "") -> DocumentView:
         node = parse_query(query) if query.strip() else None
-        with self._lock:
-            snap = self.snapshot()
-            stored = snap.searcher.document(id=doc_id)
+        with self._reading() as lease:
+            stored = lease.searcher.document(id=doc_id)
             if stored is None:
                 raise DocumentNotFound(f"Kein Dokument mit der ID {doc_id[:80]!r}.")
-            stems, words = _Run(snap, SearchRequest(query=query), node).highlight_terms() if node else (set(), set())
+            stems, words = highlight_terms(lease, node, self.ranking)
         return DocumentView(
             id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
             source=stored.get("source", ""), url=stored.get("url", ""), body=stored.get("body", ""),
@@ -117,114 +126,123 @@ class SearchService:
         )
 
     def stats(self) -> IndexStats:
-        with self._lock:
-            snap = self.snapshot()
-            reader = snap.searcher.reader()
-            days = snap.facets.days[snap.facets.alive]
+        with self._reading() as lease:
+            reader = lease.searcher.reader()
+            days = lease.facets.days[lease.facets.alive]
             dated = days[days > 0]
-            info = store.read_build_info(snap.generation)
+            info = store.read_build_info(lease.generation)
             return IndexStats(
                 documents=reader.doc_count(), terms=sum(1 for _ in reader.all_terms()),
-                size_bytes=store.directory_size(snap.generation),
+                size_bytes=store.directory_size(lease.generation),
                 date_min=_ordinal_date(dated.min()) if len(dated) else None,
                 date_max=_ordinal_date(dated.max()) if len(dated) else None,
                 undated=int(len(days) - len(dated)), last_build=info.get("at", ""), path=str(self.index_dir),
             )
 
 
-class _Run:
-    """One search against one snapshot."""
+# --- one search: pure steps on one lease, each returning what the next one needs -------
 
-    def __init__(self, snap: _Snapshot, request: SearchRequest, node):
-        self.snap, self.request, self.node = snap, request, node
-        self.facets = snap.facets
-        self.notice = ""
 
-    def compiled(self, mode: str = "and") -> Compiled:
-        reader = self.snap.searcher.reader()
-        return QueryCompiler(reader, self.facets.resolve, mode, self.snap.postings).compile(self.node)
+@dataclass(frozen=True)
+class Match:
+    """What a query matches before filters: the compiled query (for snippets), the mask of
+    matching documents, their scores, and a notice on how the query was understood."""
 
-    def highlight_terms(self) -> tuple[set[str], set[str]]:
-        compiled = self.compiled()
-        return compiled.stems, compiled.words
+    compiled: Compiled
+    mask: np.ndarray
+    scores: np.ndarray
+    notice: str = ""
 
-    def execute(self) -> SearchPage:
-        compiled, base = self.match()
-        filters = self.filter_masks()
-        hits_mask = base.copy()
-        for mask in filters.values():
-            hits_mask &= mask
-        total = int(hits_mask.sum())
-        hits = self.rank(compiled, hits_mask, total)
-        facets = build_facets(self.facets, self.request, base, filters)
-        undated = int(np.count_nonzero(self.facets.years[hits_mask] == 0))
-        found = int(base.sum())  # without filters: a misspelling, not a narrow filter, finds little
-        suggestion = suggest(self.snap.searcher, self.node, found) if found < SUGGEST_BELOW else None
-        size = self.request.page_size
-        return SearchPage(
-            request=self.request, total=total, hits=hits, facets=facets, suggestion=suggestion,
-            page=self.request.page, page_size=size, pages=max(1, math.ceil(total / size)), took_ms=0.0,
-            undated=undated, notice=self.notice,
-        )
 
-    def match(self):
-        """(compiled query, mask of matching documents); scores go to ``self.scores``.
+def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -> SearchPage:
+    """The page ``request`` asks for: match, filter, rank, facets, suggestion."""
+    found = match(lease, node, config)
+    filters = filter_masks(lease.facets, request)
+    hits_mask = found.mask.copy()
+    for mask in filters.values():
+        hits_mask &= mask
+    total = int(hits_mask.sum())
+    hits = rank(lease, request, node, found, hits_mask, total, config)
+    facets = build_facets(lease.facets, request, found.mask, filters)
+    undated = int(np.count_nonzero(lease.facets.years[hits_mask] == 0))
+    unfiltered = int(found.mask.sum())  # without filters: a misspelling, not a narrow filter, finds little
+    suggestion = suggest(lease.searcher, node, unfiltered) if unfiltered < SUGGEST_BELOW else None
+    size = request.page_size
+    return SearchPage(
+        request=request, total=total, hits=hits, facets=facets, suggestion=suggestion,
+        page=request.page, page_size=size, pages=max(1, math.ceil(total / size)), took_ms=0.0,
+        undated=undated, notice=found.notice,
+    )
 
-        A question matches documents with some of its words; other plain words are ANDed and
-        fall back to OR when AND finds nothing (see ``indexer.search.ranking``).
-        """
-        if self.node is None:
-            self.scores = np.zeros(self.facets.size)
-            return Compiled(wq.Every()), self.facets.everything()
-        if ranking.is_question(self.node):
-            compiled = self.compiled("question")
-            base = self.evaluate(compiled)
-            self.notice = ranking.QUESTION_NOTICE if base.any() else ""
-            return compiled, base
-        compiled = self.compiled()
-        base = self.evaluate(compiled)
-        if not base.any() and is_plain_words(self.node):
-            compiled = self.compiled("or")
-            base = self.evaluate(compiled)
-            if base.any():
-                self.notice = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
-        return compiled, base
 
-    def evaluate(self, compiled: Compiled) -> np.ndarray:
-        """One vectorised pass: the matching documents' mask, their scores kept for ranking."""
-        evaluator = Evaluator(self.snap.searcher, self.facets.alive, self.facets.lengths, self.snap.postings)
-        matches = evaluator.evaluate(compiled.ranked)
-        self.scores = matches.scores
-        return matches.mask
+def compile_query(lease: Lease, node, config: RankingConfig, mode: str = "and") -> Compiled:
+    return QueryCompiler(lease.searcher.reader(), lease.facets.resolve, mode, lease.postings, config).compile(node)
 
-    def filter_masks(self) -> dict[str, np.ndarray]:
-        masks = {name: self.facets.filter_mask(name, values) for name, values in self.request.filters.items() if values}
-        if self.request.date_from or self.request.date_to:
-            masks["date"] = self.facets.date_mask(self.request.date_from, self.request.date_to)
-        return masks
 
-    def rank(self, compiled, hits_mask: np.ndarray, total: int) -> list[Hit]:
-        """The requested page of hits, by score (ties: index order) or by date, newest first."""
-        request = self.request
-        first = (request.page - 1) * request.page_size
-        if first >= total:
-            return []
-        by_date = request.sort == "date" or self.node is None
-        recency = request.recency_boost and not by_date
-        limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
-        candidates = np.flatnonzero(hits_mask)
-        key = self.facets.days[candidates] if by_date else self.scores[candidates]
-        top = candidates[top_order(key, limit)]
-        scored = [(int(d), float(self.scores[d])) for d in top]
-        if recency:
-            newest = int(self.facets.days[self.facets.alive].max(initial=0))
-            scored = ranking.recency_rescore(scored, self.facets.days, newest)
-        hits = []
-        for rank, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
-            stored = self.snap.searcher.stored_fields(docnum)
-            snippets = make_snippets(stored.get("body", ""), compiled.stems, compiled.words)
-            hits.append(make_hit(stored, score, snippets, rank))
-        return hits
+def highlight_terms(lease: Lease, node, config: RankingConfig) -> tuple[set[str], set[str]]:
+    """(stems, exact words) to mark in a document for a query: ``Soldaten`` -> ({"soldat"}, set())."""
+    if node is None:
+        return set(), set()
+    compiled = compile_query(lease, node, config)
+    return compiled.stems, compiled.words
+
+
+def match(lease: Lease, node, config: RankingConfig) -> Match:
+    """The documents ``node`` matches and their scores.
+
+    A question matches documents with some of its words; other plain words are ANDed and
+    fall back to OR when AND finds nothing (``Nordkorea Bananen``: either word, with a notice).
+    """
+    if node is None:
+        return Match(Compiled(wq.Every()), lease.facets.everything(), np.zeros(lease.facets.size))
+    if ranking.is_question(node, config):
+        found = evaluate(lease, compile_query(lease, node, config, "question"))
+        return replace(found, notice=ranking.QUESTION_NOTICE) if found.mask.any() else found
+    found = evaluate(lease, compile_query(lease, node, config))
+    if found.mask.any() or not is_plain_words(node):
+        return found
+    anyword = evaluate(lease, compile_query(lease, node, config, "or"))
+    return replace(anyword, notice=OR_NOTICE) if anyword.mask.any() else anyword
+
+
+def evaluate(lease: Lease, compiled: Compiled) -> Match:
+    """One vectorised pass: the matching documents' mask and their scores."""
+    facets = lease.facets
+    matches = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings).evaluate(compiled.ranked)
+    return Match(compiled, matches.mask, matches.scores)
+
+
+def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
+    """One mask per active filter: ``{"country": Russland or Ukraine, "date": 2024}``."""
+    masks = {name: facets.filter_mask(name, values) for name, values in request.filters.items() if values}
+    if request.date_from or request.date_to:
+        masks["date"] = facets.date_mask(request.date_from, request.date_to)
+    return masks
+
+
+def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, total: int,
+         config: RankingConfig) -> list[Hit]:
+    """The requested page of hits, by score (ties: index order) or by date, newest first."""
+    first = (request.page - 1) * request.page_size
+    if first >= total:
+        return []
+    facets = lease.facets
+    by_date = request.sort == "date" or node is None
+    recency = request.recency_boost and not by_date
+    limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
+    candidates = np.flatnonzero(hits_mask)
+    key = facets.days[candidates] if by_date else found.scores[candidates]
+    top = candidates[top_order(key, limit)]
+    scored = [(int(d), float(found.scores[d])) for d in top]
+    if recency:
+        newest = int(facets.days[facets.alive].max(initial=0))
+        scored = ranking.recency_rescore(scored, facets.days, newest, config)
+    hits = []
+    for position, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
+        stored = lease.searcher.stored_fields(docnum)
+        snippets = make_snippets(stored.get("body", ""), found.compiled.stems, found.compiled.words)
+        hits.append(make_hit(stored, score, snippets, position))
+    return hits
 
 
 def top_order(key: np.ndarray, limit: int) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 
 import snowballstemmer
@@ -25,7 +26,9 @@ from indexer.text import compounds
 #: words: letters/digits joined by inner hyphens, dots or commas (Nord-Stream-2, G7, 100.000, 2,5)
 TOKEN_PATTERN = r"\w+(?:[-.,'’]\w+)*"
 
-_STEMMER = snowballstemmer.stemmer("german")
+#: a Snowball stemmer keeps its state while it stems ("not thread-safe", snowballstemmer's
+#: README): each thread that stems gets its own (the web server searches in several threads)
+_STEMMERS = threading.local()
 
 GERMAN_STOPWORDS_RAW = """
 aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
@@ -89,10 +92,16 @@ def stem_word(word: str) -> str:
     """Snowball German stem of a normalised word: ``soldaten`` -> ``soldat``."""
     if not word.isalpha():
         return word
-    stem = _STEMMER.stemWord(word)
+    stem = _stemmer().stemWord(word)
     if len(stem) > 4 and stem[-1] == "s" and stem[-2] in GENITIVE_S_AFTER:
         return stem[:-1]
     return stem
+
+
+def _stemmer():
+    if not hasattr(_STEMMERS, "german"):
+        _STEMMERS.german = snowballstemmer.stemmer("german")
+    return _STEMMERS.german
 
 
 #: Snowball drops a genitive "s" only after b, d, f, g, h, k, l, m, n, r, t; names need more:
