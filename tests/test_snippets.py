@@ -107,7 +107,6 @@ def test_without_a_match_in_the_text_the_lead_is_shown(snippet_service):
     assert snippet.marks == ()
 
 
-@pytest.mark.xfail(strict=True, reason="a sentence repeated in a text is shown as up to three identical snippets")
 def test_a_repeated_sentence_is_one_snippet(snippet_service):
     texts = snippet_texts(snippet_service, "Botschaften", "sn-speech")
     assert len(texts) == len(set(texts))

@@ -79,10 +79,12 @@ def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
     if not spans or not sentences:
         return [lead_fragment(text)] if text.strip() else []
-    scored = []
+    scored, seen = [], set()
     for start, end in sentences:
         inside = [(s, e) for s, e in spans if s >= start and e <= end]
-        if inside:
+        sentence = " ".join(text[start:end].split())
+        if inside and sentence not in seen:  # a repeated sentence (a refrain, a quoted motion) shows once
+            seen.add(sentence)
             distinct = len({text[s:e].lower() for s, e in inside})
             scored.append((distinct * 10 + len(inside), -start, start, end, inside))
     best = sorted(scored, reverse=True)[:limit]
