@@ -125,8 +125,6 @@ def test_fields_combine_with_words_and_operators(field_service, query, expected)
     assert ids(field_service, query) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="a leading minus before a field (-country:IT, -person:Tusk) does not exclude; "
-                                       "NOT/NICHT before the same field does")
 @pytest.mark.parametrize("query, expected", [("person:Macron -country:IT", {"qf-1"}),
                                              ("Grenze -person:Tusk", {"qf-3"})])
 def test_leading_minus_excludes_a_field(field_service, query, expected):

@@ -84,7 +84,7 @@ Node = Word | Phrase | Prefix | Fuzzy | FieldMatch | DateRange | And | Or | Not
 
 _TOKEN = re.compile(
     r'\s+|(?P<paren>[()])|(?P<phrase>"[^"]*"?)|(?P<op>&&|\|\|)'
-    r'|(?P<field>[A-Za-zÄÖÜäöü_]+):(?P<value>"[^"]*"?|\[[^\]]*\]?|[^\s()"]+)?'
+    r'|(?P<sign>[-+])?(?P<field>[A-Za-zÄÖÜäöü_]+):(?P<value>"[^"]*"?|\[[^\]]*\]?|[^\s()"]+)?'
     r'|(?P<word>[^\s()"]+)'
 )
 
@@ -117,8 +117,18 @@ def tokenize(text: str) -> list[tuple[str, object]]:
             continue
         if kind == "value":
             kind = "field"
-        tokens.append(classify(kind, match))
+        tokens.extend(signed(match.group("sign"), classify(kind, match)))
     return tokens
+
+
+def signed(sign: str | None, token: tuple[str, object]) -> list[tuple[str, object]]:
+    """A ``-`` or ``+`` glued to a field: ``-country:IT`` excludes like ``NOT country:IT``;
+    before what turned out to be plain words (``-Superman: Dawn``) it stays on the word."""
+    if not sign:
+        return [token]
+    if token[0] == "word":
+        return [("word", sign + token[1])]
+    return [("op", "NOT"), token] if sign == "-" else [token]
 
 
 def classify(kind: str, match: re.Match) -> tuple[str, object]:
