@@ -20,6 +20,7 @@ import click
 from indexer.index import writer as builder
 from indexer.ingest.documents import DateFormatError, parse_date
 from indexer.errors import SearchError
+from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
 from indexer.search.results import SORTS, SearchPage, SearchRequest
 from indexer.settings import index_dir, seeds_dir
 
@@ -55,29 +56,34 @@ def parse_day(ctx, param, value) -> dt.date | None:
         raise click.BadParameter(str(exc)) from None
 
 
+def filter_options(func):
+    """``--person``, ``--country``, ``--org`` (repeatable), ``--from``, ``--to``: from ``indexer.facets``."""
+    for bound in reversed(DATE_BOUNDS):
+        func = click.option(bound.option, bound.attribute, callback=parse_day, help=bound.help)(func)
+    for facet in reversed(ENTITY_FACETS):
+        func = click.option(facet.option, facet.name, multiple=True, help=facet.help)(func)
+    return func
+
+
 # --- search -----------------------------------------------------------------------------
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
-@click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
-@click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")
-@click.option("--org", multiple=True, help="Nur Dokumente mit dieser Organisation, z. B. NATO.")
-@click.option("--from", "date_from", callback=parse_day, help="Frühestes Datum (2024-01-01 oder 01.01.2024).")
-@click.option("--to", "date_to", callback=parse_day, help="Spätestes Datum.")
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
 @index_option
 @report_errors
-def search_command(query, person, country, org, date_from, date_to, sort, limit, page, as_json, index):
+def search_command(query, date_from, date_to, sort, limit, page, as_json, index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
     from indexer.search.service import SearchService
 
     path = index_dir(index)
     ensure_index(path)
-    filters = {k: v for k, v in (("person", person), ("country", country), ("organisation", org)) if v}
+    filters = {name: values for name, values in selected.items() if values}  # facet name -> values
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit)
     with SearchService(path) as service:

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from indexer.errors import BadRequestError
+from indexer.facets import DATE_BOUNDS, DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchRequest
 
-#: URL parameter -> facet name of the service
-ENTITY_PARAMS = {"person": "person", "country": "country", "org": "organisation"}
-FIND_PARAMS = {f"{param}_find": param for param in ENTITY_PARAMS}
-SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "size")
+#: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
+ENTITY_PARAMS = {facet.param: facet.name for facet in ENTITY_FACETS}
+FIND_PARAMS = {facet.find_param: facet.param for facet in ENTITY_FACETS}
+SCALAR_PARAMS = ("q", *DATE_PARAMS, "sort", "page", "size")
 KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *ENTITY_PARAMS, *FIND_PARAMS, "more"))
 
 DEFAULT_SIZE = 10
@@ -78,7 +79,8 @@ class SearchState:
         out: list[tuple[str, str]] = [("q", self.query)] if self.query else []
         for param in ENTITY_PARAMS:
             out += [(param, value) for value in self.filters.get(param, ())]
-        out += [(name, day.isoformat()) for name, day in (("from", self.date_from), ("to", self.date_to)) if day]
+        out += [(bound.param, getattr(self, bound.attribute).isoformat())
+                for bound in DATE_BOUNDS if getattr(self, bound.attribute)]
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if self.size != DEFAULT_SIZE:
@@ -132,13 +134,13 @@ def parse_state(args) -> SearchState:
     unknown = sorted(set(args) - KNOWN_PARAMS)
     if unknown:
         raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.",
-                              "Möglich: q, person, country, org, from, to, sort, page, size.")
+                              f"Möglich: {', '.join(('q', *FACET_PARAMS, *DATE_PARAMS, 'sort', 'page', 'size'))}.")
     for name in SCALAR_PARAMS:
         if len(args.getlist(name)) > 1:
             raise BadRequestError(f"Parameter {name!r} mehrfach angegeben.", "Jeden dieser Parameter nur einmal angeben.")
-    start, end = parse_day(args.get("from", ""), "from"), parse_day(args.get("to", ""), "to", last=True)
+    days = {bound.attribute: parse_day(args.get(bound.param, ""), bound.param, bound.last) for bound in DATE_BOUNDS}
     return SearchState(
-        query=args.get("q", "").strip(), filters=parse_filters(args), date_from=start, date_to=end,
+        query=args.get("q", "").strip(), filters=parse_filters(args), **days,
         sort=args.get("sort", "").strip() or "relevance", page=parse_int(args.get("page", ""), "page", 1),
         size=parse_int(args.get("size", ""), "size", DEFAULT_SIZE), more=parse_more(args), find=parse_find(args),
     )
@@ -162,7 +164,7 @@ def parse_more(args) -> frozenset[str]:
     more = frozenset(v for v in args.getlist("more") if v)
     unknown = sorted(more - set(ENTITY_PARAMS))
     if unknown:
-        raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", "Möglich: person, country, org.")
+        raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", f"Möglich: {', '.join(FACET_PARAMS)}.")
     return more
 
 

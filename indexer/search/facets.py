@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.facets import FACET_NAMES, LABELS, month_name
 from indexer.index.columns import FacetStore
-from indexer.search.results import FACET_FIELDS, Facet, FacetValue, SearchRequest
-
-LABELS = {"person": "Personen", "country": "Länder", "organisation": "Organisationen", "year": "Jahr", "month": "Monat"}
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember")
+from indexer.search.results import Facet, FacetValue, SearchRequest
 
 
 def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.ndarray:
@@ -30,7 +27,7 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     """Entity facets, the year histogram and (within one year) months."""
     if not request.with_facets:
         return []
-    facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_FIELDS]
+    facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_NAMES]
     date_mask = without(filters, "date", base)
     years, _ = store.year_counts(date_mask)
     facets.append(year_facet(years, request))
@@ -70,6 +67,6 @@ def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest) -> 
         return None
     counts = store.month_counts(mask, start.year)
     one_month = start.month == end.month and start.day == 1
-    values = [FacetValue(f"{start.year}-{m:02d}", MONTHS[m - 1], c, one_month and m == start.month)
+    values = [FacetValue(f"{start.year}-{m:02d}", month_name(m), c, one_month and m == start.month)
               for m, c in counts.items()]
     return Facet(name="month", label=f"{LABELS['month']} {start.year}", values=values, total_values=len(values))
