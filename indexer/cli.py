@@ -18,11 +18,11 @@ from pathlib import Path
 import click
 
 from indexer.index import writer as builder
-from indexer.ingest.documents import DateFormatError, parse_date
-from indexer.errors import SearchError
+from indexer.errors import DateFormatError, SearchError
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
 from indexer.search.results import SORTS, SearchPage, SearchRequest
 from indexer.settings import index_dir, seeds_dir
+from indexer.text.dates import parse_bound
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 TAG = re.compile(r"<[^>]+>")
@@ -50,10 +50,12 @@ def index_option(func):
 
 
 def parse_day(ctx, param, value) -> dt.date | None:
+    """``--from 28.10.2024``, ``--to 2024-10`` (the month's last day): the one date parser."""
+    last = next(bound.last for bound in DATE_BOUNDS if bound.attribute == param.name)
     try:
-        return parse_date(value)
+        return parse_bound(value or "", last)
     except DateFormatError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(exc.message) from None
 
 
 def filter_options(func):

@@ -9,15 +9,15 @@ shared URL shows exactly the same page.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from indexer.errors import BadRequestError
+from indexer.errors import BadRequestError, DateFormatError
 from indexer.facets import DATE_BOUNDS, DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchRequest
+from indexer.text.dates import parse_bound
 
 #: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
 ENTITY_PARAMS = {facet.param: facet.name for facet in ENTITY_FACETS}
@@ -33,7 +33,6 @@ MAX_VALUES = 20  # selected values per facet
 MAX_VALUE_CHARS = 200
 MAX_FIND_CHARS = 100
 
-_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -190,18 +189,8 @@ def parse_int(raw: str, name: str, default: int) -> int:
 
 
 def parse_day(raw: str, name: str, last: bool = False) -> dt.date | None:
-    """``2024-10-28``; also ``2024`` or ``2024-10`` (first or ``last`` day of the year or month)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    match = _DAY.fullmatch(raw)
+    """``2024-10-28`` or ``28.10.2024``; also ``2024`` or ``2024-10`` (first or ``last`` day)."""
     try:
-        if match is None:
-            raise ValueError(raw)
-        year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
-        if day is None:
-            day = calendar.monthrange(year, month)[1] if last else 1
-        return dt.date(year, month, int(day))
-    except ValueError:
-        raise BadRequestError(f"Ungültiges Datum {raw[:20]!r} in {name!r}.",
-                              "Format JJJJ-MM-TT, z. B. 2024-10-28 (oder nur 2024 bzw. 2024-10).") from None
+        return parse_bound(raw, last)
+    except DateFormatError:
+        raise DateFormatError(f"Ungültiges Datum {raw.strip()[:20]!r} in {name!r}.") from None
