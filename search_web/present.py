@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, replace
 
 from indexer.facets import DATE_PARAMS, ENTITY_FACETS, PERIOD_LABEL, by_param, month_name
 from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
+from indexer.text.folding import fold
 
 from search_web.params import MORE_LIMIT, SearchState
 
@@ -72,12 +72,6 @@ def trim_facet(state: SearchState, param: str, facet: Facet) -> Facet:
             shown.append(value)
             unselected += not value.selected
     return replace(facet, values=shown)
-
-
-def fold(text: str) -> str:
-    """Comparison form for the filter box: ``Südkorea`` ~ ``sudkorea``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link | None:

@@ -11,6 +11,7 @@ import numpy as np
 from indexer.facets import FACET_NAMES, LABELS, month_name
 from indexer.index.columns import FacetStore
 from indexer.search.results import Facet, FacetValue, SearchRequest
+from indexer.text.folding import fold
 
 
 def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.ndarray:
@@ -38,11 +39,12 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
 
 
 def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
-    selected = set(request.filters.get(name, ()))
+    """Top values; a value is selected when it folds like a selected one (``russland`` ~ ``Russland``)."""
+    selected = {fold(value): value for value in request.filters.get(name, ())}
     top, total = store.top_values(name, mask, request.facet_limit)
-    values = [FacetValue(v, v, c, v in selected) for v, c in top]
-    shown = {v.value for v in values}
-    for value in sorted(selected - shown):  # a selected value always shows, even with count 0
+    values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
+    shown = {fold(v.value) for v in values}
+    for value in sorted(v for k, v in selected.items() if k not in shown):  # a selected value always shows
         ordinals = store.resolve_ordinals(name, value)
         count = int(store.fields[name].counts(mask)[ordinals].sum()) if ordinals else 0
         values.append(FacetValue(value, value, count, True))
