@@ -162,7 +162,7 @@ def write_options(func):
     func = click.option("--on-error", type=click.Choice(["skip", "stop"]), default="skip", show_default=True,
                         help="Fehlerhafte Datensätze überspringen (mit Bericht) oder abbrechen.")(func)
     func = click.option("--entities/--no-entities", default=None,
-                        help="Personen, Länder, Organisationen erkennen (Standard: wenn das Modell da ist).")(func)
+                        help=f"{', '.join(f.label for f in ENTITY_FACETS)} erkennen (Standard: wenn das Modell da ist).")(func)
     func = click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")(func)
     return index_option(func)
 
