@@ -34,7 +34,6 @@ MAX_VALUE_CHARS = 200
 MAX_FIND_CHARS = 100
 
 
-
 @dataclass(frozen=True)
 class SearchState:
     """What the user asked for, in URL terms (``org``, not ``organisation``)."""
