@@ -163,3 +163,12 @@ def test_screenshot_of_results_with_a_country_selected(page):
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("typed", ["SUED", "süd", "Sud"])
+def test_filter_box_folds_like_the_server(page, typed):
+    page.goto(f"/?more=country&country_find={typed}")  # the server's narrowing
+    served = page.locator("#facet-country li .value").all_inner_texts()
+    page.goto("/?more=country")
+    page.fill("#find-country", typed)  # the script's narrowing, same key
+    assert page.locator("#facet-country li:visible .value").all_inner_texts() == served == ["Südkorea"]

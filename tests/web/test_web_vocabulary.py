@@ -85,3 +85,16 @@ def test_lookups_agree(facet):
 
 def test_month_names_are_german():
     assert len(MONTH_NAMES) == 12 and MONTH_NAMES[2] == "März"
+
+
+@pytest.mark.parametrize("typed, found", [("SUED", ["Südkorea"]), ("rußland", ["Russland"]), ("ukraine", ["Ukraine"])])
+def test_the_filter_box_uses_the_folding_key(client, typed, found):
+    data = client.get("/api/search", query_string={"country_find": typed}).get_json()
+    values = next(f for f in data["facets"] if f["name"] == "country")["values"]
+    assert [v["value"] for v in values] == found
+
+
+def test_a_selected_value_in_another_spelling_is_the_stored_one(client):
+    data = client.get("/api/search", query_string={"country": "RUSSLAND"}).get_json()
+    values = {v["value"]: v["selected"] for f in data["facets"] if f["name"] == "country" for v in f["values"]}
+    assert values["Russland"] is True and "RUSSLAND" not in values
