@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class EntityFacet:
+class FacetSpec:
     """One entity facet: ``person``, ``country`` or ``organisation``."""
 
     name: str  # the facet's name in requests and results, and its index field: organisation
@@ -64,11 +64,11 @@ class DateBound:
 
 
 ENTITY_FACETS = (
-    EntityFacet("person", "person", "Personen", "Person", "Nur Dokumente mit dieser Person (mehrfach: ODER).",
+    FacetSpec("person", "person", "Personen", "Person", "Nur Dokumente mit dieser Person (mehrfach: ODER).",
                 "persons", "Wladimir Putin"),
-    EntityFacet("country", "country", "Länder", "Land", "Nur Dokumente mit diesem Land, z. B. Russland.",
+    FacetSpec("country", "country", "Länder", "Land", "Nur Dokumente mit diesem Land, z. B. Russland.",
                 "countries", "Russland"),
-    EntityFacet("organisation", "org", "Organisationen", "Organisation",
+    FacetSpec("organisation", "org", "Organisationen", "Organisation",
                 "Nur Dokumente mit dieser Organisation, z. B. NATO.", "organisations", "NATO"),
 )
 DATE_BOUNDS = (
@@ -90,17 +90,17 @@ _BY_PARAM = {f.param: f for f in ENTITY_FACETS}
 _BY_QUERY_NAME = {n: f for f in ENTITY_FACETS for n in f.query_names}
 
 
-def by_name(name: str) -> EntityFacet:
+def by_name(name: str) -> FacetSpec:
     """``by_name("country").label`` -> ``Länder``; KeyError for an unknown name."""
     return _BY_NAME[name]
 
 
-def by_param(param: str) -> EntityFacet:
+def by_param(param: str) -> FacetSpec:
     """``by_param("org").name`` -> ``organisation``; KeyError for an unknown parameter."""
     return _BY_PARAM[param]
 
 
-def by_query_name(name: str) -> EntityFacet | None:
+def by_query_name(name: str) -> FacetSpec | None:
     """``org`` and ``organisation`` -> the organisation facet; None for another field."""
     return _BY_QUERY_NAME.get(name)
 
