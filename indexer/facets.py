@@ -27,7 +27,6 @@ class FacetSpec:
     singular: str  # one value, as in the chip "Organisation: NATO"
     help: str  # the CLI option's help text
     attribute: str  # the list on Hit and DocumentView: organisations
-    example: str  # a value, for hints: NATO
 
     @property
     def field(self) -> str:
@@ -65,11 +64,11 @@ class DateBound:
 
 ENTITY_FACETS = (
     FacetSpec("person", "person", "Personen", "Person", "Nur Dokumente mit dieser Person (mehrfach: ODER).",
-                "persons", "Wladimir Putin"),
+              "persons"),
     FacetSpec("country", "country", "Länder", "Land", "Nur Dokumente mit diesem Land, z. B. Russland.",
-                "countries", "Russland"),
+              "countries"),
     FacetSpec("organisation", "org", "Organisationen", "Organisation",
-                "Nur Dokumente mit dieser Organisation, z. B. NATO.", "organisations", "NATO"),
+              "Nur Dokumente mit dieser Organisation, z. B. NATO.", "organisations"),
 )
 DATE_BOUNDS = (
     DateBound("from", "date_from", False, "Frühestes Datum (2024-01-01 oder 01.01.2024)."),
