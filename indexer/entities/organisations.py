@@ -78,13 +78,13 @@ def compound_head(token: str) -> str:
 
 def organisation_key(name: str) -> str:
     """Grouping key without case and inflection endings:
-    ``Europäischen Union``/``Europäische Union`` -> ``europaisch union``;
+    ``Europäischen Union``/``Europäische Union`` -> ``europaeisch union``;
     ``Deutschen Bundestages``/``Deutsche Bundestag`` -> ``deutsch bundestag``; ``NGOs`` -> ``ngo``."""
     return " ".join(uninflect(token) for token in name.split())
 
 
 def uninflect(token: str) -> str:
-    """``Europäischen`` -> ``europaisch``, ``Bundestages`` -> ``bundestag``, ``NGOs`` -> ``ngo``."""
+    """``Europäischen`` -> ``europaeisch``, ``Bundestages`` -> ``bundestag``, ``NGOs`` -> ``ngo``."""
     if token[:-1].isupper() and token.endswith("s"):
         token = token[:-1]
     if token.isupper():

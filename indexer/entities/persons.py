@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Iterable
 from indexer.settings import DATA_DIR
-from indexer.text.folding import fold
+from indexer.text.folding import spelling_key
 
 COMMON_NOUNS = DATA_DIR / "gazetteer" / "common_nouns.txt.gz"
 # Words a sloppy PER span starts with: "Und Assad", "Wir Linke", "Ära Merkel", "Liebe ...".
@@ -65,9 +65,9 @@ ABSTRACT_NOUNS = ("heit", "keit", "ismus", "schaft", "tion", "tät", "ungen", "h
 
 
 def fold_name(name: str) -> str:
-    """The folding key of a name's words (a hyphen separates words): ``Schröder``/``Schroeder`` ->
-    ``schroder``, ``Erdoğan`` -> ``erdogan``, ``Hans-Dietrich`` -> ``hans dietrich``."""
-    return fold(name.replace("-", " "))
+    """The spelling key of a name's words (a hyphen separates words): ``Schröder``/``Schroeder`` ->
+    ``schroeder``, ``Erdoğan`` -> ``erdogan``, ``Hans-Dietrich`` -> ``hans dietrich``."""
+    return spelling_key(name.replace("-", " "))
 
 
 def spelling_rank(name: str) -> int:

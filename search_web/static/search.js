@@ -24,9 +24,18 @@
     return out;
   }
 
+  function accentsOff(text) {  // accents go, the two dots of ä, ö, ü stay for normalizeGerman
+    var decomposed = text.normalize("NFKD"), out = "";
+    for (var i = 0; i < decomposed.length; i++) {
+      var ch = decomposed[i];
+      var umlaut = ch === "\u0308" && i > 0 && "aou".indexOf(decomposed[i - 1]) >= 0;
+      if (umlaut || !/[\u0300-\u036f]/.test(ch)) { out += ch; }
+    }
+    return out.normalize("NFC");
+  }
+
   function fold(text) {
-    var lower = text.normalize("NFC").toLowerCase();
-    return normalizeGerman(lower).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+    return normalizeGerman(accentsOff(text.toLowerCase())).replace(/\s+/g, " ").trim();
   }
 
   function isTyping(target) {
