@@ -17,10 +17,11 @@ from pathlib import Path
 import click
 
 from indexer.index import writer as builder
-from indexer.ingest.documents import DateFormatError, parse_date
-from indexer.errors import SearchError, print_error
+from indexer.errors import DateFormatError, SearchError, print_error
+from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
 from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
+from indexer.text.dates import parse_bound
 
 
 def report_errors(func):
@@ -80,10 +81,21 @@ def index_option(func):
 
 
 def parse_day(ctx, param, value) -> dt.date | None:
+    """``--from 28.10.2024``, ``--to 2024-10`` (the month's last day): the one date parser."""
+    last = next(bound.last for bound in DATE_BOUNDS if bound.attribute == param.name)
     try:
-        return parse_date(value)
+        return parse_bound(value or "", last)
     except DateFormatError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(exc.message) from None
+
+
+def filter_options(func):
+    """``--person``, ``--country``, ``--org`` (repeatable), ``--from``, ``--to``: from ``indexer.facets``."""
+    for bound in reversed(DATE_BOUNDS):
+        func = click.option(bound.option, bound.attribute, callback=parse_day, help=bound.help)(func)
+    for facet in reversed(ENTITY_FACETS):
+        func = click.option(facet.option, facet.name, multiple=True, help=facet.help)(func)
+    return func
 
 
 # --- search -----------------------------------------------------------------------------
@@ -91,24 +103,20 @@ def parse_day(ctx, param, value) -> dt.date | None:
 
 @click.command(cls=SearchCommand, context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
-@click.option("--person", multiple=True, help="Nur Dokumente mit dieser Person (mehrfach: ODER).")
-@click.option("--country", multiple=True, help="Nur Dokumente mit diesem Land, z. B. Russland.")
-@click.option("--org", multiple=True, help="Nur Dokumente mit dieser Organisation, z. B. NATO.")
-@click.option("--from", "date_from", callback=parse_day, help="Frühestes Datum (2024-01-01 oder 01.01.2024).")
-@click.option("--to", "date_to", callback=parse_day, help="Spätestes Datum.")
+@filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
 @index_option
 @report_errors
-def search_command(query, person, country, org, date_from, date_to, sort, limit, page, as_json, index):
+def search_command(query, date_from, date_to, sort, limit, page, as_json, index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
     from indexer.search.service import SearchService
 
     path = index_dir(index)
     ensure_index(path)
-    filters = {k: v for k, v in (("person", person), ("country", country), ("organisation", org)) if v}
+    filters = {name: values for name, values in selected.items() if values}  # facet name -> values
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit)
     with SearchService(path) as service:
@@ -184,7 +192,7 @@ def write_options(func):
     func = click.option("--on-error", type=click.Choice(["skip", "stop"]), default="skip", show_default=True,
                         help="Fehlerhafte Datensätze überspringen (mit Bericht) oder abbrechen.")(func)
     func = click.option("--entities/--no-entities", default=None,
-                        help="Personen, Länder, Organisationen erkennen (Standard: wenn das Modell da ist).")(func)
+                        help=f"{', '.join(f.label for f in ENTITY_FACETS)} erkennen (Standard: wenn das Modell da ist).")(func)
     func = click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")(func)
     return index_option(func)
 

@@ -41,6 +41,12 @@ class BadRequestError(SearchError):
     hint = "Parameter prüfen."
 
 
+class DateFormatError(BadRequestError, ValueError):
+    """A date that is present but no date: ``2024-13-01``, ``gestern`` (see ``indexer.text.dates``)."""
+
+    hint = "Format JJJJ-MM-TT oder TT.MM.JJJJ, z. B. 2024-10-28 oder 28.10.2024 (Zeiträume auch 2024 oder 2024-10)."
+
+
 class DocumentNotFound(SearchError):
     hint = "Die Dokument-ID prüfen."
 

@@ -9,19 +9,20 @@ shared URL shows exactly the same page.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from indexer.errors import BadRequestError
+from indexer.errors import BadRequestError, DateFormatError
+from indexer.facets import DATE_BOUNDS, DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchRequest
+from indexer.text.dates import parse_bound
 
-#: URL parameter -> facet name of the service
-ENTITY_PARAMS = {"person": "person", "country": "country", "org": "organisation"}
-FIND_PARAMS = {f"{param}_find": param for param in ENTITY_PARAMS}
-SCALAR_PARAMS = ("q", "from", "to", "sort", "page", "size")
+#: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
+ENTITY_PARAMS = {facet.param: facet.name for facet in ENTITY_FACETS}
+FIND_PARAMS = {facet.find_param: facet.param for facet in ENTITY_FACETS}
+SCALAR_PARAMS = ("q", *DATE_PARAMS, "sort", "page", "size")
 KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *ENTITY_PARAMS, *FIND_PARAMS, "more"))
 
 DEFAULT_SIZE = 10
@@ -31,8 +32,6 @@ FIND_SCAN = 1000  # values searched by a facet's filter box
 MAX_VALUES = 20  # selected values per facet
 MAX_VALUE_CHARS = 200
 MAX_FIND_CHARS = 100
-
-_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,8 @@ class SearchState:
         out: list[tuple[str, str]] = [("q", self.query)] if self.query else []
         for param in ENTITY_PARAMS:
             out += [(param, value) for value in self.filters.get(param, ())]
-        out += [(name, day.isoformat()) for name, day in (("from", self.date_from), ("to", self.date_to)) if day]
+        out += [(bound.param, getattr(self, bound.attribute).isoformat())
+                for bound in DATE_BOUNDS if getattr(self, bound.attribute)]
         if self.sort != "relevance":
             out.append(("sort", self.sort))
         if self.size != DEFAULT_SIZE:
@@ -128,13 +128,13 @@ def parse_state(args) -> SearchState:
     unknown = sorted(set(args) - KNOWN_PARAMS)
     if unknown:
         raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.",
-                              "Möglich: q, person, country, org, from, to, sort, page, size.")
+                              f"Möglich: {', '.join(('q', *FACET_PARAMS, *DATE_PARAMS, 'sort', 'page', 'size'))}.")
     for name in SCALAR_PARAMS:
         if len(args.getlist(name)) > 1:
             raise BadRequestError(f"Parameter {name!r} mehrfach angegeben.", "Jeden dieser Parameter nur einmal angeben.")
-    start, end = parse_day(args.get("from", ""), "from"), parse_day(args.get("to", ""), "to", last=True)
+    days = {bound.attribute: parse_day(args.get(bound.param, ""), bound.param, bound.last) for bound in DATE_BOUNDS}
     return SearchState(
-        query=args.get("q", "").strip(), filters=parse_filters(args), date_from=start, date_to=end,
+        query=args.get("q", "").strip(), filters=parse_filters(args), **days,
         sort=args.get("sort", "").strip() or "relevance", page=parse_int(args.get("page", ""), "page", 1),
         size=parse_int(args.get("size", ""), "size", DEFAULT_SIZE), more=parse_more(args), find=parse_find(args),
     )
@@ -158,7 +158,7 @@ def parse_more(args) -> frozenset[str]:
     more = frozenset(v for v in args.getlist("more") if v)
     unknown = sorted(more - set(ENTITY_PARAMS))
     if unknown:
-        raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", "Möglich: person, country, org.")
+        raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", f"Möglich: {', '.join(FACET_PARAMS)}.")
     return more
 
 
@@ -184,18 +184,8 @@ def parse_int(raw: str, name: str, default: int) -> int:
 
 
 def parse_day(raw: str, name: str, last: bool = False) -> dt.date | None:
-    """``2024-10-28``; also ``2024`` or ``2024-10`` (first or ``last`` day of the year or month)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    match = _DAY.fullmatch(raw)
+    """``2024-10-28`` or ``28.10.2024``; also ``2024`` or ``2024-10`` (first or ``last`` day)."""
     try:
-        if match is None:
-            raise ValueError(raw)
-        year, month, day = int(match[1]), int(match[2] or (12 if last else 1)), match[3]
-        if day is None:
-            day = calendar.monthrange(year, month)[1] if last else 1
-        return dt.date(year, month, int(day))
-    except ValueError:
-        raise BadRequestError(f"Ungültiges Datum {raw[:20]!r} in {name!r}.",
-                              "Format JJJJ-MM-TT, z. B. 2024-10-28 (oder nur 2024 bzw. 2024-10).") from None
+        return parse_bound(raw, last)
+    except DateFormatError:
+        raise DateFormatError(f"Ungültiges Datum {raw.strip()[:20]!r} in {name!r}.") from None

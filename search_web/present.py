@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, replace
 
+from indexer.facets import DATE_PARAMS, ENTITY_FACETS, PERIOD_LABEL, by_param, month_name
 from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
+from indexer.text.folding import fold
 
-from search_web.params import ENTITY_PARAMS, MORE_LIMIT, SearchState
+from search_web.params import MORE_LIMIT, SearchState
 
-PARAM_OF = {facet: param for param, facet in ENTITY_PARAMS.items()}
-MONTH_NAMES = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-               "Oktober", "November", "Dezember")
+PARAM_OF = {facet.name: facet.param for facet in ENTITY_FACETS}
+DATE_PARAM = "/".join(DATE_PARAMS)  # what sets the year and month facets: from/to
 PAGE_WINDOW = 2  # page links either side of the current page
 
 
@@ -50,7 +50,7 @@ class EntityFacet:
 
 def entity_facets(state: SearchState, page: SearchPage, base: str) -> list[EntityFacet]:
     out = []
-    for param, name in ENTITY_PARAMS.items():
+    for param, name in ((f.param, f.name) for f in ENTITY_FACETS):
         facet = page.facet(name)
         if facet is None:
             continue
@@ -74,12 +74,6 @@ def trim_facet(state: SearchState, param: str, facet: Facet) -> Facet:
     return replace(facet, values=shown)
 
 
-def fold(text: str) -> str:
-    """Comparison form for the filter box: ``Südkorea`` ~ ``sudkorea``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link | None:
     if param in state.more or param in state.find:
         return Link("weniger anzeigen", base + state.expanded(param, on=False).query_string())
@@ -95,7 +89,7 @@ def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
     for facet in page.facets:
         param = PARAM_OF.get(facet.name)
         shown = trim_facet(state, param, facet) if param else facet
-        out.append({"name": facet.name, "param": param or "from/to", "label": facet.label,
+        out.append({"name": facet.name, "param": param or DATE_PARAM, "label": facet.label,
                     "total_values": facet.total_values,
                     "values": [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
                                for v in shown.values]})
@@ -144,13 +138,14 @@ def chips(state: SearchState, base: str) -> list[Link]:
     out = [Link(f"{label_of(param)}: {value}", base + state.without_value(param, value).query_string())
            for param, values in state.filters.items() for value in values]
     if state.date_from or state.date_to:
-        out.append(Link(f"Zeitraum: {date_span(state.date_from, state.date_to)}",
+        out.append(Link(f"{PERIOD_LABEL}: {date_span(state.date_from, state.date_to)}",
                         base + state.between(None, None).query_string()))
     return out
 
 
 def label_of(param: str) -> str:
-    return {"person": "Person", "country": "Land", "org": "Organisation"}[param]
+    """A chip's label: ``org`` -> ``Organisation``."""
+    return by_param(param).singular
 
 
 def date_span(start: dt.date | None, end: dt.date | None) -> str:
@@ -158,7 +153,7 @@ def date_span(start: dt.date | None, end: dt.date | None) -> str:
         return str(start.year)
     if start and end and start.year == end.year and start.month == end.month and start.day == 1 \
             and end.day == calendar.monthrange(end.year, end.month)[1]:
-        return f"{MONTH_NAMES[start.month - 1]} {start.year}"
+        return f"{month_name(start.month)} {start.year}"
     left = german_date(start) if start else "…"
     right = german_date(end) if end else "…"
     return f"{left} – {right}"

@@ -7,11 +7,12 @@ from dataclasses import replace
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchPage
 from indexer.search.service import SearchService
 
 from search_web import present
-from search_web.params import ENTITY_PARAMS, SearchState, parse_state
+from search_web.params import SearchState, parse_state
 
 bp = Blueprint("web", __name__)
 READ_ONLY = {"provide_automatic_options": False}  # OPTIONS and POST answer 405
@@ -51,7 +52,7 @@ def sort_links(state: SearchState, base: str) -> list[present.Link]:
 
 def hidden_fields(state: SearchState) -> list[tuple[str, str]]:
     """What the search box form carries along besides ``q``: filters, dates, sort, size."""
-    keep = {*ENTITY_PARAMS, "from", "to", "sort", "size"}
+    keep = {*FACET_PARAMS, *DATE_PARAMS, "sort", "size"}
     return [(name, value) for name, value in state.pairs() if name in keep]
 
 
@@ -85,8 +86,7 @@ def document(doc_id: str):
 
 def entity_links(view, base: str) -> list[tuple[str, list[present.Link]]]:
     """(heading, links) for persons, countries and organisations; each link filters the search."""
-    groups = (("Personen", "person", view.persons), ("Länder", "country", view.countries),
-              ("Organisationen", "org", view.organisations))
+    groups = ((facet.label, facet.param, getattr(view, facet.attribute)) for facet in ENTITY_FACETS)
     return [(heading, [present.Link(value, base + SearchState().with_value(param, value).query_string())
                        for value in values])
             for heading, param, values in groups if values]

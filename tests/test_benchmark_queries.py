@@ -15,7 +15,7 @@ from benchmarks.queries import CATEGORIES, QUERIES
 from indexer.index import writer as product_build
 from indexer.index import store
 from indexer.entities.extraction import DocumentEntities
-from indexer.index.columns import key
+from indexer.text.folding import fold as key
 from indexer.search.query import parse_query
 from indexer.search.results import FACET_FIELDS, SearchRequest
 from indexer.index.schema import split_values, to_date

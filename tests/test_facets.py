@@ -50,7 +50,8 @@ def test_unreadable_cache_is_recomputed(tmp_path, index_dir):
 def test_values_resolve_exactly_or_by_all_their_words():
     import numpy as np
 
-    from indexer.index.columns import FieldOrdinals, key
+    from indexer.index.columns import FieldOrdinals
+    from indexer.text.folding import fold as key
 
     values = ["Hans-Dietrich Genscher", "Olaf Scholz", "Wladimir Putin", "Putin Wladimirowitsch"]
     lookup = {}

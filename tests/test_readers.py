@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.documents import Article, DateFormatError, lead_sentence, parse_date
+from indexer.errors import DateFormatError
+from indexer.ingest.documents import Article, lead_sentence
+from indexer.text.dates import parse_timestamp as parse_date
 from indexer.ingest.readers import Problem, read_paths
 
 SEED_LINKS = "Australien schickt große Panzerlieferung"

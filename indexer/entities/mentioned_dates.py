@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from indexer.facets import MONTH_NAMES
+
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
-    "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
-    "dezember": 12,
-}
+MONTHS = {**{name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)}, "jänner": 1, "maerz": 3}
 MONTH_ABBREVIATIONS = {
     "jan": 1, "feb": 2, "mär": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "sept": 9, "okt": 10, "nov": 11, "dez": 12,

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Iterable
 from indexer.settings import DATA_DIR
+from indexer.text.folding import spelling_key
 
 COMMON_NOUNS = DATA_DIR / "gazetteer" / "common_nouns.txt.gz"
 # Words a sloppy PER span starts with: "Und Assad", "Wir Linke", "Ära Merkel", "Liebe ...".
@@ -62,16 +62,12 @@ NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs"
 # Endings of German abstract nouns, never of a one-word name (Sicherheit, Nationalismus).
 ABSTRACT_NOUNS = ("heit", "keit", "ismus", "schaft", "tion", "tät", "ungen", "heiten", "keiten", "weise",
                   "schaften", "tionen", "strukturen")
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
 
 
 def fold_name(name: str) -> str:
-    """Comparison key: ``Schröder``/``Schroeder`` -> ``schroeder``, ``Erdoğan`` -> ``erdogan``,
-    ``Hans-Dietrich`` -> ``hans dietrich``."""
-    text = name.lower().translate(UMLAUTS).replace("-", " ")
-    text = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
+    """The spelling key of a name's words (a hyphen separates words): ``Schröder``/``Schroeder`` ->
+    ``schroeder``, ``Erdoğan`` -> ``erdogan``, ``Hans-Dietrich`` -> ``hans dietrich``."""
+    return spelling_key(name.replace("-", " "))
 
 
 def spelling_rank(name: str) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.text.analyser import normalize_german
+from indexer.text.folding import fold
 from indexer.entities.countries import load_gazetteer
 from indexer.index.schema import FACET_FIELDS
 
@@ -36,7 +36,7 @@ class FieldOrdinals:
     values: list[str]
     docs: np.ndarray  # document numbers
     ords: np.ndarray  # value ordinals, same length as docs
-    lookup: dict[str, list[int]]  # normalised lowercase value -> ordinals
+    lookup: dict[str, list[int]]  # folded value (indexer.text.folding) -> ordinals
 
     def __post_init__(self):
         self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
@@ -136,13 +136,13 @@ class FacetStore:
 
     def resolve_ordinals(self, field: str, typed: str) -> list[int]:
         facet = self.fields[field]
-        wanted = key(typed)
+        wanted = fold(typed)
         if wanted in facet.lookup:
             return facet.lookup[wanted]
         if field == "country" and len(wanted) == 2:  # an ISO code: RU -> Russland
             display = load_gazetteer().display.get(wanted.upper())
-            if display and key(display) in facet.lookup:
-                return facet.lookup[key(display)]
+            if display and fold(display) in facet.lookup:
+                return facet.lookup[fold(display)]
         words = set(wanted.split())
         return facet.with_words(words) if words else []
 
@@ -179,11 +179,6 @@ class FacetStore:
         return {int(m): int(c) for m, c in enumerate(np.bincount(months, minlength=13)) if c and m}
 
 
-def key(value: str) -> str:
-    """Comparison form of a facet value: ``Brüssel`` ~ ``brussel``, ``NATO`` ~ ``Nato``."""
-    return " ".join(normalize_german(value.lower()).split())
-
-
 def alive_mask(reader, size: int) -> np.ndarray:
     mask = np.zeros(size, dtype=bool)
     mask[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
@@ -208,7 +203,7 @@ def lookup_of(values: list[str]) -> dict[str, list[int]]:
     """Comparison form -> ordinals of the values that have it."""
     lookup: dict[str, list[int]] = {}
     for ordinal, value in enumerate(values):
-        lookup.setdefault(key(value), []).append(ordinal)
+        lookup.setdefault(fold(value), []).append(ordinal)
     return lookup
 
 

@@ -12,13 +12,13 @@ import datetime as dt
 from whoosh import fields
 from whoosh.analysis import IDTokenizer, LowercaseFilter
 
+from indexer.facets import ENTITY_FACETS, FACET_FIELDS
 from indexer.text.analyser import exact_analyzer, german_analyzer
 
 VALUE_SEPARATOR = ","
-FACET_FIELDS = ("person", "country", "organisation")
-#: query-language field names -> index fields
+#: query-language field names -> index fields (facets: ``org:NATO`` from the registry)
 FIELD_NAMES = {
-    "person": "person", "country": "country", "org": "organisation", "organisation": "organisation",
+    **{name: facet.field for facet in ENTITY_FACETS for name in facet.query_names},
     "source": "source", "date": "date", "mentioned": "mentioned", "title": "title", "id": "id",
 }
 TITLE_BOOST = 2.0
@@ -37,10 +37,8 @@ def build_schema() -> fields.Schema:
         source=fields.ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         url=fields.STORED(),
         meta=fields.STORED(),
-        person=keyword_field(),
-        country=keyword_field(),
         country_code=keyword_field(),
-        organisation=keyword_field(),
+        **{field: keyword_field() for field in FACET_FIELDS},
         mentioned=fields.KEYWORD(commas=True, scorable=False),
     )
 

@@ -1,7 +1,7 @@
 """The Article: one news document as the indexer sees it, with its id, hash and date rules.
 
-Dates are parsed strictly (ISO ``2024-10-28``, ``2024-10-28T09:30:00``, German
-``28.10.2024``); a document without a date has ``date=None``, never a made-up one.
+Dates are parsed strictly by ``indexer.text.dates`` (ISO ``2024-10-28``, ``2024-10-28T09:30:00``,
+German ``28.10.2024``); a document without a date has ``date=None``, never a made-up one.
 """
 
 from __future__ import annotations
@@ -22,14 +22,6 @@ FIELD_ALIASES = {
     "url": ("url", "link", "href"),
     "source": ("source", "outlet", "publisher", "quelle", "site"),
 }
-
-_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
-
-
-class DateFormatError(ValueError):
-    """A date value that is present but not a valid date."""
-
 
 @dataclass
 class Article:
@@ -64,36 +56,6 @@ class Article:
         if self.body.startswith(self.title):
             return self.body
         return f"{self.title}\n{self.body}"
-
-
-def parse_date(value) -> dt.date | None:
-    """``"2024-10-28"``, ``"28.10.2024"``, ``"2024-10-28T09:30:00Z"`` -> date; empty -> None.
-
-    Anything else present raises ``DateFormatError``: no guessing.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise DateFormatError(f"Datum ist kein Text: {value!r}")
-    text = value.strip()
-    match = _ISO_DATE.fullmatch(text)
-    if match:
-        return _make_date(match.group(1), match.group(2), match.group(3), text)
-    match = _GERMAN_DATE.fullmatch(text)
-    if match:
-        return _make_date(match.group(3), match.group(2), match.group(1), text)
-    raise DateFormatError(f"unbekanntes Datumsformat: {text[:40]!r} (erwartet 2024-10-28 oder 28.10.2024)")
-
-
-def _make_date(year: str, month: str, day: str, text: str) -> dt.date:
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise DateFormatError(f"ungültiges Datum: {text[:40]!r}") from None
 
 
 def clean_text(text: str) -> str:

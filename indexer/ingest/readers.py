@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from indexer.ingest.documents import FIELD_ALIASES, Article, DateFormatError, parse_date
+from indexer.errors import DateFormatError
+from indexer.ingest.documents import FIELD_ALIASES, Article
+from indexer.text.dates import parse_timestamp
 
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
@@ -329,7 +331,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
     if len(text) > MAX_RECORD_CHARS:
         return Problem(path, line, f"Text zu groß ({len(text):,} Zeichen, höchstens {MAX_RECORD_CHARS:,})")
     try:
-        date = parse_date(fields.get("date"))
+        date = parse_timestamp(fields.get("date"))
     except DateFormatError as exc:
         return Problem(path, line, str(exc))
     article = Article(

@@ -23,6 +23,7 @@ from indexer.search import ranking
 from indexer.search.ranking import DEFAULT, RankingConfig
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.errors import EmptyQueryError, QuerySyntaxError
+from indexer.facets import FACET_FIELDS
 from indexer.search.query import And, DateRange, FieldMatch, Fuzzy, Node, Not, Or, Phrase, Prefix, Word
 
 MAX_EXPANSION = 64  # terms a prefix or fuzzy word may expand to (the most frequent ones)
@@ -118,7 +119,7 @@ class QueryCompiler:
         return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
     def visit_fieldmatch(self, node: FieldMatch) -> wq.Query | None:
-        if node.field in ("person", "country", "organisation"):
+        if node.field in FACET_FIELDS:
             values = self.resolve(node.field, node.value)
             return wq.Or([wq.Term(node.field, v) for v in values]) if values else wq.NullQuery
         if node.field == "title":

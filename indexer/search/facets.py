@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.facets import FACET_NAMES, LABELS, month_name
 from indexer.index.columns import FacetStore
-from indexer.search.results import FACET_FIELDS, Facet, FacetValue, SearchRequest
-
-LABELS = {"person": "Personen", "country": "Länder", "organisation": "Organisationen", "year": "Jahr", "month": "Monat"}
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-          "November", "Dezember")
+from indexer.search.results import Facet, FacetValue, SearchRequest
+from indexer.text.folding import fold
 
 
 def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.ndarray:
@@ -30,7 +28,7 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     """Entity facets, the year histogram and (within one year) months."""
     if not request.with_facets:
         return []
-    facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_FIELDS]
+    facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_NAMES]
     date_mask = without(filters, "date", base)
     years, _ = store.year_counts(date_mask)
     facets.append(year_facet(years, request))
@@ -41,11 +39,12 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
 
 
 def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
-    selected = set(request.filters.get(name, ()))
+    """Top values; a value is selected when it folds like a selected one (``russland`` ~ ``Russland``)."""
+    selected = {fold(value): value for value in request.filters.get(name, ())}
     top, total = store.top_values(name, mask, request.facet_limit)
-    values = [FacetValue(v, v, c, v in selected) for v, c in top]
-    shown = {v.value for v in values}
-    for value in sorted(selected - shown):  # a selected value always shows, even with count 0
+    values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
+    shown = {fold(v.value) for v in values}
+    for value in sorted(v for k, v in selected.items() if k not in shown):  # a selected value always shows
         ordinals = store.resolve_ordinals(name, value)
         count = int(store.fields[name].counts(mask)[ordinals].sum()) if ordinals else 0
         values.append(FacetValue(value, value, count, True))
@@ -70,6 +69,6 @@ def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest) -> 
         return None
     counts = store.month_counts(mask, start.year)
     one_month = start.month == end.month and start.day == 1
-    values = [FacetValue(f"{start.year}-{m:02d}", MONTHS[m - 1], c, one_month and m == start.month)
+    values = [FacetValue(f"{start.year}-{m:02d}", month_name(m), c, one_month and m == start.month)
               for m, c in counts.items()]
     return Facet(name="month", label=f"{LABELS['month']} {start.year}", values=values, total_values=len(values))

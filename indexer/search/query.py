@@ -7,7 +7,7 @@
     Sanktion*                     prefix (unstemmed, normalised words)
     Nordkroea~  Nordkroea~2       fuzzy (edit distance 1 or 2)
     person:"Wladimir Putin"  country:Russland  org:NATO  source:bundestag
-    date:2024  date:2024-10  date:[2024-01-01 TO 2024-06-30]  mentioned:2025
+    date:2024  date:2024-10  date:28.10.2024  date:[2024-01-01 TO 2024-06-30]  mentioned:2025
 
 Malformed input raises ``QuerySyntaxError`` with a one-line message and a hint.
 """
@@ -19,8 +19,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from indexer.errors import QuerySyntaxError
+from indexer.errors import DateFormatError, QuerySyntaxError
 from indexer.index.schema import FIELD_NAMES
+from indexer.text.dates import day_span, iso_period
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
@@ -29,6 +30,7 @@ MAX_DEPTH = 16
 MIN_PREFIX_CHARS = 2
 GENDER_STAR = re.compile(r"(\w)[*:_](?=(?:in|innen|e|r|n)\b)")
 OPERATORS = {"AND": "AND", "UND": "AND", "&&": "AND", "OR": "OR", "ODER": "OR", "||": "OR", "NOT": "NOT", "NICHT": "NOT"}
+DATE_EXAMPLES = "Beispiele: date:2024, date:2024-10, date:2024-10-28, date:28.10.2024"
 QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
@@ -264,6 +266,8 @@ def word_node(text: str) -> Node:
 def field_node(field: str, value: str) -> Node:
     if field == "date":
         return DateRange(*date_range(value))
+    if field == "mentioned":
+        return FieldMatch(field, mentioned_period(value))
     return FieldMatch(field, value)
 
 
@@ -282,18 +286,17 @@ def date_range(value: str) -> tuple[dt.date | None, dt.date | None]:
 def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``2024``, ``2024-10``, ``2024-10-28`` or ``28.10.2024``."""
     try:
-        if re.fullmatch(r"\d{4}", value):
-            return dt.date(int(value), 1, 1), dt.date(int(value), 12, 31)
-        if re.fullmatch(r"\d{4}-\d{1,2}", value):
-            year, month = map(int, value.split("-"))
-            first = dt.date(year, month, 1)
-            return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
-        day = dt.date(int(german.group(3)), int(german.group(2)), int(german.group(1))) if german \
-            else dt.date.fromisoformat(value)
-        return day, day
-    except ValueError:
-        raise QuerySyntaxError(f"Ungültiges Datum {value[:40]!r}.", "Beispiele: date:2024, date:2024-10, date:2024-10-28") from None
+        return day_span(value)
+    except DateFormatError:
+        raise QuerySyntaxError(f"Ungültiges Datum {value[:40]!r}.", DATE_EXAMPLES) from None
+
+
+def mentioned_period(value: str) -> str:
+    """``mentioned:28.10.2024`` -> ``2024-10-28``, as mentioned dates are indexed."""
+    try:
+        return iso_period(value)
+    except DateFormatError:
+        raise QuerySyntaxError(f"Ungültiges Datum {value[:40]!r}.", DATE_EXAMPLES.replace("date:", "mentioned:")) from None
 
 
 def positive_words(node: Node | None) -> list[str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-FACET_FIELDS = ("person", "country", "organisation")
+from indexer.facets import FACET_FIELDS  # noqa: F401  (the names a request may filter by)
+
 SORTS = ("relevance", "date")
 
 
@@ -78,7 +79,7 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facet:
-    name: str  # person, country, organisation, year, month
+    name: str  # an entity facet of indexer.facets, year or month
     label: str
     values: list[FacetValue]
     total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit)

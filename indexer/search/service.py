@@ -25,6 +25,7 @@ from indexer.search.ranking import RankingConfig
 
 from indexer.index import store
 from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.facets import ENTITY_FACETS
 from indexer.search.evaluator import Evaluator
 from indexer.search.query import parse_query
 from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest)
@@ -121,8 +122,7 @@ class SearchService:
             id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
             source=stored.get("source", ""), url=stored.get("url", ""), body=stored.get("body", ""),
             paragraphs=highlight_paragraphs(stored.get("body", ""), stems, words),
-            persons=split_values(stored.get("person")), countries=split_values(stored.get("country")),
-            organisations=split_values(stored.get("organisation")), meta=stored.get("meta") or {},
+            **entity_lists(stored), meta=stored.get("meta") or {},
         )
 
     def stats(self) -> IndexStats:
@@ -283,7 +283,10 @@ def make_hit(stored: dict, score: float, snippets, rank: int) -> Hit:
     return Hit(
         id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
         source=stored.get("source", ""), url=stored.get("url", ""), score=round(float(score), 4),
-        snippets=snippets, persons=split_values(stored.get("person")),
-        countries=split_values(stored.get("country")), organisations=split_values(stored.get("organisation")),
-        rank=rank,
+        snippets=snippets, **entity_lists(stored), rank=rank,
     )
+
+
+def entity_lists(stored: dict) -> dict[str, list[str]]:
+    """``{"persons": [...], "countries": [...], "organisations": [...]}`` of a stored document."""
+    return {facet.attribute: split_values(stored.get(facet.field)) for facet in ENTITY_FACETS}

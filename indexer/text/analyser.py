@@ -14,14 +14,13 @@ never held as attributes.
 from __future__ import annotations
 
 import functools
-import re
 import threading
-import unicodedata
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 
 from indexer.text import compounds
+from indexer.text.folding import fold_accents, normalize_german
 
 #: words: letters/digits joined by inner hyphens, dots or commas (Nord-Stream-2, G7, 100.000, 2,5)
 TOKEN_PATTERN = r"\w+(?:[-.,'’]\w+)*"
@@ -48,39 +47,6 @@ welcher welches wenn werde werden wie wieder will wir wird wirst wo wollen wollt
 zu zum zur zwar zwischen
 """
 
-
-@functools.lru_cache(maxsize=500_000)
-def normalize_german(text: str) -> str:
-    """German normalisation as Lucene's GermanNormalizationFilter does it.
-
-    ``Brüssel`` -> ``brussel``, ``Straße`` -> ``strasse``, ``Schroeder`` -> ``schroder``;
-    ``ue`` after ``q`` or a vowel stays (``Quelle``, ``Feuer``). Expects lowercase input.
-    """
-    out: list[str] = []
-    state = _N
-    for ch in text:
-        if ch in "ao":
-            out.append(ch)
-            state = _U
-        elif ch == "u":
-            out.append(ch)
-            state = _U if state == _N else _V
-        elif ch == "e":
-            if state != _U:
-                out.append(ch)
-            state = _V
-        elif ch in "iqy":
-            out.append(ch)
-            state = _V
-        else:
-            out.append(_FOLD.get(ch, ch))
-            state = _V if ch in "äöü" else _N
-    return "".join(out)
-
-
-_NEEDS_NORMALISING = re.compile(r"[äöüßẞ]|[aou]e")
-_N, _V, _U = 0, 1, 2  # Lucene's states: neutral, after a vowel, after a/o/u that may take an "e"
-_FOLD = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"}
 
 STOPWORDS = frozenset(normalize_german(w) for w in GERMAN_STOPWORDS_RAW.split())
 #: the stop filter also knows the unnormalised forms (für, über), for analysers without normalising
@@ -116,14 +82,6 @@ class GermanNormalizeFilter(Filter):
         for t in tokens:
             t.text = normalize_german(t.text)
             yield t
-
-
-@functools.lru_cache(maxsize=200_000)
-def fold_accents(text: str) -> str:
-    """Diacritics off: ``traoré`` -> ``traore``, ``çelik`` -> ``celik`` (umlauts are folded before)."""
-    if text.isascii():
-        return text
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 class AccentFoldFilter(Filter):

@@ -7,8 +7,35 @@
 (function () {
   "use strict";
 
+  // The server's folding key (indexer/text/folding.py), so the list narrows as the server filters:
+  // case, umlauts (ä ~ a ~ ae, Lucene's German normalisation), ß ~ ss, accents and spaces are ignored.
+  var UMLAUTS = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss"};
+
+  function normalizeGerman(text) {
+    var out = "", state = 0;  // 0: neutral, 1: after a vowel, 2: after a/o/u that may take an "e"
+    for (var i = 0; i < text.length; i++) {
+      var ch = text[i];
+      if (ch === "a" || ch === "o") { out += ch; state = 2; }
+      else if (ch === "u") { out += ch; state = state === 0 ? 2 : 1; }
+      else if (ch === "e") { if (state !== 2) { out += ch; } state = 1; }
+      else if (ch === "i" || ch === "q" || ch === "y") { out += ch; state = 1; }
+      else { out += UMLAUTS[ch] || ch; state = "äöü".indexOf(ch) >= 0 ? 1 : 0; }
+    }
+    return out;
+  }
+
+  function accentsOff(text) {  // accents go, the two dots of ä, ö, ü stay for normalizeGerman
+    var decomposed = text.normalize("NFKD"), out = "";
+    for (var i = 0; i < decomposed.length; i++) {
+      var ch = decomposed[i];
+      var umlaut = ch === "\u0308" && i > 0 && "aou".indexOf(decomposed[i - 1]) >= 0;
+      if (umlaut || !/[\u0300-\u036f]/.test(ch)) { out += ch; }
+    }
+    return out.normalize("NFC");
+  }
+
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return normalizeGerman(accentsOff(text.toLowerCase())).replace(/\s+/g, " ").trim();
   }
 
   function isTyping(target) {

@@ -191,3 +191,12 @@ def browser_tests_write_no_tracked_file():
     before = digest(README_SCREENSHOT)
     yield
     assert digest(README_SCREENSHOT) == before, "a browser test rewrote docs/screenshot-search.png"
+
+
+@pytest.mark.parametrize("typed", ["SUED", "süd", "Sud"])
+def test_filter_box_folds_like_the_server(page, typed):
+    page.goto(f"/?more=country&country_find={typed}")  # the server's narrowing
+    served = page.locator("#facet-country li .value").all_inner_texts()
+    page.goto("/?more=country")
+    page.fill("#find-country", typed)  # the script's narrowing, same key
+    assert page.locator("#facet-country li:visible .value").all_inner_texts() == served == ["Südkorea"]
