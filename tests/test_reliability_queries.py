@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from indexer.index.writer import BuildOptions, build
 from indexer.cli import search_command
-from indexer.errors import QuerySyntaxError, SearchError
+from indexer.errors import EmptyQueryError, QuerySyntaxError, SearchError
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
 from reliability.corpus import write_corpus
@@ -212,3 +212,15 @@ def test_service_fuzz_long(fuzz_service, query):
 @given(query=hostile_queries())
 def test_web_api_fuzz_long(fuzz_client, query):
     search_web(fuzz_client, query)
+
+
+@pytest.mark.parametrize("query", ['SOURCE:" \udcff " ', 'source:"\ud800x"', "Kennung \udcff"])
+def test_lone_surrogates_in_field_values(fuzz_service, query):
+    """Found by the fuzzer: an unencodable character in a field value reached Whoosh's term encoding."""
+    assert fuzz_service.search(SearchRequest(query=query)).total == (query.startswith("Kennung") and
+                                                                     fuzz_service.search(SearchRequest(query="Kennung")).total)
+
+
+def test_a_lone_surrogate_alone_is_an_empty_query(fuzz_service):
+    with pytest.raises(EmptyQueryError):
+        fuzz_service.search(SearchRequest(query="title:\udcff"))

@@ -32,6 +32,7 @@ GENDER_STAR = re.compile(r"(\w)[*:_](?=(?:in|innen|e|r|n)\b)")
 OPERATORS = {"AND": "AND", "UND": "AND", "&&": "AND", "OR": "OR", "ODER": "OR", "||": "OR", "NOT": "NOT", "NICHT": "NOT"}
 DATE_EXAMPLES = "Beispiele: date:2024, date:2024-10, date:2024-10-28, date:28.10.2024"
 QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"'})
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # bytes a shell could not decode: no index term holds them
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def parse_query(text: str) -> Node | None:
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"Suchanfrage zu lang ({len(text):,} Zeichen, höchstens {MAX_QUERY_CHARS}).",
                                "Die Anfrage kürzen.")
-    tokens = tokenize(text.translate(QUOTES))
+    tokens = tokenize(LONE_SURROGATE.sub("\ufffd", text).translate(QUOTES))
     if not tokens:
         return None
     parser = _Parser(tokens)
