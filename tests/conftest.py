@@ -66,20 +66,29 @@ def documents_dir(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def index_dir(tmp_path_factory, documents_dir) -> Path:
-    """A built index (with entities when the shipped model is there) of ``documents_dir``."""
-    path = tmp_path_factory.mktemp("index")
-    report = build([documents_dir], path, BuildOptions(entities=entities_available()))
+def built_index(tmp_path_factory, name: str, documents: Path, entities: bool) -> Path:
+    """A fresh index of ``documents`` in a temporary directory; every record must be indexed."""
+    path = tmp_path_factory.mktemp(name)
+    report = build([documents], path, BuildOptions(entities=entities))
     assert report.skipped == 0, report.problems
     return path
 
 
+def open_service(index: Path):
+    """A service over ``index`` for a fixture to yield, closed when the fixture ends."""
+    with SearchService(index) as svc:
+        yield svc
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, documents_dir) -> Path:
+    """A built index (with entities when the shipped model is there) of ``documents_dir``."""
+    return built_index(tmp_path_factory, "index", documents_dir, entities_available())
+
+
 @pytest.fixture(scope="session")
 def service(index_dir) -> SearchService:
-    svc = SearchService(index_dir)
-    yield svc
-    svc.close()
+    yield from open_service(index_dir)
 
 
 @pytest.fixture(scope="session")
@@ -95,17 +104,12 @@ def field_index_dir(tmp_path_factory, field_documents_dir) -> Path:
     """``field_documents_dir`` indexed with the shipped NER model (skips without it)."""
     if not entities_available():
         pytest.skip("NER model not shipped in indexer/data/ner_model")
-    path = tmp_path_factory.mktemp("field-index")
-    report = build([field_documents_dir], path, BuildOptions(entities=True))
-    assert report.skipped == 0, report.problems
-    return path
+    return built_index(tmp_path_factory, "field-index", field_documents_dir, entities=True)
 
 
 @pytest.fixture(scope="session")
 def field_service(field_index_dir) -> SearchService:
-    svc = SearchService(field_index_dir)
-    yield svc
-    svc.close()
+    yield from open_service(field_index_dir)
 
 
 LONG_SPEECH = FIXTURES / "long_speech.json"
@@ -136,14 +140,9 @@ def snippet_documents_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def snippet_index_dir(tmp_path_factory, snippet_documents_dir) -> Path:
-    path = tmp_path_factory.mktemp("snippet-index")
-    report = build([snippet_documents_dir], path, BuildOptions(entities=False))
-    assert report.skipped == 0, report.problems
-    return path
+    return built_index(tmp_path_factory, "snippet-index", snippet_documents_dir, entities=False)
 
 
 @pytest.fixture(scope="session")
 def snippet_service(snippet_index_dir) -> SearchService:
-    svc = SearchService(snippet_index_dir)
-    yield svc
-    svc.close()
+    yield from open_service(snippet_index_dir)
