@@ -20,22 +20,21 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search import ranking
-from indexer.search.ranking import RankingConfig
-
-from indexer.index import store
 from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.facets import ENTITY_FACETS
-from indexer.search.evaluator import Evaluator
-from indexer.search.query import parse_query
-from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest)
+from indexer.index import store
 from indexer.index.schema import split_values, to_date
-from indexer.settings import setting
+from indexer.search import ranking
+from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
+from indexer.search.evaluator import Evaluator
+from indexer.search.facets import build_facets
+from indexer.search.query import parse_query
+from indexer.search.ranking import RankingConfig
+from indexer.search.results import FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest
 from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
 from indexer.search.spelling import suggest
-from indexer.search.facets import build_facets
-from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
+from indexer.settings import setting
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
 OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
