@@ -82,8 +82,7 @@ def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_
     scored, seen = [], set()
     for start, end in sentences:
         inside = [(s, e) for s, e in spans if s >= start and e <= end]
-        sentence = " ".join(text[start:end].split())
-        if inside and sentence not in seen:  # a repeated sentence (a refrain, a quoted motion) shows once
+        if inside and (sentence := " ".join(text[start:end].split())) not in seen:  # a repeated sentence shows once
             seen.add(sentence)
             distinct = len({text[s:e].lower() for s, e in inside})
             scored.append((distinct * 10 + len(inside), -start, start, end, inside))
