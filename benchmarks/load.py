@@ -1,6 +1,6 @@
 """Drive the production web server on loopback as hard as it goes, and print what it held.
 
-    python -m benchmarks.load --index index [--duration 60] [--clients 8] [--server-threads 4]
+    python -m benchmarks.load --index index [--duration 60] [--clients 8] [--server-threads 4] [--server-workers 2]
 
 Starts ``search-web --index DIR --port 0`` as a subprocess (waitress, as in production),
 reads the port from its log line, and runs a closed-loop load: ``--clients`` threads, each
@@ -56,17 +56,18 @@ class Tally:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def server_command(index: str, threads: int) -> list[str]:
+def server_command(index: str, threads: int, workers: int = 1) -> list[str]:
     script = shutil.which("search-web", path=str(Path(sys.executable).parent))
     args = ["--index", index, "--host", HOST, "--port", "0", "--threads", str(threads)]
+    args += ["--workers", str(workers)] if workers > 1 else []
     if script:
         return [script, *args]
     return [sys.executable, "-c", "import sys; from search_web.serve import main; sys.exit(main())", *args]
 
 
-def start_server(index: str, threads: int, timeout: float = 60) -> tuple[subprocess.Popen, int]:
+def start_server(index: str, threads: int, timeout: float = 60, workers: int = 1) -> tuple[subprocess.Popen, int]:
     """The server process and its port, once it logs that it listens."""
-    server = subprocess.Popen(server_command(index, threads), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    server = subprocess.Popen(server_command(index, threads, workers), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True)
     deadline, seen = time.monotonic() + timeout, []
     for line in server.stderr:
@@ -91,20 +92,32 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait(timeout=15)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of the process so far (Linux ``/proc``), NaN elsewhere."""
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its children (the ``--workers`` processes), from Linux ``/proc``."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *map(int, children)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the server and its workers so far (Linux ``/proc``), NaN elsewhere."""
+    try:
+        stats = [Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split() for p in process_tree(pid)]
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[11]) + int(fields[12]) for fields in stats) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of the server and its workers together."""
+    total = 0.0
+    for p in process_tree(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return round(total, 1) if total else float("nan")
 
 
 def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
@@ -226,7 +239,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index", required=True, help="index directory (build one with search-index build)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (at most 600)")
     parser.add_argument("--clients", type=int, default=8, help="client threads, one connection each")
-    parser.add_argument("--server-threads", type=int, default=4, help="waitress threads of the server")
+    parser.add_argument("--server-threads", type=int, default=4, help="waitress threads of the server (per process)")
+    parser.add_argument("--server-workers", type=int, default=1, help="search-web --workers: processes on one port")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -237,7 +251,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    server, port = start_server(args.index, args.server_threads)
+    server, port = start_server(args.index, args.server_threads, workers=args.server_workers)
     try:
         rss_start = rss_mb(server.pid)
         tallies, seconds, cpu = drive(port, args.clients, args.duration, args.max_requests, server.pid)
@@ -252,7 +266,8 @@ def main(argv=None) -> int:
 
 def report(result: dict, args: argparse.Namespace) -> str:
     return "\n".join([
-        f"search-web on {HOST}, {args.server_threads} server threads, {args.clients} clients, {result['seconds']} s",
+        f"search-web on {HOST}, {args.server_workers} process(es) x {args.server_threads} server threads, "
+        f"{args.clients} clients, {result['seconds']} s",
         f"requests:   {result['requests']} ({result['requests_per_second']}/s)",
         f"latency:    p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms",
         *[f"  {kind + ':':<9} {k['requests']} requests, p50 {k['p50_ms']} ms, p95 {k['p95_ms']} ms"

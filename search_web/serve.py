@@ -1,6 +1,8 @@
 """``search-web``: serves the app with waitress (pure Python, threaded, any platform).
 
     search-web --index index --host 127.0.0.1 --port 8000 --threads 4
+    search-web --workers 2            # two processes on one socket (POSIX): a search is CPU-bound
+                                      # Python, so a second core needs a second process
 
 The Flask development server and debug mode are never used here.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from waitress import create_server
@@ -17,6 +20,7 @@ from indexer.errors import SearchError, print_error
 from indexer.settings import index_dir
 
 from search_web import create_app
+from search_web.workers import listening, serve_forked
 
 log = logging.getLogger("search_web")
 
@@ -26,25 +30,60 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="Adresse (Standard: 127.0.0.1; 0.0.0.0 für alle).")
     parser.add_argument("--port", type=int, default=8000, help="Port (Standard: 8000; 0 wählt einen freien).")
     parser.add_argument("--index", default=None, help="Verzeichnis des Index (Standard: $NEWS_SEARCH_INDEX oder ./index).")
-    parser.add_argument("--threads", type=int, default=4, help="Arbeits-Threads von waitress (Standard: 4).")
+    parser.add_argument("--threads", type=int, default=4, help="Arbeits-Threads von waitress je Prozess (Standard: 4).")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Prozesse, die sich den Port teilen (Standard: 1; nur POSIX). Eine Suche rechnet in "
+                             "Python und hält dabei den GIL: mehr Threads nutzen keinen zweiten Kern, mehr Prozesse "
+                             "schon (je Prozess ein eigener Index-Stand, etwa 60-100 MB).")
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error("--threads muss mindestens 1 sein")
+    if args.workers < 1 or (args.workers > 1 and not hasattr(os, "fork")):
+        parser.error("--workers muss mindestens 1 sein (mehr als 1 nur unter POSIX)")
     if not 0 <= args.port <= 65535:
         parser.error("--port muss zwischen 0 und 65535 liegen")
     return args
 
 
-def make_server(index: str | None, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
-    """A ready waitress server (``.run()`` serves, ``.close()`` stops); fails early without an index."""
+def make_server(index: str | None, host: str = "127.0.0.1", port: int = 8000, threads: int = 4, sock=None):
+    """A ready waitress server (``.run()`` serves, ``.close()`` stops); fails early without an index.
+    With ``sock``, it accepts on that already bound socket (the workers share one)."""
     app = create_app({"SEARCH_INDEX": str(index_dir(index))})
     app.extensions["search"].check()  # IndexNotFound now, not on the first request
-    return create_server(app, host=host, port=port, threads=threads, ident="search-web")
+    where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
+    return create_server(app, threads=threads, ident="search-web", **where)
+
+
+def check_index(index: str | None) -> None:
+    """``IndexNotFound``/``IndexFormatError`` before any worker starts; no file stays open."""
+    app = create_app({"SEARCH_INDEX": str(index_dir(index))})
+    with app.extensions["search"] as service:
+        service.check()
+
+
+def serve_workers(args: argparse.Namespace) -> int:
+    """``--workers N``: the parent binds, logs and supervises; each worker opens the index itself."""
+    try:
+        check_index(args.index)
+        with listening(args.host, args.port) as sock:
+            log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Prozesse mit je %d Threads)",
+                     args.host, sock.getsockname()[1], index_dir(args.index), args.workers, args.threads)
+            serve_forked(sock, args.workers, lambda s: make_server(args.index, threads=args.threads, sock=s))
+    except SearchError as error:
+        print_error(error.message, error.hint)
+        return 2
+    except OSError as error:
+        print_error(f"{args.host}:{args.port} nicht verfügbar ({error.strerror}).")
+        return 2
+    log.info("beendet")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.workers > 1:
+        return serve_workers(args)
     try:
         server = make_server(args.index, args.host, args.port, args.threads)
     except SearchError as error:

@@ -212,7 +212,7 @@ def answer(service: SearchService, request: SearchRequest):
 def test_threads_searching_together_get_the_serial_answers(batches, tmp_path):
     index = tmp_path / "index"
     build([batches], index, BuildOptions(entities=False))
-    with SearchService(index) as service:
+    with SearchService(index, parallel=None) as service:
         serial = [answer(service, r) for r in THREAD_REQUESTS]
         work = [i for _ in range(6) for i in range(len(THREAD_REQUESTS))]
         random.Random(11).shuffle(work)
@@ -234,19 +234,41 @@ def blocking(monkeypatch, step: str, hold):
     monkeypatch.setattr(service_module, step, held)
 
 
-def test_searches_on_one_snapshot_run_side_by_side(service, monkeypatch):
-    """Two searches meet inside ``match`` at the same time: no lock serialises them."""
+def test_searches_on_one_snapshot_run_side_by_side(index_dir, monkeypatch):
+    """With ``parallel=2`` two searches meet inside ``match`` at the same time: no lock serialises them."""
     meeting = threading.Barrier(2, timeout=20)
     blocking(monkeypatch, "match", lambda lease: meeting.wait())
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with SearchService(index_dir, parallel=2) as service, ThreadPoolExecutor(max_workers=2) as pool:
         totals = list(pool.map(lambda q: service.search(SearchRequest(query=q)).total, ["Soldaten", "Nordkorea"]))
     assert all(totals) and not meeting.broken
+
+
+def test_by_default_one_search_computes_at_a_time_under_the_gil(index_dir, monkeypatch):
+    """``PARALLEL`` is 1 where the GIL is on: the second search starts when the first is done."""
+    from indexer.search import service as service_module
+
+    assert service_module.PARALLEL == (1 if getattr(sys, "_is_gil_enabled", lambda: True)() else None)
+    inside, most = [0], [0]
+    guard = threading.Lock()
+
+    def hold(lease):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        with guard:
+            inside[0] -= 1
+
+    blocking(monkeypatch, "match", hold)
+    with SearchService(index_dir, parallel=1) as service, ThreadPoolExecutor(max_workers=4) as pool:
+        totals = list(pool.map(lambda q: service.search(SearchRequest(query=q)).total, ["Soldaten", "Nordkorea"] * 3))
+    assert all(totals) and most[0] == 1
 
 
 def test_old_snapshot_closes_when_its_last_search_ends(batches, tmp_path, monkeypatch):
     index = tmp_path / "index"
     build([batches / "base.jsonl"], index, BuildOptions(entities=False))
-    service = SearchService(index)
+    service = SearchService(index, parallel=None)  # the slow search must not hold up the others
     entered, release, leases = threading.Event(), threading.Event(), []
 
     def hold(lease):
@@ -276,7 +298,7 @@ def test_threads_search_while_adds_and_a_rebuild_commit(batches, tmp_path):
     the replaced snapshots closed (file handles bounded)."""
     index = tmp_path / "index"
     build([batches / "base.jsonl"], index, BuildOptions(entities=False))
-    service = SearchService(index)
+    service = SearchService(index, parallel=None)  # searches really side by side
     ask_round(service)
     before = fd_count()
     stop = threading.Event()

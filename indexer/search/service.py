@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import sys
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -38,19 +39,29 @@ from indexer.settings import setting
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
 OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
+#: searches that compute at the same time in one process. A search is CPU-bound Python: under
+#: the GIL, two at once share one core and thrash it (demo index, 4 waitress threads: 43
+#: requests/s and p95 769 ms running side by side, against 88/s and 146 ms one at a time), so
+#: one at a time where the GIL is on, unbounded on a free-threaded build. More cores: more
+#: processes (``search-web --workers``).
+PARALLEL = 1 if getattr(sys, "_is_gil_enabled", lambda: True)() else None
 
 
 class SearchService:
-    """Thread-safe: a lock is held only to take the current snapshot; searches run side by side.
+    """Thread-safe: a lock is held only to take the current snapshot, and each search reads
+    with a searcher of its own, so searches can run side by side; ``parallel`` bounds how many
+    compute at once (``PARALLEL``: one under the GIL; None: no bound).
 
     ``ranking`` configures scoring for this service alone (``RankingConfig(k1=0.9)``).
     """
 
-    def __init__(self, index_dir: str | Path, ranking: RankingConfig = ranking.DEFAULT):
+    def __init__(self, index_dir: str | Path, ranking: RankingConfig = ranking.DEFAULT,
+                 parallel: int | None = PARALLEL):
         self.index_dir = Path(index_dir)
         self.ranking = ranking
         self._lock = threading.Lock()
         self._live: Snapshot | None = None
+        self._slots = threading.BoundedSemaphore(parallel) if parallel else contextlib.nullcontext()
 
     # --- index access -------------------------------------------------------------------
 
@@ -74,14 +85,15 @@ class SearchService:
     @contextlib.contextmanager
     def _reading(self):
         """A lease on the current snapshot for one search: its own searcher, the shared arrays."""
-        with self._lock:
-            snap = self._snapshot()
-            snap.enter()
-        try:
-            with snap.lease() as lease:
-                yield lease
-        finally:
-            snap.leave()
+        with self._slots:
+            with self._lock:
+                snap = self._snapshot()
+                snap.enter()
+            try:
+                with snap.lease() as lease:
+                    yield lease
+            finally:
+                snap.leave()
 
     def close(self) -> None:
         """Closes the open index files once running searches end (``with SearchService(...)`` too)."""

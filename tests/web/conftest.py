@@ -90,16 +90,43 @@ def client(app):
     return app.test_client()
 
 
+def start_search_web(index: Path, log: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    """``search-web`` itself (waitress) in a subprocess on a free loopback port: (process, base URL)."""
+    with log.open("wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "search_web.serve", "--index", str(index),
+                                    "--host", "127.0.0.1", "--port", "0", *options],
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        return process, f"http://127.0.0.1:{wait_for_port(process, log)}"
+    except BaseException:
+        process.kill()
+        process.wait(timeout=10)
+        raise
+
+
+@pytest.fixture
+def search_web_server():
+    """``start(index, log, *options)`` -> (process, URL); what is still running is killed after the test."""
+    started = []
+
+    def start(index: Path, log: Path, *options: str):
+        process, url = start_search_web(index, log, *options)
+        started.append(process)
+        return process, url
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_url(web_index_dir, tmp_path_factory):
     """``search-web`` itself (waitress) in a subprocess on a free loopback port."""
-    log = tmp_path_factory.mktemp("search-web") / "stderr.log"
-    with log.open("wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "search_web.serve", "--index", str(web_index_dir),
-                                    "--host", "127.0.0.1", "--port", "0", "--threads", "2"],
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    process, url = start_search_web(web_index_dir, tmp_path_factory.mktemp("search-web") / "stderr.log", "--threads", "2")
     try:
-        yield f"http://127.0.0.1:{wait_for_port(process, log)}"
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)

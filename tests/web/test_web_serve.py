@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +61,40 @@ def test_waitress_answers_errors_and_methods(live_url):
     assert fetch(f"{live_url}/documents/nichts")[0] == 404
     status, headers, _ = fetch(f"{live_url}/api/search", method="POST")
     assert status == 405 and "POST" not in headers["Allow"]
+
+
+def test_workers_option():
+    assert parse_args([]).workers == 1
+    assert parse_args(["--workers", "3", "--threads", "2"]).workers == 3
+    with pytest.raises(SystemExit):
+        parse_args(["--workers", "0"])
+
+
+def children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc").is_dir(), reason="--workers forks (POSIX, Linux /proc)")
+def test_workers_share_one_port_replace_a_dead_one_and_stop_together(web_index_dir, tmp_path, search_web_server):
+    log = tmp_path / "stderr.log"
+    process, url = search_web_server(web_index_dir, log, "--threads", "1", "--workers", "2")
+    assert all(fetch(f"{url}/api/search?q=Nordkorea")[0] == 200 for _ in range(6))
+    workers = children_of(process.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (len(children_of(process.pid)) < 2 or workers[0] in children_of(process.pid)):
+        time.sleep(0.2)
+    replaced = children_of(process.pid)
+    assert len(replaced) == 2 and workers[0] not in replaced and workers[1] in replaced
+    assert all(fetch(f"{url}/?q=Nordkorea")[0] == 200 for _ in range(6))
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in replaced)
+    assert "Arbeitsprozess" in log.read_text(encoding="utf-8")
+
+
+def test_workers_check_the_index_before_forking(tmp_path, capsys):
+    assert main(["--index", str(tmp_path / "fehlt"), "--port", "0", "--workers", "2"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == f"Fehler: Kein Index in {tmp_path / 'fehlt'}"
