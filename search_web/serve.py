@@ -10,6 +10,7 @@ The Flask development server and debug mode are never used here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -61,37 +62,39 @@ def check_index(index: str | None) -> None:
         service.check()
 
 
-def serve_workers(args: argparse.Namespace) -> int:
+class StartError(Exception):
+    """Start-up failed; the message is printed already."""
+
+
+@contextlib.contextmanager
+def start_errors(args: argparse.Namespace):
+    """No index, an old index or a busy port: one line and a hint (``print_error``), then ``StartError``."""
+    try:
+        yield
+    except SearchError as error:
+        print_error(error.message, error.hint)
+        raise StartError from error
+    except OSError as error:
+        print_error(f"{args.host}:{args.port} nicht verfügbar ({error.strerror}).")
+        raise StartError from error
+
+
+def serve_workers(args: argparse.Namespace) -> None:
     """``--workers N``: the parent binds, logs and supervises; each worker opens the index itself."""
-    try:
+    with start_errors(args):
         check_index(args.index)
-        with listening(args.host, args.port) as sock:
-            log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Prozesse mit je %d Threads)",
-                     args.host, sock.getsockname()[1], index_dir(args.index), args.workers, args.threads)
-            serve_forked(sock, args.workers, lambda s: make_server(args.index, threads=args.threads, sock=s))
-    except SearchError as error:
-        print_error(error.message, error.hint)
-        return 2
-    except OSError as error:
-        print_error(f"{args.host}:{args.port} nicht verfügbar ({error.strerror}).")
-        return 2
+        sock = listening(args.host, args.port)
+    with sock:
+        log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Prozesse mit je %d Threads)",
+                 args.host, sock.getsockname()[1], index_dir(args.index), args.workers, args.threads)
+        serve_forked(sock, args.workers, lambda s: make_server(args.index, threads=args.threads, sock=s))
     log.info("beendet")
-    return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.workers > 1:
-        return serve_workers(args)
-    try:
+def serve_threads(args: argparse.Namespace) -> None:
+    """One process with ``--threads`` waitress threads (any platform)."""
+    with start_errors(args):
         server = make_server(args.index, args.host, args.port, args.threads)
-    except SearchError as error:
-        print_error(error.message, error.hint)
-        return 2
-    except OSError as error:
-        print_error(f"{args.host}:{args.port} nicht verfügbar ({error.strerror}).")
-        return 2
     log.info("Nachrichtensuche auf http://%s:%s/ (Index %s, %d Threads)",
              args.host, server.effective_port, index_dir(args.index), args.threads)
     try:
@@ -100,6 +103,15 @@ def main(argv: list[str] | None = None) -> int:
         log.info("beendet")
     finally:
         server.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        (serve_workers if args.workers > 1 else serve_threads)(args)
+    except StartError:
+        return 2
     return 0
 
 

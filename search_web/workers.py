@@ -25,14 +25,9 @@ log = logging.getLogger("search_web")
 RESTART_PAUSE = 1.0  # seconds before a crashed worker is replaced (no busy loop of crashes)
 
 
-@contextlib.contextmanager
-def listening(host: str, port: int):
-    """A bound, listening TCP socket (``port`` 0: a free one), closed at the end."""
-    sock = socket.create_server((host, port), backlog=1024, reuse_port=False)
-    try:
-        yield sock
-    finally:
-        sock.close()
+def listening(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket (``port`` 0: a free one); ``with`` closes it."""
+    return socket.create_server((host, port), backlog=1024)
 
 
 def serve_forked(sock: socket.socket, workers: int, start: Callable[[socket.socket], object]) -> None:

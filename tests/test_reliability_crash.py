@@ -36,6 +36,7 @@ from reliability.processes import committed_count, index_args, kill_traced, left
 
 BASE, FULL = 100, 1500  # documents before the killed run, and in the run's input (a superset)
 RANDOM_KILLS = int(os.environ.get("RELIABILITY_KILLS", "6"))  # per command
+COMMIT_RETRIES = 4  # halving the delay each time
 COMMIT_KILLS = int(os.environ.get("RELIABILITY_COMMIT_KILLS", "2"))  # per command, aimed inside the commit
 SEED = int(os.environ.get("RELIABILITY_SEED", "20261128"))
 kills = {"random": 0, "named": 0}
@@ -126,11 +127,16 @@ def test_random_kills(corpus, run_seconds, tmp_path, action):
         traced_kill(action, full, index, trace, rng.uniform(0.2, run_seconds[action]["run"] * 0.95))
     finish_and_check(action, full, index)
     for attempt in range(COMMIT_KILLS):  # at a random moment inside the commit, each on a fresh BASE index
-        index = tmp_path / f"index-commit-{attempt}"
-        base_index(base, index)
         delay = rng.uniform(0.05, run_seconds[action]["commit"] * 0.8)
-        assert traced_kill(action, full, index, trace, delay, after_phase="commit") == "commit", delay
-        finish_and_check(action, full, index)
+        for retry in range(COMMIT_RETRIES):  # a commit faster than the measured one ends before the kill
+            index = tmp_path / f"index-commit-{attempt}-{retry}"
+            base_index(base, index)
+            phase = traced_kill(action, full, index, trace, delay, after_phase="commit")
+            finish_and_check(action, full, index)
+            if phase == "commit":
+                break
+            delay /= 2
+        assert phase == "commit", (delay, phase)
     assert landed[action]["commit"] >= 1, landed[action]
 
 
