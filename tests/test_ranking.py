@@ -35,7 +35,8 @@ def test_explicit_operators_keep_their_meaning(service, query, expected):
 @pytest.mark.parametrize("query, question", [
     ("Warum schickt Nordkorea Soldaten nach Russland?", True),
     ("Wer ist Mark Rutte", True),  # a question word first
-    ("Soldaten Nordkorea Russland Kursk", True),  # long enough
+    ("Soldaten Nordkorea Russland Kursk", False),  # a keyword list of any length keeps all its words
+    ("Bundeswehr AND Mali AND Einsatz AND Verlängerung", False),
     ("Nordkorea Kursk", False),
     ("Nordkorea", False),
     ("Warum Nordkorea OR Mali?", False),  # an operator: the user means it
@@ -44,6 +45,15 @@ def test_explicit_operators_keep_their_meaning(service, query, expected):
 ])
 def test_what_is_a_question(query, question):
     assert ranking.is_question(parse_query(query)) is question
+
+
+def test_a_long_keyword_list_is_all_words(service):
+    """Four keywords used to become "any word" (1,302 hits on the demo index for
+    Nordkorea Russland Soldaten Kursk against 5 for three of them); now each narrows."""
+    three = service.search(SearchRequest(query="Nordkorea Russland Soldaten"))
+    four = service.search(SearchRequest(query="Nordkorea Russland Soldaten Kursk"))
+    assert four.notice == "" and four.total <= three.total
+    assert {h.id for h in four.hits} <= {h.id for h in three.hits}
 
 
 def test_long_question_finds_the_answering_articles_first(service):
@@ -90,7 +100,7 @@ def test_ranking_config_belongs_to_its_service(index_dir, service):
 
 
 def test_question_setting_is_per_config():
-    node = parse_query("Soldaten Nordkorea Russland Kursk")
+    node = parse_query("Warum schickt Nordkorea Soldaten?")
     assert ranking.is_question(node) and not ranking.is_question(node, ranking.RankingConfig(questions=False))
 
 

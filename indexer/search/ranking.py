@@ -43,7 +43,6 @@ class RankingConfig:
     lowercase_weight: float = 0.7  # a query word typed lowercase (verb, adjective) vs capitalised (noun, name)
     answer_type_weight: float = 0.6  # the word after a question word (welchem *Jahr*, wie *heißt*)
     questions: bool = True  # False: questions are plain words like any other (AND, OR if AND finds nothing)
-    question_min_words: int = 4  # plain-words queries this long are questions even without "?"
     recency_weight: float = 0.5  # with recency_boost: a document of the newest day scores x (1 + weight)
     recency_half_life_days: float = 30.0  # ... one this many days older gets half that extra
 
@@ -71,8 +70,9 @@ def weighting(config: RankingConfig = DEFAULT) -> scoring.WeightingModel:
 
 
 def is_question(node, config: RankingConfig = DEFAULT) -> bool:
-    """Plain words (and quoted phrases) only, asked as a question: ``?`` at the end, a question
-    word first, or at least ``question_min_words`` words. Operators make it no question.
+    """Plain words (and quoted phrases) only, asked as a question: ``?`` at the end or a
+    question word first. Operators make it no question, and so does length alone: a keyword
+    list (``Nordkorea Russland Soldaten Kursk``) keeps all its words.
 
     ``Wer baute den Kölner Dom`` is a question; ``Kölner Dom`` and ``Dom OR Kirche`` are not."""
     if not config.questions or not isinstance(node, And) or not all(isinstance(i, (Word, Phrase)) for i in node.items):
@@ -81,7 +81,7 @@ def is_question(node, config: RankingConfig = DEFAULT) -> bool:
     if not words:
         return False
     first = normalize_german(words[0].lower())
-    return words[-1].endswith("?") or first in QUESTION_WORDS or len(node.items) >= config.question_min_words
+    return words[-1].endswith("?") or first in QUESTION_WORDS
 
 
 def is_question_word(word: str) -> bool:
