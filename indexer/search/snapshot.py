@@ -90,10 +90,6 @@ class Snapshot:
         if idle:
             self._close()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     # --- searchers ----------------------------------------------------------------------
 
     @contextlib.contextmanager
