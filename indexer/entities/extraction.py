@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
+from indexer.entities.linking import home_country, organisation_names
 from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
@@ -71,14 +72,16 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
-        m.text for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
+        (m.start, m.text) for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
     people = persons_in_document(persons, text)
-    organisations = [mention for mention in organisations if not is_possessive(mention, people)]
+    organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
+    countries = link_countries(text, places, gazetteer)
+    linked, unlinked = organisation_names(text, organisations, home_country(code for _, code in countries))
     return DocumentEntities(
         persons=people,
-        countries=link_countries(text, places, gazetteer),
-        organisations=organisations_in_document(organisations, people),
+        countries=countries,
+        organisations=tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people)))),
         mentioned_dates=mentioned_dates(text),
     )
 

@@ -84,14 +84,17 @@ def organisation_key(name: str) -> str:
 
 
 def uninflect(token: str) -> str:
-    """``Europäischen`` -> ``europaeisch``, ``Bundestages`` -> ``bundestag``, ``NGOs`` -> ``ngo``."""
+    """``Europäischen`` -> ``europaeisch``, ``Bundestages`` -> ``bundestag``, ``NGOs`` -> ``ngo``;
+    ``Rates`` -> ``rat``; ``Ausschuss`` and ``Ausschusses`` -> ``ausschuss``."""
     if token[:-1].isupper() and token.endswith("s"):
         token = token[:-1]
     if token.isupper():
         return fold_name(token)
     word = fold_name(token)
     for ending in INFLECTIONS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
+        if word.endswith(ending) and len(word) - len(ending) >= (4 if ending in ("s", "n") else 3):
+            if ending == "s" and word.endswith(("ss", "us")):
+                return word
             return word[: -len(ending)]
     return word
 

@@ -1,0 +1,287 @@
+"""Linking mentions to the catalogue: every facet value one entity under one name (pure; no spaCy).
+
+* :func:`scan_catalogue` finds the catalogue's names and strong aliases in running text, also
+  as the first part of a compound (``NATO-geführte`` -> NATO, ``EU-Kommission`` ->
+  Europäische Kommission and Europäische Union); an office title after the hyphen adds
+  nothing for an institution (``UN-Hochkommissar``) but counts for a party, club, outlet or
+  company (``ÖVP-Chef`` -> ÖVP).
+* :func:`link` maps one NER mention to an entry by name or alias (weak aliases too,
+  ``Außenministerium`` -> Auswärtiges Amt in a German text).
+* :func:`organisation_names` turns a document's ORG mentions into facet values: linked ones
+  take the catalogue name; an unlinked one stays only if it looks like an organisation name
+  (:func:`looks_like_organisation`).
+
+    >>> [m.entry.name for m in scan_catalogue("Die NATO-Staaten und die Vereinten Nationen", load_catalogue())]
+    ['NATO', 'Vereinte Nationen']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from indexer.entities.catalogue import PART, Catalogue, Entry, alias_key, is_acronym, load_catalogue, part_key
+from indexer.entities.countries import load_gazetteer
+from indexer.entities.organisations import clean_organisation
+from indexer.entities.persons import common_nouns, is_common_noun, is_role
+
+HOME_COUNTRIES = ("DE", "AT", "CH")
+ROLE_COUNTING_KINDS = {"party", "sport", "media", "company", "group"}
+INSTITUTION_WORDS = (
+    "kommission", "parlament", "rat", "fraktion", "gericht", "gerichtshof", "bank", "zentrale", "mission",
+    "agentur", "behörde", "partei", "stiftung", "akademie", "universität", "hochschule", "university",
+    "verband", "ministerium", "amt", "institut", "institute", "gesellschaft", "verein", "klub", "club",
+    "ausschuss", "komitee", "kammer", "gewerkschaft", "konzern", "gruppe", "group", "holding", "zeitung",
+    "rundfunk", "direktion", "polizei", "staatsanwaltschaft", "schutz", "dienst", "union", "liga", "league",
+    "bund", "werk", "werke", "airlines", "foundation", "corporation", "company", "agency", "council",
+    "kirche", "büro", "zentrum", "center", "centre", "organisation", "organization", "armee", "brigade",
+    "miliz", "front", "bewegung", "allianz", "netzwerk", "forum", "sender", "verlag", "kanzlei",
+)
+CLUB_PREFIXES = {"FC", "HC", "SC", "SV", "EC", "VfB", "VfL", "TSV", "TSG", "SK", "AC", "AS", "SSC", "KAC", "EHC", "ERC"}
+OWN_NAME_HEADS = ("ministerium", "kommission")  # a one-word compound with these heads names its institution
+LEGAL_FORMS = {"AG", "GmbH", "SE", "KG", "Inc", "Inc.", "Ltd", "Ltd.", "Corp", "Corp.", "e.V.", "eG", "LLC", "plc"}
+SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
+
+
+@dataclass(frozen=True)
+class CatalogueMatch:
+    start: int
+    end: int
+    entry: Entry
+
+
+def tokens_of(text: str) -> list[re.Match]:
+    return list(PART.finditer(text))
+
+
+def scan_catalogue(text: str, catalogue: Catalogue, type_: str | None = None,
+                   home: str | None = None) -> list[CatalogueMatch]:
+    """Catalogue entries named in ``text`` (longest match first), in text order; home aliases
+    only of entries of the ``home`` country (Germany when None)."""
+    words = tokens_of(text)
+    keys = [part_key(w.group()) for w in words]
+    found: list[CatalogueMatch] = []
+    index = 0
+    while index < len(words):
+        width, entries = longest_entry(text, words, keys, index, catalogue, type_, home or "DE")
+        if width:
+            start, end = words[index].start(), words[index + width - 1].end()
+            found.extend(CatalogueMatch(start, end, entry) for entry in entries)
+            found.extend(prefix_entries(text, words, keys, index, width, catalogue, type_))
+        index += width or 1
+    return found
+
+
+def longest_entry(text, words, keys, index, catalogue, type_, home) -> tuple[int, list[Entry]]:
+    if keys[index] not in catalogue.first_keys:
+        return 0, []
+    for width in range(min(catalogue.longest, len(words) - index), 0, -1):
+        candidates = catalogue.scan.get(tuple(keys[index:index + width]))
+        if not candidates or not joined(text, words, index, width):
+            continue
+        span = [w.group() for w in words[index:index + width]]
+        entries = [entry for form, entry, home_only in candidates
+                   if (type_ is None or entry.type == type_) and same_case(parts_of(form), span)
+                   and (not home_only or entry.country == home)]
+        entries = [entry for entry in dict.fromkeys(entries) if counts_here(text, words, index + width, entry)]
+        if entries:
+            return width, entries
+    return 0, []
+
+
+def parts_of(form: str) -> list[str]:
+    return PART.findall(form)
+
+
+def joined(text: str, words, index: int, width: int) -> bool:
+    """The words of a match stand next to each other (spaces, hyphens, slashes only)."""
+    for left, right in zip(words[index:index + width - 1], words[index + 1:index + width]):
+        gap = text[left.end():right.start()]
+        if len(gap) > 3 or gap.strip(" -/‐–") or "\n\n" in gap:
+            return False
+    return True
+
+
+def same_case(form: list[str], span: list[str]) -> bool:
+    """Acronyms in their own case (``IS`` is not ``is``); other words with the same initial case."""
+    for alias_part, word in zip(form, span):
+        if is_acronym(alias_part):
+            if word.rstrip("s") != alias_part.rstrip("s") and word != alias_part:
+                return False
+        elif alias_part[:1].isupper() != word[:1].isupper():
+            return False
+    return True
+
+
+def counts_here(text: str, words, after: int, entry: Entry) -> bool:
+    """``UN-Hochkommissar``, ``EU-Ratspräsident``: an office title adds no institution;
+    ``ÖVP-Chef``, ``Arsenal-Trainer`` add the party or club."""
+    if after >= len(words) or entry.kind in ROLE_COUNTING_KINDS:
+        return True
+    previous_end = words[after - 1].end()
+    if text[previous_end:words[after].start()] not in "-‐":
+        return True
+    return not is_role(words[after].group())
+
+
+def prefix_entries(text, words, keys, index, width, catalogue, type_) -> list[CatalogueMatch]:
+    """``UN-Sicherheitsrat`` is also the UN, ``EU-Kommission`` also the EU."""
+    if width < 2 or text[words[index].end():words[index + 1].start()] not in "-‐":
+        return []
+    candidates = catalogue.scan.get((keys[index],), ())
+    word = words[index].group()
+    return [CatalogueMatch(words[index].start(), words[index].end(), entry) for form, entry, home_only in candidates
+            if (type_ is None or entry.type == type_) and same_case(parts_of(form), [word]) and not home_only]
+
+
+def home_country(codes: Iterable[str]) -> str | None:
+    """The first German-speaking country among a document's countries: ``[UA, AT, DE]`` -> AT."""
+    return next((code for code in codes if code in HOME_COUNTRIES), None)
+
+
+def link(catalogue: Catalogue, type_: str, mention: str, home: str | None) -> Entry | None:
+    """The one entry of ``type_`` named ``mention``: ``Vereinten Nationen`` -> Vereinte Nationen;
+    ``Grünen`` -> the German or the Austrian party by ``home``; None when unknown or ambiguous."""
+    found = catalogue.lookup(type_, mention)
+    entries = [entry for entry in found if usable(entry, mention, home or "DE")]
+    if not entries and home is None and len(found) == 1:
+        entries = list(found)   # no home named: an alias only one entry has
+    if len(entries) > 1:
+        entries = [entry for entry in entries if entry.country == (home or "DE")] or entries
+    return entries[0] if len(entries) == 1 else None
+
+
+def usable(entry: Entry, mention: str, home: str) -> bool:
+    """Strong forms link anywhere; weak and home aliases of a country's entry only in that
+    country's texts."""
+    key = alias_key(mention)
+    strong = any(alias_key(form) == key for form in entry.scanned)
+    return strong or not entry.country or entry.country == home
+
+
+def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str | None,
+                       catalogue: Catalogue | None = None) -> tuple[list[str], list[str]]:
+    """(catalogue organisations, unlinked names that look like organisations) of one document,
+    each in order of first mention. ``mentions`` are the NER ORG spans as (offset, text); one
+    inside a catalogue name found in the text adds nothing (``CDU`` of ``CDU/CSU-Fraktion``)."""
+    catalogue = catalogue or load_catalogue()
+    matches = scan_catalogue(text, catalogue, "organisation", home)
+    found = [(m.start, m.entry.name) for m in matches] + named_units(text)
+    unlinked = []
+    for start, mention in mentions:
+        if any(m.start <= start < m.end for m in matches):
+            continue
+        entries = organisation_entries(mention, home, catalogue)
+        if entries is not None:
+            found.extend((start, entry.name) for entry in entries)
+            continue
+        name = clean_organisation(mention)
+        if name and looks_like_organisation(name):
+            unlinked.append(nominative(name))
+    linked = [name for _, name in sorted(found, key=lambda item: item[0])]
+    return list(dict.fromkeys(linked)), list(dict.fromkeys(unlinked))
+
+
+UNIT = re.compile(r"\b(?:Polizeid|D)irektion (\d)(?: \((Nord|Süd|Ost|West|City|Mitte)\))?")
+PORTFOLIO = re.compile(r"\b(?:(?:das|des|dem)\s+)?([A-ZÄÖÜa-zäöü]+isch(?:e|en|es))\s+([A-ZÄÖÜ][a-zäöüß]*ministerium)s?\b")
+COUNTRY_PREFIX = re.compile(r"\b(US|UN|EU)-(Botschaft|Justizministerium|Außenministerium|Finanzministerium|"
+                            r"Verteidigungsministerium|Handelsministerium)\b")
+
+
+def named_units(text: str) -> list[tuple[int, str]]:
+    """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
+    ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``."""
+    found = []
+    for match in UNIT.finditer(text):
+        number, area = match.groups()
+        found.append((match.start(), f"Polizeidirektion {number}" + (f" ({area})" if area else "")))
+    for match in PORTFOLIO.finditer(text):
+        adjective, ministry = match.groups()
+        if not adjective[:1].isupper() or match.group(0)[:1].isupper():
+            stem = adjective[:adjective.rindex("isch") + 4]
+            found.append((match.start(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
+    found += [(match.start(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
+    return found
+
+
+def organisation_entries(mention: str, home: str | None, catalogue: Catalogue) -> list[Entry] | None:
+    """Entries an ORG mention stands for: itself by name or alias, else the entries named
+    inside it (``Auswärtigen Ausschusses 3. Ausschuss`` -> Auswärtiger Ausschuss); None if none."""
+    name = clean_organisation(mention) or mention
+    for form in (name, mention):
+        entry = link(catalogue, "organisation", form, home)
+        if entry is not None:
+            return [entry]
+    inside = [m.entry for m in scan_catalogue(mention, catalogue, "organisation")]
+    return list(dict.fromkeys(inside)) or None
+
+
+def looks_like_organisation(name: str) -> bool:
+    """An unlinked ORG name is kept only with the shape of a name: an acronym (``MCI``), a
+    one-word ministry or commission (``Umweltministerium``), or several words with an
+    institution word or legal form (``Landgericht Augsburg``, ``Kanzlei Lansky``, ``Usedsoft
+    GmbH``); never a common noun (``Bündnis``, ``Imbiss``), a title (``Bischof von St.
+    Pölten``), a plural (``UAVs``) or words without such a head (``House of Cards``)."""
+    name = SENTENCE_BREAK.split(name)[0]
+    words = name.split()
+    if not words or words[0][:1].isdigit() or len(name) > 80 or is_role(words[0]):
+        return False
+    if len(words) == 1:
+        word = words[0]
+        lower = word.lower()
+        if is_acronym(word.split("-")[0]):
+            return len(word) <= 10 and "." not in word and not (word.endswith("s") and word[:-1].isupper())
+        return lower.endswith(OWN_NAME_HEADS) and len(lower) > len("ministerium")
+    if any(word in LEGAL_FORMS or word in CLUB_PREFIXES for word in words):
+        return True
+    if any(has_institution_word(word) for word in words[1:]):
+        return True
+    if has_institution_word(words[0]):
+        return any(word[:1].isupper() for word in words[1:])   # Kanzlei Lansky, University of California
+    return is_team_name(words)
+
+
+def is_team_name(words: list[str]) -> bool:
+    """A place and a capitalised name that is no German noun: ``Calgary Flames``, ``Dinamo
+    Zagreb``, ``Black Wings Linz``; not ``Große Koalition``."""
+    places = load_gazetteer().places
+    if not (words[0] in places or words[-1] in places):
+        return False
+    rest = [word for word in words if word not in places]
+    nouns = common_nouns()
+    return bool(rest) and all(word[:1].isupper() and not is_common_noun(word.lower(), nouns) for word in rest)
+
+
+def has_institution_word(word: str) -> bool:
+    """``Landeskriminalamt``, ``Hochschule``, ``Eishockey-Club`` -> True; ``Frieden`` -> False."""
+    lower = word.lower().split("-")[-1]
+    return any(lower.endswith(head) and len(lower) >= len(head) for head in INSTITUTION_WORDS)
+
+
+def nominative(name: str) -> str:
+    """An inflected adjective before the head takes its nominative:
+    ``Pädagogischen Hochschule Wien`` -> ``Pädagogische Hochschule Wien``,
+    ``Obersten Gerichtshof`` -> ``Oberster Gerichtshof``, ``Deutschen Roten Kreuzes`` stays."""
+    words = name.split()
+    if len(words) < 2 or not words[0][:1].isupper() or not words[0].endswith(("en", "e")):
+        return name
+    gender = head_gender(words[1])
+    stem = words[0][:-2] if words[0].endswith("en") else words[0][:-1]
+    if gender is None or len(stem) < 4 or not stem.endswith(("isch", "ig", "st", "al", "ell", "ch", "er")):
+        return name
+    return " ".join([stem + {"f": "e", "m": "er", "n": "es"}[gender]] + words[1:])
+
+
+GENDERS = {
+    "f": ("schule", "kommission", "union", "bank", "partei", "agentur", "behörde", "stiftung", "akademie",
+          "universität", "kammer", "gewerkschaft", "kirche", "gesellschaft", "zeitung", "polizei", "direktion",
+          "organisation", "liga", "versammlung", "regierung", "konferenz", "beobachtungsstelle"),
+    "m": ("gerichtshof", "rat", "ausschuss", "bund", "verband", "dienst", "rundfunk", "verein", "klub"),
+    "n": ("amt", "ministerium", "institut", "komitee", "parlament", "gericht", "zentrum", "kreuz", "büro"),
+}
+
+
+def head_gender(word: str) -> str | None:
+    lower = word.lower()
+    return next((g for g, heads in GENDERS.items() if lower.endswith(heads)), None)
