@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from indexer.index import writer as builder
+from indexer.entities.corrections import read_corrections
 from indexer.errors import DateFormatError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
 from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
@@ -194,6 +195,8 @@ def write_options(func):
     func = click.option("--entities/--no-entities", default=None,
                         help=f"{', '.join(f.label for f in ENTITY_FACETS)} erkennen (Standard: wenn das Modell da ist).")(func)
     func = click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")(func)
+    func = click.option("--corrections", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Korrekturen der Facettenwerte (TSV: Facette, drop|rename, Wert, Ziel; siehe README).")(func)
     return index_option(func)
 
 
@@ -201,9 +204,9 @@ def write_options(func):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @write_options
 @report_errors
-def build_command(paths, index, on_error, entities, as_json):
+def build_command(paths, index, on_error, entities, as_json, corrections):
     """Baut den Index neu aus PATHS (Dateien oder Verzeichnisse) und schaltet atomar um."""
-    report = run_build(builder.build, paths, index_dir(index), on_error, entities)
+    report = run_build(builder.build, paths, index_dir(index), on_error, entities, corrections)
     print_report(report, as_json)
 
 
@@ -211,9 +214,9 @@ def build_command(paths, index, on_error, entities, as_json):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @write_options
 @report_errors
-def add_command(paths, index, on_error, entities, as_json):
+def add_command(paths, index, on_error, entities, as_json, corrections):
     """Fügt neue und geänderte Dokumente hinzu; unveränderte werden übersprungen."""
-    report = run_build(builder.add, paths, index_dir(index), on_error, entities)
+    report = run_build(builder.add, paths, index_dir(index), on_error, entities, corrections)
     print_report(report, as_json)
 
 
@@ -249,13 +252,17 @@ def stats_command(index, as_json):
     click.echo(f"Letzter Bau: {stats.last_build or 'unbekannt'}")
 
 
-def run_build(action, paths, path: Path, on_error: str, entities: bool | None):
+def run_build(action, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
     """Runs ``action`` with a progress bar when stderr is a terminal."""
     entities = builder.entities_available() if entities is None else entities
+    if corrections is not None:
+        read_corrections(corrections)   # a bad line stops here, before any document is read
+    options = builder.BuildOptions(on_error=on_error, entities=entities, corrections=corrections)
     if not sys.stderr.isatty():
-        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities))
+        return action(paths, path, options)
     with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing
-        return action(paths, path, builder.BuildOptions(on_error=on_error, entities=entities, progress=bar))
+        options.progress = bar
+        return action(paths, path, options)
 
 
 class ProgressBar:

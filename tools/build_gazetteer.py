@@ -38,7 +38,7 @@ DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "data"
 # Display names where ISO's German short name is a "Name, qualifier" form or not what
 # German news write. USA: "USA" is the form German media use in headlines and facets.
 DISPLAY = {
-    "US": "USA", "GB": "Großbritannien", "RU": "Russland", "VA": "Vatikanstadt",
+    "US": "USA", "GB": "Großbritannien", "RU": "Russland", "VA": "Vatikan",
     "PS": "Palästina", "CD": "DR Kongo", "CG": "Republik Kongo", "MD": "Moldau",
     "FM": "Mikronesien", "SH": "St. Helena", "BQ": "Bonaire", "XK": "Kosovo",
     "CZ": "Tschechien", "MK": "Nordmazedonien", "TR": "Türkei",
@@ -104,7 +104,8 @@ REGION_WEIGHT = 200_000
 MANUAL_STOP = {"Male", "Bild", "Mark", "Wie", "Dank", "Ende", "Essen", "Gera", "Halle",
                "Hof", "Bergen", "Weil", "Wedel", "Zug", "Biel", "Dank", "Goch", "Hamm",
                "Puls", "Lage", "Mitte", "Bad", "Stadt", "Nord", "Süd", "Ost", "West",
-               "Neustadt", "Oder", "Au", "Lauf", "Hall", "Bar", "Bus", "Rot", "Rain"}
+               "Neustadt", "Oder", "Au", "Lauf", "Hall", "Bar", "Bus", "Rot", "Rain",
+               "Balkan", "DDR"}   # a Turkmen region and a Chinese town; in German text the Balkans and the GDR
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -71,7 +71,7 @@ class Entry:
         return tuple(dict.fromkeys((self.name, *self.aliases, *self.weak, *self.home)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     entries: tuple[Entry, ...]
     by_key: dict[tuple[str, tuple[str, ...]], tuple[Entry, ...]]  # (type, alias key) -> entries

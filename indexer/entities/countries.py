@@ -135,7 +135,7 @@ def countries_named(text: str, gazetteer: Gazetteer) -> list[tuple[int, str]]:
     index = 0
     while index < len(words):
         width = longest_match(words, index, gazetteer)
-        if width and not is_coalition(text, words, index, width):
+        if width and not is_coalition(text, words, index, width) and not is_other_thing(text, words, index, width):
             key = tuple(word for _, word in words[index:index + width])
             found.append((words[index][0], gazetteer.names[key]))
         index += width or 1
@@ -148,6 +148,18 @@ def is_coalition(text: str, words: list[tuple[int, str]], index: int, width: int
         return False
     (start, word), (next_start, next_word) = words[index], words[index + 1]
     return text[start + len(word):next_start] == "-" and next_word.startswith(COALITION_WORDS)
+
+
+NOT_THE_COUNTRY_BEFORE = re.compile(r"(?:Straße|Meerenge) von\s*$")
+NOT_THE_COUNTRY_AFTER = re.compile(r"^-(?:Dollar|Cent)")
+
+
+def is_other_thing(text: str, words: list[tuple[int, str]], index: int, width: int) -> bool:
+    """``Straße von Gibraltar``, ``US-Dollar``: a country name that names no country here."""
+    start = words[index][0]
+    end = words[index + width - 1][0] + len(words[index + width - 1][1])
+    return bool(NOT_THE_COUNTRY_BEFORE.search(text[max(0, start - 20):start])
+                or NOT_THE_COUNTRY_AFTER.match(text[end:end + 8]))
 
 
 def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:

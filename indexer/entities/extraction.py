@@ -24,6 +24,7 @@ from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.entities.linking import home_country, organisation_names
 from indexer.entities.mentioned_dates import mentioned_dates
+from indexer.entities.people import resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
 from indexer.settings import DATA_DIR
@@ -32,6 +33,7 @@ DEFAULT_MODEL = DATA_DIR / "ner_model"
 PERSON_LABELS = {"PER", "PERSON"}
 PLACE_LABELS = {"LOC", "GPE"}
 ORGANISATION_LABELS = {"ORG"}
+SOFT_HYPHEN = "\u00ad"
 UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"]
 
 
@@ -77,11 +79,14 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     people = persons_in_document(persons, text)
     organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
     countries = link_countries(text, places, gazetteer)
-    linked, unlinked = organisation_names(text, organisations, home_country(code for _, code in countries))
+    home = home_country(code for _, code in countries)
+    linked, unlinked = organisation_names(text, organisations, home)
+    moved, unlinked = split_persons(unlinked)
+    organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
     return DocumentEntities(
-        persons=people,
+        persons=resolve_persons(list(people) + moved, text, home, organisations),
         countries=countries,
-        organisations=tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people)))),
+        organisations=organisations,
         mentioned_dates=mentioned_dates(text),
     )
 
@@ -133,6 +138,7 @@ class EntityExtractor:
     def extract(self, texts: Iterable[str]) -> Iterator[DocumentEntities]:
         """One result per text, same order (spaCy ``nlp.pipe`` batches)."""
         limit = self.nlp.max_length - 1
+        texts = (text.replace(SOFT_HYPHEN, "") for text in texts)   # "Assads" is written "\xadAssads" in PDFs
         pairs = ((text[:limit], text) for text in texts)   # NER sees at most spaCy's max_length
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             mentions = (Mention(ent.label_, ent.text, ent.start_char) for ent in doc.ents)

@@ -83,6 +83,7 @@ class BuildOptions:
     entities: bool = True
     lock_wait: float = 5.0
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))  # NER processes
+    corrections: Path | None = None  # facet corrections file, read before any document
     progress: Progress = field(default_factory=NoProgress)
 
 
@@ -244,7 +245,10 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
     """
     if not options.entities or not articles:
         return [None] * len(articles)
+    from indexer.entities.corrections import read_corrections
     from indexer.entities.extraction import merge_corpus_persons
+
+    corrections = read_corrections(options.corrections) if options.corrections else None
 
     texts = [a.entity_text() for a in articles]
     chunks = [texts[i:i + NER_CHUNK] for i in range(0, len(texts), NER_CHUNK)]
@@ -259,7 +263,8 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
         for chunk in results:
             found.extend(chunk)
             options.progress.advance(len(chunk))
-    return merge_corpus_persons(found)
+    merged = merge_corpus_persons(found)
+    return [corrections.apply(document) for document in merged] if corrections else merged
 
 
 NER_CHUNK = 64

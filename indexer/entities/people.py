@@ -1,0 +1,125 @@
+"""Persons linked to the catalogue (pure; no spaCy; the name cleaning is in persons.py).
+
+* a name the catalogue knows takes its catalogue form: ``Johann David Wadephul`` ->
+  ``Johann Wadephul``, ``Erdogan`` spellings -> ``Recep Tayyip Erdoğan``;
+* a lone surname takes the full name only when one catalogue person has it and the
+  document makes them likely: a head of state or government, a minister, or a member of
+  the Bundestag in a German text that names their party (``Lindner``, with Christian and
+  Tobias in the catalogue, stays ``Lindner``);
+* catalogue names the NER missed are found in the text: full names anywhere, surnames after
+  a title (``Frau Baerbock``, ``Kollege Nouripour``, ``Außenministerin Baerbock``);
+* a lone first name (``Robert``, ``Uli``) is no person value.
+
+    >>> resolve_persons(["Baerbock", "Wladimir Putin"], "Frau Baerbock traf Wladimir Putin.", "DE", ())
+    ('Annalena Baerbock', 'Wladimir Putin')
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections import defaultdict
+from functools import lru_cache
+from typing import Iterable
+
+from indexer.entities.catalogue import Catalogue, Entry, load_catalogue
+from indexer.entities.linking import scan_catalogue
+from indexer.entities.persons import TITLES, fold_name, is_role
+from indexer.settings import DATA_DIR
+
+LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
+PROMINENT = {"head", "minister"}
+PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
+ADDRESS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
+
+
+def resolve_persons(names: Iterable[str], text: str, home: str | None, organisations: Iterable[str],
+                    catalogue: Catalogue | None = None) -> tuple[str, ...]:
+    """The document's persons under their catalogue names, plus catalogue persons the NER missed."""
+    catalogue = catalogue or load_catalogue()
+    index = surname_index(catalogue)
+    parties = set(organisations)
+    resolved = []
+    for name in names:
+        entry = catalogue_person(name, catalogue, index, home, parties)
+        if entry is not None:
+            resolved.append(entry.name)
+        elif not is_first_name_only(name):
+            resolved.append(name)
+    resolved += [entry.name for entry in named_in_text(text, catalogue, index)]
+    return tuple(dict.fromkeys(resolved))
+
+
+def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | None, parties: set) -> Entry | None:
+    entries = catalogue.lookup("person", name)
+    if len(entries) == 1:
+        return entries[0]
+    if " " in name or len(entries) > 1:
+        return None
+    candidates = index.get(fold_name(name), ())
+    if len(candidates) != 1:
+        return None
+    entry = candidates[0]
+    if entry.kind in PROMINENT or (home in (None, "DE") and entry.description in parties):
+        return entry
+    return None
+
+
+def named_in_text(text: str, catalogue: Catalogue, index: dict) -> list[Entry]:
+    """Full catalogue names anywhere, and unique surnames after an address or office title."""
+    found = [match.entry for match in scan_catalogue(text, catalogue, "person")]
+    words = text.split()
+    for position, before in enumerate(words[:-1]):
+        if not (before.lower() in ADDRESS or before.lower().rstrip(".") in TITLES
+                or (before[:1].isupper() and is_role(before))):
+            continue
+        after = words[position + 1:position + 4]
+        while len(after) > 1 and after[0] in PARTICLES:
+            after = after[1:]
+        surname = after[0].strip(".,;:!?()\"'„“")
+        candidates = index.get(fold_name(surname), ()) if surname[:1].isupper() else ()
+        if len(candidates) == 1:
+            found.append(candidates[0])
+    return found
+
+
+def split_persons(names: Iterable[str], catalogue: Catalogue | None = None) -> tuple[list[str], list[str]]:
+    """(catalogue persons, the rest) among ORG names: ``Otte``, ``Lawrow`` tagged ORG are persons
+    when the catalogue knows one person of that name or surname."""
+    catalogue = catalogue or load_catalogue()
+    index = surname_index(catalogue)
+    persons, rest = [], []
+    for name in names:
+        entries = catalogue.lookup("person", name) or ((index.get(fold_name(name), ())) if " " not in name else ())
+        if entries and not catalogue.lookup("organisation", name):
+            persons.append(name)
+        else:
+            rest.append(name)
+    return persons, rest
+
+
+@lru_cache(maxsize=4)
+def surname_index(catalogue: Catalogue) -> dict[str, tuple[Entry, ...]]:
+    """Folded surname -> catalogue persons with it: ``lindner`` -> (Christian, Tobias)."""
+    index: dict[str, list[Entry]] = defaultdict(list)
+    for entry in catalogue.entries:
+        if entry.type == "person" and " " in entry.name and not entry.name.startswith("Papst"):
+            last = entry.name.split()[-1]
+            for surname in dict.fromkeys((last, last.split("-", 1)[-1] if last[:3] in ("al-", "as-", "el-") else last)):
+                index[fold_name(surname)].append(entry)
+    return {key: tuple(entries) for key, entries in index.items()}
+
+
+def is_first_name_only(name: str) -> bool:
+    """``Robert``, ``Uli`` -> True; ``Sebastian`` (also a surname), ``Merkel`` -> False."""
+    return " " not in name and name_classes().get(name) == "FIRST"
+
+
+@lru_cache(maxsize=1)
+def name_classes() -> dict[str, str]:
+    """Word -> FIRST/LAST/PLACE classes of the NER model's lexicon (names seen in training)."""
+    try:
+        with gzip.open(LEXICON, "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError:
+        return {}

@@ -1,0 +1,241 @@
+"""Entity resolution: the catalogue, linking rules, persons, countries, corrections, scoring.
+
+Pure functions on literal German sentences (no spaCy); the NER mentions are given by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.entities.catalogue import (CatalogueError, alias_key, build_catalogue, catalogue_entries,
+                                        check_catalogue, load_catalogue, read_entries)
+from indexer.entities.corrections import CorrectionsError, read_corrections
+from indexer.entities.countries import link_countries
+from indexer.entities.evaluation import GoldFileError, read_gold, score, score_document
+from indexer.entities.extraction import DocumentEntities, Mention, document_entities
+from indexer.entities.linking import (looks_like_organisation, named_units, organisation_entries,
+                                      organisation_names, scan_catalogue)
+from indexer.entities.people import resolve_persons, split_persons
+
+HEADER = "name\tkind\tcountry\taliases\tdescription\n"
+
+
+def names(text, home=None, type_="organisation"):
+    return [m.entry.name for m in scan_catalogue(text, load_catalogue(), type_, home)]
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+
+def test_shipped_catalogue_is_clean_and_has_every_file():
+    entries = catalogue_entries()
+    assert check_catalogue(entries) == []
+    sources = {entry.source.split(":")[0] for entry in entries}
+    assert sources == {"organisations.tsv", "persons.tsv", "bundestag.tsv"}
+    assert len([e for e in entries if e.type == "person"]) > 1000
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("NATO\tinternational\t\t\t\nNATO\tinternational\t\tNordatlantikpakt\t\n", "doppelt"),
+    ("NATO\tinternational\t\tAllianz\t\nAllianz SE\tcompany\t\tAllianz\t\n", "Alias 'Allianz'"),
+    ("\tinternational\t\t\t\n", "leerer Name"),
+])
+def test_catalogue_check_finds_duplicates_contested_aliases_and_empty_names(tmp_path, body, problem):
+    path = tmp_path / "organisations.tsv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    problems = check_catalogue(read_entries(path, "organisation"))
+    assert any(problem in p for p in problems), problems
+
+
+def test_empty_alias_and_home_alias_without_country_are_errors_with_the_line(tmp_path):
+    path = tmp_path / "organisations.tsv"
+    path.write_text(HEADER + "NATO\tinternational\t\tNordatlantikpakt|~\t\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="organisations.tsv:2"):
+        read_entries(path, "organisation")
+    path.write_text(HEADER + "Grüne\tparty\t\t^Grünen\t\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="ohne Land"):
+        read_entries(path, "organisation")
+
+
+def test_a_weak_alias_may_be_shared_but_is_never_searched(tmp_path):
+    path = tmp_path / "organisations.tsv"
+    path.write_text(HEADER + "Die Welt\tmedia\tDE\t~Die Welt|~Welt\t\n", encoding="utf-8")
+    catalogue = build_catalogue(read_entries(path, "organisation"))
+    assert scan_catalogue("Die Welt schaut auf Berlin.", catalogue) == []
+    assert catalogue.lookup("organisation", "Welt")[0].name == "Die Welt"
+
+
+def test_alias_keys_fold_case_umlauts_and_declension_but_not_acronyms():
+    assert alias_key("Vereinten Nationen") == alias_key("Vereinte Nationen")
+    assert alias_key("Deutschen Bundestages") == alias_key("Deutscher Bundestag")
+    assert alias_key("Auswärtigen Ausschusses") == alias_key("Auswärtiger Ausschuss")
+    assert alias_key("Europäischen Rates") == alias_key("Europäischer Rat")
+    assert alias_key("NATOs") == alias_key("NATO") != alias_key("Nato")
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Die NATO-Staaten und die Vereinten Nationen beraten.", ["NATO", "Vereinte Nationen"]),
+    ("Der UN-Sicherheitsrat tagte.", ["UN-Sicherheitsrat", "Vereinte Nationen"]),
+    ("Die EU-Kommission legt vor.", ["Europäische Kommission", "Europäische Union"]),
+    ("Der UN-Hochkommissar warnte.", []),                 # an office title adds no institution
+    ("ÖVP-Chef Reinhold Mitterlehner sagte", ["ÖVP"]),     # a party in a role compound counts
+    ("Beifall bei der CDU/CSU und bei BÜNDNIS 90/DIE GRÜNEN", ["CDU/CSU", "Bündnis 90/Die Grünen"]),
+    ("Das is nicht, who cares.", []),                      # acronyms only in their own case
+    ("Hamas und Hisbollah feuerten Raketen.", ["Hamas", "Hisbollah"]),
+])
+def test_scan_finds_catalogue_names_in_running_text(text, expected):
+    assert names(text) == expected
+
+
+def test_home_aliases_follow_the_country_of_the_text():
+    assert names("Die Bundesregierung beschloss", "DE") == ["Bundesregierung"]
+    assert names("Die Bundesregierung beschloss", "AT") == ["Österreichische Bundesregierung"]
+    assert names("Die Grünen stimmten dagegen", "DE") == ["Bündnis 90/Die Grünen"]
+    assert names("Die Grünen stimmten dagegen", "AT") == ["Die Grünen – Die Grüne Alternative"]
+
+
+def test_ner_mentions_link_by_alias_and_by_the_names_inside_them():
+    catalogue = load_catalogue()
+    assert [e.name for e in organisation_entries("Auswärtigen Ausschusses (3. Ausschuss", "DE", catalogue)] == [
+        "Auswärtiger Ausschuss"]
+    assert [e.name for e in organisation_entries("Vereinten Nationen", None, catalogue)] == ["Vereinte Nationen"]
+    assert [e.name for e in organisation_entries("Außenministerium", "DE", catalogue)] == ["Auswärtiges Amt"]
+    assert organisation_entries("Spekulation", "DE", catalogue) is None
+
+
+def test_a_mention_inside_a_catalogue_name_adds_nothing():
+    text = "Die CDU/CSU-Fraktion stimmt zu."
+    linked, unlinked = organisation_names(text, [(4, "CDU")], "DE")
+    assert (linked, unlinked) == (["CDU/CSU"], [])
+
+
+@pytest.mark.parametrize("name", ["MCI", "Umweltministerium", "Landgericht Augsburg", "Kanzlei Lansky",
+                                  "Dinamo Zagreb", "University of California", "Usedsoft GmbH", "HC Litvinov"])
+def test_unlinked_names_with_an_organisations_shape_stay(name):
+    assert looks_like_organisation(name)
+
+
+@pytest.mark.parametrize("name", ["Bündnis", "Imbiss", "Allianz", "Ministerium", "House of Cards", "UAVs", "U.S",
+                                  "Bischof von St. Pölten", "Große Koalition", "000. Liebe", "Sardanas"])
+def test_unlinked_junk_goes(name):
+    assert not looks_like_organisation(name)
+
+
+def test_named_units_and_ministries_by_country():
+    text = "Die Direktion 2 (West) ermittelt. Das russische Außenministerium und die US-Botschaft schweigen."
+    assert [name for _, name in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",
+                                                      "US-Botschaft"]
+
+
+# --- persons -------------------------------------------------------------------------------------
+
+
+def test_persons_take_catalogue_names_and_unique_surnames():
+    text = "Frau Baerbock traf Johann David Wadephul und Lindner."
+    people = resolve_persons(["Johann David Wadephul", "Lindner"], text, "DE", ())
+    assert people == ("Johann Wadephul", "Lindner", "Annalena Baerbock")   # two Lindners: not guessed
+
+
+def test_a_lone_first_name_is_no_person_and_org_tagged_persons_move():
+    assert resolve_persons(["Robert", "Wladimir Putin"], "Robert und Wladimir Putin", "DE", ()) == ("Wladimir Putin",)
+    assert split_persons(["Lawrow", "Wadephul", "NATO"]) == (["Lawrow", "Wadephul"], ["NATO"])
+
+
+def test_the_seed_article_keeps_its_facets():
+    text = ("Berlin. NATO-Generalsekretär Mark Rutte berichtet, dass nordkoreanische Soldaten in Russland "
+            "kämpfen. Wladimir Putin und Wolodymyr Selenskyj ... Südkorea, die NATO-Staaten und die Ukraine. In Brüssel")
+    mentions = [Mention("PER", "Mark Rutte", 30), Mention("PER", "Wladimir Putin", 97),
+                Mention("PER", "Wolodymyr Selenskyj", 116), Mention("LOC", "Brüssel", text.index("Brüssel"))]
+    found = document_entities(text, mentions)
+    assert found.persons == ("Mark Rutte", "Wladimir Putin", "Wolodymyr Selenskyj")
+    assert found.organisations == ("NATO",)
+    assert {"Russland", "Nordkorea", "Südkorea", "Ukraine"} <= {name for name, _ in found.countries}
+
+
+@pytest.mark.parametrize("mention", ["x" * 5000, "NATO\x00\x07<script>alert(1)</script>", "Путин Putin",
+                                     "\u202eNATO", "<script>", "Ⅻ", "-" * 300])
+def test_untrusted_mentions_never_crash_linking(mention):
+    mentions = [Mention(label, mention, 0) for label in ("PER", "ORG", "LOC")]
+    found = document_entities(f"{mention} sagte etwas.", mentions)
+    assert isinstance(found, DocumentEntities)
+    assert not any("<script>" in value for value in found.persons + found.organisations)
+
+
+# --- countries -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Schiffe in der Straße von Gibraltar", "GI"), ("Der US-Dollar fiel.", "US"),
+    ("Auf dem Balkan", "TM"), ("In der DDR", "CN"),
+])
+def test_country_homonyms_name_no_country(text, absent):
+    words = [(0, w) for w in ("Balkan", "DDR") if w in text]
+    assert absent not in {code for _, code in link_countries(text, words)}
+
+
+def test_vatican_is_shown_as_news_write_it():
+    assert link_countries("Der Vatikan teilte mit") == (("Vatikan", "VA"),)
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+
+def test_corrections_drop_and_rename_values(tmp_path):
+    path = tmp_path / "corrections.tsv"
+    path.write_text("# facet\taction\tvalue\ttarget\norganisation\tdrop\tGroße koalition\n"
+                    "person\trename\tMerkel\tAngela Merkel\ncountry\tdrop\tVatikan\n", encoding="utf-8")
+    fixes = read_corrections(path)
+    document = DocumentEntities(persons=("Merkel", "Angela Merkel"), organisations=("Große Koalition", "SPD"),
+                                countries=(("Vatikan", "VA"), ("Italien", "IT")))
+    fixed = fixes.apply(document)
+    assert fixed.persons == ("Angela Merkel",)
+    assert fixed.organisations == ("SPD",)
+    assert fixed.countries == (("Italien", "IT"),)
+
+
+@pytest.mark.parametrize("line", ["person\tdrop\n", "firma\tdrop\tX\n", "person\trename\tMerkel\n",
+                                  "person\tdelete\tMerkel\n"])
+def test_a_bad_correction_names_file_and_line(tmp_path, line):
+    path = tmp_path / "corrections.tsv"
+    path.write_text("# ok\n" + line, encoding="utf-8")
+    with pytest.raises(CorrectionsError, match=r"corrections.tsv:2"):
+        read_corrections(path)
+
+
+def test_build_stops_on_bad_corrections_before_reading(tmp_path):
+    from click.testing import CliRunner
+
+    from indexer.cli import index_command
+
+    bad = tmp_path / "fix.tsv"
+    bad.write_text("person\tdelete\tMerkel\n", encoding="utf-8")
+    result = CliRunner().invoke(index_command, ["build", str(tmp_path), "--index", str(tmp_path / "idx"),
+                                               "--corrections", str(bad)])
+    assert result.exit_code != 0
+    assert "fix.tsv:1" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "idx").exists()
+
+
+# --- scoring (GUIDELINES.md) ---------------------------------------------------------------------
+
+
+def test_scoring_follows_the_guideline():
+    gold = [{"name": "Werner Faymann", "aliases": ["Faymann"]}, {"name": "Marie-Agnes Strack-Zimmermann"}]
+    result = score_document("a", "persons", ["Faymann", "Werner Faymann", "marie agnes strack zimmermann", "X"], gold)
+    assert (result.right, result.predicted, result.matched) == (2, 4, 2)
+    assert [e.kind for e in result.errors] == ["duplicate", "extra"]
+    neutral = score_document("a", "countries", ["Chile"], [], ["Chile"])
+    assert (neutral.predicted, neutral.right) == (0, 0)
+    table = score([{"id": "a", "text": "", "persons": gold, "countries": [], "organisations": []}],
+                  {"a": {"persons": ["Faymann"]}})
+    assert table["persons"].precision == 1.0 and table["persons"].recall == 0.5
+
+
+def test_bad_gold_files_name_the_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "a", "text": ""}\n{"text": "ohne id"}\n', encoding="utf-8")
+    with pytest.raises(GoldFileError, match="gold.jsonl:2"):
+        read_gold(path)
