@@ -24,12 +24,13 @@ from typing import Iterable
 
 from indexer.entities.catalogue import Catalogue, Entry, load_catalogue
 from indexer.entities.linking import scan_catalogue
-from indexer.entities.persons import TITLES, fold_name, is_role
+from indexer.entities.persons import TITLES, common_nouns, fold_name, is_common_noun, is_role
 from indexer.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
 PROMINENT = {"head", "minister"}
 PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
+PARTICLE_KEYS = PARTICLES | {"al", "el", "bin"}
 ADDRESS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
 
 
@@ -44,25 +45,46 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
         entry = catalogue_person(name, catalogue, index, home, parties)
         if entry is not None:
             resolved.append(entry.name)
-        elif not is_first_name_only(name):
+        elif not is_first_name_only(name) and not is_noun_phrase(name):
             resolved.append(name)
-    resolved += [entry.name for entry in named_in_text(text, catalogue, index)]
-    return tuple(dict.fromkeys(resolved))
+    resolved += [entry.name for entry in named_in_text(text, catalogue, index) if likely(entry, home, parties)]
+    return tuple(dict.fromkeys(without_initials(resolved)))
 
 
 def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | None, parties: set) -> Entry | None:
+    """The catalogue person ``name`` stands for: by name or alias, else by surname
+    (``Graf Lambsdorff``, ``Strack-Zimmermann``) when exactly one catalogue person fits and is
+    likely here (head of state or government, minister, or an MP whose party the text names)."""
     entries = catalogue.lookup("person", name)
     if len(entries) == 1:
         return entries[0]
-    if " " in name or len(entries) > 1:
+    tokens = fold_name(name).split()
+    if len(entries) > 1 or not tokens:
         return None
-    candidates = index.get(fold_name(name), ())
-    if len(candidates) != 1:
+    candidates = [entry for entry in index.get(tokens[-1], ()) if is_part_of(tokens, fold_name(entry.name).split())]
+    if len(candidates) != 1 or (len(tokens) > 1 and tokens[0] not in PARTICLE_KEYS | {"graf", "grafin"}):
         return None
-    entry = candidates[0]
-    if entry.kind in PROMINENT or (home in (None, "DE") and entry.description in parties):
-        return entry
-    return None
+    if len(tokens) == 1 and name_classes().get(name, "").startswith("FIRST"):
+        return None   # "Paul", "Karl": first names before they are surnames
+    return candidates[0] if likely(candidates[0], home, parties) else None
+
+
+def likely(entry: Entry, home: str | None, parties: set) -> bool:
+    """A head of state or government or a minister anywhere; an MP in a German text naming their party."""
+    return entry.kind in PROMINENT or (home in (None, "DE") and entry.description in parties)
+
+
+def is_part_of(short: list[str], full: list[str]) -> bool:
+    """``[graf, lambsdorff]`` in ``[alexander, graf, lambsdorff]``; ``[assad]`` in ``[baschar, al, assad]``."""
+    return full[-len(short):] == short or (len(short) == 1 and short[0] == full[-1])
+
+
+def without_initials(names: list[str]) -> list[str]:
+    """``M. Raffl`` goes next to ``Michael Raffl``."""
+    full = {(fold_name(n).split()[0][:1], fold_name(n).split()[-1]) for n in names
+            if len(n.split()) > 1 and not n.split()[0].endswith(".")}
+    return [n for n in names if not (len(n.split()) == 2 and n.split()[0].endswith(".") and len(n.split()[0]) <= 3
+                                     and (fold_name(n).split()[0][:1], fold_name(n).split()[-1]) in full)]
 
 
 def named_in_text(text: str, catalogue: Catalogue, index: dict) -> list[Entry]:
@@ -78,7 +100,7 @@ def named_in_text(text: str, catalogue: Catalogue, index: dict) -> list[Entry]:
             after = after[1:]
         surname = after[0].strip(".,;:!?()\"'„“")
         candidates = index.get(fold_name(surname), ()) if surname[:1].isupper() else ()
-        if len(candidates) == 1:
+        if len(candidates) == 1 and not name_classes().get(surname, "").startswith("FIRST"):
             found.append(candidates[0])
     return found
 
@@ -108,6 +130,26 @@ def surname_index(catalogue: Catalogue) -> dict[str, tuple[Entry, ...]]:
             for surname in dict.fromkeys((last, last.split("-", 1)[-1] if last[:3] in ("al-", "as-", "el-") else last)):
                 index[fold_name(surname)].append(entry)
     return {key: tuple(entries) for key, entries in index.items()}
+
+
+def is_noun_phrase(name: str) -> bool:
+    """Several words, the first no known first name, one of them a German noun: ``Junior Team``,
+    ``Kalten Krieges``, ``Hochseeregatta Sydney`` -> True; ``Manfred Weber``, ``Kim Jong-un`` -> False."""
+    words = name.split()
+    if len(words) < 2 or is_first_name(words[0]):
+        return False
+    nouns = common_nouns()
+    return any(is_common_noun(word.lower().split("-")[-1], nouns) for word in words)
+
+
+def is_first_name(word: str) -> bool:
+    """A first name of the NER lexicon or of a catalogue person: ``Heiko``, ``Annalena``."""
+    return "FIRST" in name_classes().get(word, "") or word in catalogue_first_names(load_catalogue())
+
+
+@lru_cache(maxsize=4)
+def catalogue_first_names(catalogue: Catalogue) -> frozenset[str]:
+    return frozenset(e.name.split()[0] for e in catalogue.entries if e.type == "person" and " " in e.name)
 
 
 def is_first_name_only(name: str) -> bool:

@@ -56,7 +56,10 @@ ROLES = ("kanzler", "präsident", "minister", "sekretär", "chef", "führer", "v
          "meister", "könig", "prinz", "premier", "diktator", "machthaber", "herrscher",
          "kommandeur", "befehlshaber", "kommissar", "direktor", "leiter", "beauftragte",
          "kandidat", "politiker", "regent", "monarch", "oberhaupt", "staatschef", "trainer",
-         "experte", "analyst", "professor", "doktor", "autor", "journalist", "reporter", "anwalt")
+         "experte", "analyst", "professor", "doktor", "autor", "journalist", "reporter", "anwalt", "kaiser")
+ROMAN = re.compile(r"(?=[IVXL])X{0,3}(?:IX|IV|V?I{0,3})")
+STREETS = ("straße", "strasse", "str.", "weg", "platz", "allee", "damm", "gasse", "chaussee")
+TIME_WORD = re.compile(r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Heute|Gestern|Morgen)")
 ROLE_ENDINGS = ("", "in", "innen", "en", "n", "s", "es", "r")
 NOT_GENITIVE = ("ss", "ß", "us", "as", "os", "is", "es", "ys", "ms", "xs", "zs", "ts")
 # Endings of German abstract nouns, never of a one-word name (Sicherheit, Nationalismus).
@@ -101,7 +104,11 @@ def clean_person(mention: str) -> str | None:
     ``Kriegstreiber Putin`` -> ``Putin``; a span over a sentence end keeps its last
     sentence: ``Marionette Putins. Erdoğan`` -> ``Erdoğan``.
     """
-    tokens = TOKEN.findall(SENTENCE_END.split(PARENTHESES.sub(" ", mention))[-1])
+    tokens = TOKEN.findall(SENTENCE_END.split(PARENTHESES.sub(" ", mention.replace("...", " ")))[-1])
+    tokens = cut_at_article(tokens)
+    ordinal = len(tokens) > 1 and ROMAN.fullmatch(tokens[-1].rstrip(".")) is not None
+    if ordinal:
+        tokens = tokens[:-1]
     roles = [index for index, token in enumerate(tokens[:-1]) if is_role(token)]
     if roles:
         tokens = tokens[roles[-1] + 1:]
@@ -111,9 +118,20 @@ def clean_person(mention: str) -> str | None:
     while len(tokens) > 1 and (tokens[0].lower() in ARTICLES or tokens[0].lower() in FUNCTION_WORDS
                                or is_epithet(tokens[0])):
         tokens = tokens[1:]
-    while tokens and not is_name_token(tokens[-1]):
+    while tokens and (not is_name_token(tokens[-1]) or (len(tokens) > 1 and TIME_WORD.match(tokens[-1]))):
         tokens = tokens[:-1]
-    return " ".join(tokens) if is_plausible_name(tokens) else None
+    if not is_plausible_name(tokens) or tokens[-1].lower().endswith(STREETS):
+        return None
+    return " ".join(tokens) + (f" {mention.split()[-1].rstrip('.')}." if ordinal else "")
+
+
+def cut_at_article(tokens: list[str]) -> list[str]:
+    """``Jacky Ickx den Großen Preis`` -> ``Jacky Ickx``; ``Ursula von der Leyen`` stays."""
+    for index in range(1, len(tokens)):
+        if tokens[index] in ("den", "dem", "des", "die", "das", "einen", "einem") and \
+                tokens[index - 1].lower() not in LEADING_PARTICLES:
+            return tokens[:index]
+    return tokens
 
 
 def is_epithet(token: str) -> bool:
