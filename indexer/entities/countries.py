@@ -29,6 +29,10 @@ from indexer.settings import DATA_DIR
 DATA_DIR = DATA_DIR / "gazetteer"
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Dependent territories and disputed areas with ISO codes: places, not sovereign states.
+TERRITORIES = frozenset(
+    "HK MO GI EH GL PR FO BM KY VG AW CW GU AS MP VI NC PF RE YT GP MQ GF PM WF BL MF SX BQ TC AI MS FK GS SH "
+    "IO PN TK NU CK NF CX CC HM BV SJ AX JE GG IM TF UM AQ".split())
 COALITION_FLAGS = {"Jamaika", "Kenia", "Simbabwe", "Deutschland"}
 COALITION_WORDS = ("Koalition", "Bündnis", "Verhandlung", "Sondierung", "Option", "Partei")
 ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -244,5 +248,5 @@ def link_countries(
     dateline = dateline_place(text)
     if dateline:
         evidence.extend((0, code) for part in dateline.split("/") if (code := country_of_place(part, gazetteer)))
-    ordered = dict.fromkeys(code for _, code in sorted(evidence, key=lambda item: item[0]))
+    ordered = dict.fromkeys(code for _, code in sorted(evidence, key=lambda item: item[0]) if code not in TERRITORIES)
     return tuple(gazetteer.country(code) for code in ordered)

@@ -24,7 +24,7 @@ from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.entities.linking import home_country, organisation_names
 from indexer.entities.mentioned_dates import mentioned_dates
-from indexer.entities.people import resolve_persons, split_persons
+from indexer.entities.people import catalogue_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
 from indexer.settings import DATA_DIR
@@ -76,7 +76,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     organisations = [
         (m.start, m.text) for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
-    people = persons_in_document(persons, text)
+    people = persons_in_document(persons, text, catalogue_surnames())
     organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
     countries = link_countries(text, places, gazetteer)
     home = home_country(code for _, code in countries)

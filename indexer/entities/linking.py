@@ -231,7 +231,8 @@ def looks_like_organisation(name: str) -> bool:
         word = words[0]
         lower = word.lower()
         if is_acronym(word.split("-")[0]):
-            return len(word) <= 10 and "." not in word and not (word.endswith("s") and word[:-1].isupper())
+            law = word.endswith("G") and any(ch.islower() for ch in word)   # BwBBG, NetzDG: laws
+            return len(word) <= 10 and "." not in word and not law and not (word.endswith("s") and word[:-1].isupper())
         return lower.endswith(OWN_NAME_HEADS) and len(lower) > len("ministerium")
     if any(word in LEGAL_FORMS or word in CLUB_PREFIXES for word in words):
         return True

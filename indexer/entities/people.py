@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable
@@ -31,6 +32,8 @@ LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
 PROMINENT = {"head", "minister"}
 PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
 PARTICLE_KEYS = PARTICLES | {"al", "el", "bin"}
+PARLIAMENT_DEBATE = "(Bundestagsdebatte)"   # stands for "any party" in a Bundestag speech
+DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
 ADDRESS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
 
 
@@ -39,7 +42,7 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
     """The document's persons under their catalogue names, plus catalogue persons the NER missed."""
     catalogue = catalogue or load_catalogue()
     index = surname_index(catalogue)
-    parties = set(organisations)
+    parties = set(organisations) | ({PARLIAMENT_DEBATE} if DEBATE.search(text) else set())
     resolved = []
     for name in names:
         entry = catalogue_person(name, catalogue, index, home, parties)
@@ -58,10 +61,11 @@ def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | N
     entries = catalogue.lookup("person", name)
     if len(entries) == 1:
         return entries[0]
-    tokens = fold_name(name).split()
+    tokens = [fold_name(token) for token in name.split()]
     if len(entries) > 1 or not tokens:
         return None
-    candidates = [entry for entry in index.get(tokens[-1], ()) if is_part_of(tokens, fold_name(entry.name).split())]
+    candidates = [entry for entry in index.get(tokens[-1], ())
+                  if is_part_of(tokens, [fold_name(token) for token in entry.name.split()])]
     if len(candidates) != 1 or (len(tokens) > 1 and tokens[0] not in PARTICLE_KEYS | {"graf", "grafin"}):
         return None
     if len(tokens) == 1 and name_classes().get(name, "").startswith("FIRST"):
@@ -70,8 +74,10 @@ def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | N
 
 
 def likely(entry: Entry, home: str | None, parties: set) -> bool:
-    """A head of state or government or a minister anywhere; an MP in a German text naming their party."""
-    return entry.kind in PROMINENT or (home in (None, "DE") and entry.description in parties)
+    """A head of state or government or a minister anywhere; an MP in a German text naming their
+    party, or in a Bundestag debate."""
+    return entry.kind in PROMINENT or (home in (None, "DE") and entry.kind == "mdb" and
+                                       (entry.description in parties or PARLIAMENT_DEBATE in parties))
 
 
 def is_part_of(short: list[str], full: list[str]) -> bool:
@@ -153,8 +159,15 @@ def catalogue_first_names(catalogue: Catalogue) -> frozenset[str]:
 
 
 def is_first_name_only(name: str) -> bool:
-    """``Robert``, ``Uli`` -> True; ``Sebastian`` (also a surname), ``Merkel`` -> False."""
-    return " " not in name and name_classes().get(name) == "FIRST"
+    """``Robert``, ``Uli``, ``Ottmar`` -> True; ``Sebastian`` (also a surname), ``Merkel`` -> False."""
+    if " " in name or "LAST" in name_classes().get(name, ""):
+        return False
+    return is_first_name(name) and fold_name(name) not in surname_index(load_catalogue())
+
+
+def catalogue_surnames() -> frozenset[str]:
+    """Folded surnames of catalogue persons (they keep a final s: ``Bartels``)."""
+    return frozenset(surname_index(load_catalogue()))
 
 
 @lru_cache(maxsize=1)

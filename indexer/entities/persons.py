@@ -39,6 +39,9 @@ FUNCTION_WORDS = {"und", "aber", "oder", "doch", "denn", "dass", "wenn", "als", 
 # Continents and regions the model tags PER (they are no countries either).
 NOT_PERSONS = {"Europa", "Afrika", "Asien", "Ozeanien", "Nahost", "Arktis", "Antarktis", "Balkan",
                "Westbalkan", "Sahel", "Kaukasus", "Maghreb", "Levante", "Skandinavien", "Baltikum"}
+# Weapon systems the model tags PER in defence debates.
+WEAPONS = {"Taurus", "Patriot", "Leopard", "Eurofighter", "Tornado", "Marder", "Gepard", "Boxer", "Puma",
+           "Heron", "Reaper", "Iris-T", "Himars", "HIMARS", "Javelin", "Stinger", "Bradley", "Abrams", "Storm Shadow"}
 COMPOUND_HEAD = 8    # a one-word "person" ending in a common noun this long is a compound noun
 EPITHET_LENGTH = 7
 SENTENCE_END = re.compile(r"(?<=[^\W\d_]{3})[.!?]\s+")
@@ -162,7 +165,8 @@ def is_plausible_name(tokens: list[str]) -> bool:
     if any(token.count("-") > 1 or any(part.isupper() and len(part) > 2 for part in token.split("-"))
            for token in tokens):
         return False   # "Resolute-Support-Mandats", "EUTM Mali", "Counter-IED"
-    if len(tokens) == 1 and (tokens[0].rstrip("s") in NOT_PERSONS or tokens[0].lower() in FUNCTION_WORDS):
+    if len(tokens) == 1 and (tokens[0].rstrip("s") in NOT_PERSONS or tokens[0].lower() in FUNCTION_WORDS
+                             or tokens[0] in WEAPONS):
         return False
     letters = [ch for token in tokens for ch in token if ch.isalpha()]
     if len(letters) < 2 or (len(tokens) == 1 and (is_role(tokens[0]) or tokens[0].endswith(ABSTRACT_NOUNS))):
@@ -227,18 +231,19 @@ def strip_compound_tail(name: str, surnames: set[str]) -> str:
     return name
 
 
-def persons_in_document(mentions: Iterable[str], text: str = "") -> tuple[str, ...]:
+def persons_in_document(mentions: Iterable[str], text: str = "", keep: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Canonical persons of one document, in order of first mention.
 
     ``["NATO-Generalsekretär Mark Rutte", "Putin", "Wladimir Putin", "Putins", "Rutte"]``
     -> ``("Mark Rutte", "Wladimir Putin")``. With the document ``text``, a one-word
     "person" that the text also uses as a lower-case word is dropped (``Folgendes``, ``Lasst``).
+    Surnames in ``keep`` (folded; the catalogue's) keep their final s (``Bartels``).
     """
     names = [name for name in map(clean_person, mentions) if name]
     names = drop_common_words(names, text)
     surnames = {fold_name(name.rpartition(" ")[2]) for name in names}
     first_names = frozenset(fold_name(name.split()[0]) for name in names if " " in name)
-    names = [strip_genitive(name, surnames, first_names) for name in names]
+    names = [strip_genitive(name, surnames, first_names | keep) for name in names]
     names = [strip_compound_tail(name, surnames) for name in names]
     display = display_spellings(names)
     canonical = surname_merges(list(display.values()), Counter(display[fold_name(name)] for name in names))
