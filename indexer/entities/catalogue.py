@@ -78,6 +78,7 @@ class Catalogue:
     scan: dict[tuple[str, ...], tuple[tuple[str, Entry, bool], ...]]  # alias key -> (form, entry, home only)
     first_keys: frozenset[str]
     longest: int
+    widths: dict[str, tuple[int, ...]] = None  # first key -> alias lengths in words, longest first
 
     def lookup(self, type_: str, mention: str) -> tuple[Entry, ...]:
         """Entries of ``type_`` with ``mention`` as name or alias: ``("organisation", "UNO")``."""
@@ -170,9 +171,13 @@ def build_catalogue(entries: list[Entry]) -> Catalogue:
             key = alias_key(form)
             if key:
                 scan.setdefault(key, []).append((form, entry, home_only))
+    widths: dict[str, set[int]] = {}
+    for key in scan:
+        widths.setdefault(key[0], set()).add(len(key))
     return Catalogue(
         tuple(entries), {k: tuple(v) for k, v in by_key.items()}, {k: tuple(v) for k, v in scan.items()},
         frozenset(k[0] for k in scan), max((len(k) for k in scan), default=0),
+        {k: tuple(sorted(v, reverse=True)) for k, v in widths.items()},
     )
 
 

@@ -22,7 +22,8 @@ from typing import Iterable, Iterator
 
 from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
-from indexer.entities.linking import home_country, organisation_names
+from indexer.entities.catalogue import load_catalogue
+from indexer.entities.linking import Tokens, home_country, organisation_names, scan_catalogue
 from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.people import catalogue_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
@@ -80,11 +81,14 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
     countries = link_countries(text, places, gazetteer)
     home = home_country(code for _, code in countries)
-    linked, unlinked = organisation_names(text, organisations, home)
+    catalogue = load_catalogue()
+    tokens = Tokens(text)
+    matches = scan_catalogue(text, catalogue, None, home, tokens)   # one scan for organisations and persons
+    linked, unlinked = organisation_names(text, organisations, home, catalogue, matches)
     moved, unlinked = split_persons(unlinked)
     organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
     return DocumentEntities(
-        persons=resolve_persons(list(people) + moved, text, home, organisations),
+        persons=resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens),
         countries=countries,
         organisations=organisations,
         mentioned_dates=mentioned_dates(text),

@@ -51,40 +51,68 @@ class CatalogueMatch:
     entry: Entry
 
 
-def tokens_of(text: str) -> list[re.Match]:
-    return list(PART.finditer(text))
+class Tokens:
+    """The words of a text for catalogue look-ups: their strings and keys at once, their
+    offsets only when a look-up needs them (the hot path of a build)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = PART.findall(text)
+        cache = _KEYS
+        self.keys = [cache[word] if word in cache else remember_key(word) for word in self.words]
+        self._spans: list[tuple[int, int]] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [match.span() for match in PART.finditer(self.text)]
+        return self._spans
+
+
+_KEYS: dict[str, str] = {}
+
+
+def remember_key(word: str) -> str:
+    """``part_key`` memoised in a plain dict, bounded so a build of millions of documents keeps its memory."""
+    key = part_key(word)
+    if len(_KEYS) < 500_000:
+        _KEYS[word] = key
+    return key
 
 
 def scan_catalogue(text: str, catalogue: Catalogue, type_: str | None = None,
-                   home: str | None = None) -> list[CatalogueMatch]:
+                   home: str | None = None, tokens: Tokens | None = None) -> list[CatalogueMatch]:
     """Catalogue entries named in ``text`` (longest match first), in text order; home aliases
     only of entries of the ``home`` country (Germany when None)."""
-    words = tokens_of(text)
-    keys = [part_key(w.group()) for w in words]
+    tokens = tokens or Tokens(text)
+    first = catalogue.first_keys
     found: list[CatalogueMatch] = []
-    index = 0
-    while index < len(words):
-        width, entries = longest_entry(text, words, keys, index, catalogue, type_, home or "DE")
+    end_of_last = 0
+    for index in [i for i, key in enumerate(tokens.keys) if key in first]:
+        if index < end_of_last:
+            continue
+        width, entries = longest_entry(tokens, index, catalogue, type_, home or "DE")
         if width:
-            start, end = words[index].start(), words[index + width - 1].end()
-            found.extend(CatalogueMatch(start, end, entry) for entry in entries)
-            found.extend(prefix_entries(text, words, keys, index, width, catalogue, type_))
-        index += width or 1
+            spans = tokens.spans
+            found.extend(CatalogueMatch(spans[index][0], spans[index + width - 1][1], entry) for entry in entries)
+            found.extend(prefix_entries(tokens, index, width, catalogue, type_))
+            end_of_last = index + width
     return found
 
 
-def longest_entry(text, words, keys, index, catalogue, type_, home) -> tuple[int, list[Entry]]:
-    if keys[index] not in catalogue.first_keys:
-        return 0, []
-    for width in range(min(catalogue.longest, len(words) - index), 0, -1):
-        candidates = catalogue.scan.get(tuple(keys[index:index + width]))
-        if not candidates or not joined(text, words, index, width):
+def longest_entry(tokens: Tokens, index: int, catalogue: Catalogue, type_, home) -> tuple[int, list[Entry]]:
+    keys, words = tokens.keys, tokens.words
+    for width in catalogue.widths[keys[index]]:
+        if index + width > len(keys):
             continue
-        span = [w.group() for w in words[index:index + width]]
+        candidates = catalogue.scan.get(tuple(keys[index:index + width]))
+        if not candidates or not joined(tokens, index, width):
+            continue
+        span = words[index:index + width]
         entries = [entry for form, entry, home_only in candidates
                    if (type_ is None or entry.type == type_) and same_case(parts_of(form), span)
                    and (not home_only or entry.country == home)]
-        entries = [entry for entry in dict.fromkeys(entries) if counts_here(text, words, index + width, entry)]
+        entries = [entry for entry in dict.fromkeys(entries) if counts_here(tokens, index + width, entry)]
         if entries:
             return width, entries
     return 0, []
@@ -94,11 +122,16 @@ def parts_of(form: str) -> list[str]:
     return PART.findall(form)
 
 
-def joined(text: str, words, index: int, width: int) -> bool:
+def gap(tokens: Tokens, left: int) -> str:
+    """The characters between word ``left`` and the next."""
+    return tokens.text[tokens.spans[left][1]:tokens.spans[left + 1][0]]
+
+
+def joined(tokens: Tokens, index: int, width: int) -> bool:
     """The words of a match stand next to each other (spaces, hyphens, slashes only)."""
-    for left, right in zip(words[index:index + width - 1], words[index + 1:index + width]):
-        gap = text[left.end():right.start()]
-        if len(gap) > 3 or gap.strip(" -/‐–") or "\n\n" in gap:
+    for left in range(index, index + width - 1):
+        between = gap(tokens, left)
+        if len(between) > 3 or between.strip(" -/‐–") or "\n\n" in between:
             return False
     return True
 
@@ -114,24 +147,23 @@ def same_case(form: list[str], span: list[str]) -> bool:
     return True
 
 
-def counts_here(text: str, words, after: int, entry: Entry) -> bool:
+def counts_here(tokens: Tokens, after: int, entry: Entry) -> bool:
     """``UN-Hochkommissar``, ``EU-Ratspräsident``: an office title adds no institution;
     ``ÖVP-Chef``, ``Arsenal-Trainer`` add the party or club."""
-    if after >= len(words) or entry.kind in ROLE_COUNTING_KINDS:
+    if after >= len(tokens.words) or entry.kind in ROLE_COUNTING_KINDS:
         return True
-    previous_end = words[after - 1].end()
-    if text[previous_end:words[after].start()] not in "-‐":
+    if gap(tokens, after - 1) not in ("-", "‐"):
         return True
-    return not is_role(words[after].group())
+    return not is_role(tokens.words[after])
 
 
-def prefix_entries(text, words, keys, index, width, catalogue, type_) -> list[CatalogueMatch]:
+def prefix_entries(tokens: Tokens, index: int, width: int, catalogue: Catalogue, type_) -> list[CatalogueMatch]:
     """``UN-Sicherheitsrat`` is also the UN, ``EU-Kommission`` also the EU."""
-    if width < 2 or text[words[index].end():words[index + 1].start()] not in "-‐":
+    if width < 2 or gap(tokens, index) not in ("-", "‐"):
         return []
-    candidates = catalogue.scan.get((keys[index],), ())
-    word = words[index].group()
-    return [CatalogueMatch(words[index].start(), words[index].end(), entry) for form, entry, home_only in candidates
+    candidates = catalogue.scan.get((tokens.keys[index],), ())
+    word, (start, end) = tokens.words[index], tokens.spans[index]
+    return [CatalogueMatch(start, end, entry) for form, entry, home_only in candidates
             if (type_ is None or entry.type == type_) and same_case(parts_of(form), [word]) and not home_only]
 
 
@@ -161,12 +193,16 @@ def usable(entry: Entry, mention: str, home: str) -> bool:
 
 
 def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str | None,
-                       catalogue: Catalogue | None = None) -> tuple[list[str], list[str]]:
+                       catalogue: Catalogue | None = None,
+                       matches: list[CatalogueMatch] | None = None) -> tuple[list[str], list[str]]:
     """(catalogue organisations, unlinked names that look like organisations) of one document,
     each in order of first mention. ``mentions`` are the NER ORG spans as (offset, text); one
-    inside a catalogue name found in the text adds nothing (``CDU`` of ``CDU/CSU-Fraktion``)."""
+    inside a catalogue name found in the text adds nothing (``CDU`` of ``CDU/CSU-Fraktion``).
+    ``matches``: the document's scan, if done already."""
     catalogue = catalogue or load_catalogue()
-    matches = scan_catalogue(text, catalogue, "organisation", home)
+    if matches is None:
+        matches = scan_catalogue(text, catalogue, None, home)
+    matches = [m for m in matches if m.entry.type == "organisation"]
     found = [(m.start, m.entry.name) for m in matches] + named_units(text)
     unlinked = []
     for start, mention in mentions:
@@ -193,15 +229,16 @@ def named_units(text: str) -> list[tuple[int, str]]:
     """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
     ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``."""
     found = []
-    for match in UNIT.finditer(text):
+    for match in UNIT.finditer(text) if "irektion" in text else ():
         number, area = match.groups()
         found.append((match.start(), f"Polizeidirektion {number}" + (f" ({area})" if area else "")))
-    for match in PORTFOLIO.finditer(text):
+    for match in PORTFOLIO.finditer(text) if "ministerium" in text else ():
         adjective, ministry = match.groups()
         if not adjective[:1].isupper() or match.group(0)[:1].isupper():
             stem = adjective[:adjective.rindex("isch") + 4]
             found.append((match.start(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
-    found += [(match.start(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
+    if "US-" in text or "UN-" in text or "EU-" in text:
+        found += [(match.start(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
     return found
 
 

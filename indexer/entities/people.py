@@ -23,23 +23,30 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable
 
-from indexer.entities.catalogue import Catalogue, Entry, load_catalogue
-from indexer.entities.linking import scan_catalogue
-from indexer.entities.persons import TITLES, common_nouns, fold_name, is_common_noun, is_role
+from indexer.entities.catalogue import PART, Catalogue, Entry, load_catalogue
+from indexer.entities.linking import CatalogueMatch, Tokens, scan_catalogue
+from indexer.entities.persons import ROLES, TITLES, common_nouns, fold_name, is_common_noun
 from indexer.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
 PROMINENT = {"head", "minister"}
 PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
 PARTICLE_KEYS = PARTICLES | {"al", "el", "bin"}
+ADDRESS_WORDS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
+TITLE_WORDS = sorted(ADDRESS_WORDS | {t for t in TITLES if "." not in t}, key=len, reverse=True)
+TITLED = re.compile(
+    r"(?<![\w-])(?:(?:(?i:" + "|".join(map(re.escape, TITLE_WORDS)) + r")\.?|(?=[A-ZÄÖÜ])[\w-]*(?:" + "|".join(f"[{r[0]}{r[0].upper()}]{r[1:]}" for r in ROLES) +
+    r")(?:in|innen|en|n|s|es|r)?)\s+)+(?:(?:" + "|".join(sorted(PARTICLES)) + r")\s+)*(?P<name>[A-ZÄÖÜ][\w'’-]+)")
+TITLED_AT_END = re.compile(f"(?:{TITLED.pattern})\\Z")
 PARLIAMENT_DEBATE = "(Bundestagsdebatte)"   # stands for "any party" in a Bundestag speech
 DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
-ADDRESS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
 
 
 def resolve_persons(names: Iterable[str], text: str, home: str | None, organisations: Iterable[str],
-                    catalogue: Catalogue | None = None) -> tuple[str, ...]:
-    """The document's persons under their catalogue names, plus catalogue persons the NER missed."""
+                    catalogue: Catalogue | None = None, matches: list[CatalogueMatch] | None = None,
+                    tokens: Tokens | None = None) -> tuple[str, ...]:
+    """The document's persons under their catalogue names, plus catalogue persons the NER missed
+    (``matches``: the document's catalogue scan, if done already)."""
     catalogue = catalogue or load_catalogue()
     index = surname_index(catalogue)
     parties = set(organisations) | ({PARLIAMENT_DEBATE} if DEBATE.search(text) else set())
@@ -50,7 +57,10 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
             resolved.append(entry.name)
         elif not is_first_name_only(name) and not is_noun_phrase(name):
             resolved.append(name)
-    resolved += [entry.name for entry in named_in_text(text, catalogue, index) if likely(entry, home, parties)]
+    if matches is None:
+        matches = scan_catalogue(text, catalogue, "person", tokens=tokens)
+    scanned = [m.entry for m in matches if m.entry.type == "person"]
+    resolved += [entry.name for entry in scanned + titled_surnames(text, index, tokens) if likely(entry, home, parties)]
     return tuple(dict.fromkeys(without_initials(resolved)))
 
 
@@ -93,22 +103,30 @@ def without_initials(names: list[str]) -> list[str]:
                                      and (fold_name(n).split()[0][:1], fold_name(n).split()[-1]) in full)]
 
 
-def named_in_text(text: str, catalogue: Catalogue, index: dict) -> list[Entry]:
-    """Full catalogue names anywhere, and unique surnames after an address or office title."""
-    found = [match.entry for match in scan_catalogue(text, catalogue, "person")]
-    words = text.split()
-    for position, before in enumerate(words[:-1]):
-        if not (before.lower() in ADDRESS or before.lower().rstrip(".") in TITLES
-                or (before[:1].isupper() and is_role(before))):
+def titled_surnames(text: str, index: dict, tokens: Tokens | None = None) -> list[Entry]:
+    """Catalogue persons named by a unique surname after an address or office title:
+    ``Frau Baerbock``, ``Kollege von Holtz``, ``Außenministerin Baerbock``. Only words that are
+    catalogue surnames are looked at (the title pattern runs on the few words before them)."""
+    tokens = tokens or Tokens(text)
+    surfaces = surname_surfaces(load_catalogue())
+    found = []
+    for position, word in enumerate(tokens.words):
+        if word not in surfaces or position == 0:
             continue
-        after = words[position + 1:position + 4]
-        while len(after) > 1 and after[0] in PARTICLES:
-            after = after[1:]
-        surname = after[0].strip(".,;:!?()\"'„“")
-        candidates = index.get(fold_name(surname), ()) if surname[:1].isupper() else ()
+        start, end = tokens.spans[max(0, position - 5)][0], tokens.spans[position][1]
+        match = TITLED_AT_END.search(text, start, end)
+        surname = match.group("name") if match else ""
+        candidates = index.get(fold_name(surname), ()) if match else ()
         if len(candidates) == 1 and not name_classes().get(surname, "").startswith("FIRST"):
             found.append(candidates[0])
     return found
+
+
+@lru_cache(maxsize=4)
+def surname_surfaces(catalogue: Catalogue) -> frozenset[str]:
+    """The last word of every catalogue surname as written: ``Baerbock``, ``Zimmermann``."""
+    return frozenset(PART.findall(entry.name)[-1] for entry in catalogue.entries
+                     if entry.type == "person" and " " in entry.name)
 
 
 def split_persons(names: Iterable[str], catalogue: Catalogue | None = None) -> tuple[list[str], list[str]]:
