@@ -239,3 +239,25 @@ def test_bad_gold_files_name_the_line(tmp_path):
     path.write_text('{"id": "a", "text": ""}\n{"text": "ohne id"}\n', encoding="utf-8")
     with pytest.raises(GoldFileError, match="gold.jsonl:2"):
         read_gold(path)
+
+
+# --- acronyms defined in the text ------------------------------------------------------------------
+
+
+def test_a_defined_acronym_is_shown_under_its_full_name_in_the_document_and_the_corpus():
+    from indexer.entities.extraction import merge_corpus_persons
+
+    text = "Die Zentralstelle für Seenotrettung (ZfS) zahlt. Die ZfS prüft."
+    first = document_entities(text, [Mention("ORG", "ZfS", text.rindex("ZfS"))])
+    assert first.organisations == ("Zentralstelle für Seenotrettung",)
+    other = document_entities("Die ZfS prüft.", [Mention("ORG", "ZfS", 4)])
+    assert other.organisations == ("ZfS",)
+    merged = merge_corpus_persons([first, other])
+    assert merged[1].organisations == ("Zentralstelle für Seenotrettung",)
+
+
+def test_acronym_definitions_need_the_letters_in_order():
+    from indexer.entities.acronyms import acronym_definitions
+
+    assert acronym_definitions("Herr Müller (SPD) sagte, die Vereinten Nationen (VN) und (ABC)") == {
+        "VN": "Vereinten Nationen"}

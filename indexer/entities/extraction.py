@@ -23,7 +23,9 @@ from typing import Iterable, Iterator
 from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.entities.catalogue import load_catalogue
-from indexer.entities.linking import Tokens, home_country, organisation_names, scan_catalogue
+from indexer.entities.acronyms import acronym_definitions, corpus_expansions
+from indexer.entities.linking import (Tokens, home_country, link, nominative,
+                                      organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.people import catalogue_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
@@ -52,6 +54,7 @@ class DocumentEntities:
     countries: tuple[tuple[str, str], ...] = ()      # (("Nordkorea", "KP"),)
     organisations: tuple[str, ...] = ()              # ("NATO",)
     mentioned_dates: tuple[str, ...] = ()            # ("2024-10-28", "2024-10", "2024")
+    acronyms: tuple[tuple[str, str], ...] = ()       # (("BfAA", "Bundesamt für ..."),) defined in the text
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,27 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     matches = scan_catalogue(text, catalogue, None, home, tokens)   # one scan for organisations and persons
     linked, unlinked = organisation_names(text, organisations, home, catalogue, matches)
     moved, unlinked = split_persons(unlinked)
+    definitions = defined_names(text, home, catalogue)
+    unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
     organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
     return DocumentEntities(
         persons=resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens),
         countries=countries,
         organisations=organisations,
         mentioned_dates=mentioned_dates(text),
+        acronyms=tuple(definitions.items()),
     )
+
+
+def defined_names(text: str, home: str | None, catalogue) -> dict[str, str]:
+    """Acronym -> organisation name for the acronyms the text defines (the catalogue's name when
+    the full form is known: ``Vereinten Nationen (VN)`` -> Vereinte Nationen). Used only for
+    acronyms the NER tagged as organisations."""
+    names = {}
+    for acronym, full in acronym_definitions(text).items():
+        entry = link(catalogue, "organisation", full, home)
+        names[acronym] = entry.name if entry is not None else nominative(full)
+    return names
 
 
 def person_mentions(mentions: list[str], gazetteer: Gazetteer) -> list[str]:
@@ -178,11 +195,16 @@ def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntit
     * a multi-word name tagged both PER and ORG takes the label of most documents
       (``Wolodymyr Selenskyj``: PER in 40, ORG in 1 -> person; ``Vereinten Nationen``
       the other way round -> organisation);
-    * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``).
+    * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``);
+    * an acronym that some document defines (one way only) is shown under its full name
+      everywhere (``BfAA`` -> ``Bundesamt für Auswärtige Angelegenheiten``).
     """
     to_person, to_organisation = label_votes(entities)
     entities = [relabel(document, to_person, to_organisation) for document in entities]
     persons = corpus_person_names([document.persons for document in entities])
+    expansions = corpus_expansions(dict(document.acronyms) for document in entities)
+    entities = [replace(document, organisations=tuple(dict.fromkeys(
+        expansions.get(name, name) for name in document.organisations))) for document in entities]
     organisations = corpus_organisation_names([document.organisations for document in entities])
     return [
         replace(

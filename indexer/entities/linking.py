@@ -302,6 +302,9 @@ def nominative(name: str) -> str:
     ``Pädagogischen Hochschule Wien`` -> ``Pädagogische Hochschule Wien``,
     ``Obersten Gerichtshof`` -> ``Oberster Gerichtshof``, ``Deutschen Roten Kreuzes`` stays."""
     words = name.split()
+    for ending in ("es", "s"):   # Bundesamts für ... -> Bundesamt für ...
+        if len(words) > 1 and words[0].endswith(ending) and head_gender(words[0][:-len(ending)]) in ("m", "n"):
+            return " ".join([words[0][:-len(ending)]] + words[1:])
     if len(words) < 2 or not words[0][:1].isupper() or not words[0].endswith(("en", "e")):
         return name
     gender = head_gender(words[1])
