@@ -81,3 +81,32 @@ def test_value_word_search_finds_parts_of_words_among_all_values():
 ])
 def test_german_number(value, decimals, text):
     assert german_number(value, decimals) == text
+
+
+def test_cli_sorts_oldest_first_and_says_so(index_dir):
+    import json
+
+    from click.testing import CliRunner
+
+    from indexer.cli import search_command
+
+    run = lambda *args: CliRunner().invoke(search_command, [*args, "--index", str(index_dir)])  # noqa: E731
+    data = json.loads(run("--sort", "date_asc", "--json").output)
+    assert [h["date"] for h in data["hits"]] == ["2023-03-02", "2023-12-15", "2024-06-12", "2024-10-28", "2025-01-20",
+                                                None, None]
+    first = run("--sort", "date_asc").output.splitlines()[0]
+    assert first.startswith("7 Treffer für »«") and first.endswith(", älteste zuerst (2 ohne Datum)")
+    assert "date_asc" in run("--help").output
+
+
+def test_cli_groups_big_numbers():
+    from indexer.cli import format_page
+    from indexer.search.results import Facet, FacetValue, SearchPage
+
+    page = SearchPage(SearchRequest(query="Nordkorea", sort="date"), 12345, [],
+                      [Facet("country", "Länder", [FacetValue("Russland", "Russland", 1200)], 1)],
+                      None, 2, 10, 1235, 1530.4, undated=1001)
+    lines = format_page(page, color=False).splitlines()
+    assert lines[0] == ("12.345 Treffer für »Nordkorea« (1.530 ms), Seite 2 von 1.235, neueste zuerst "
+                        "(1.001 ohne Datum)")
+    assert "Länder: Russland (1.200)" in lines and "ohne Datum: 1.001" in lines
