@@ -182,8 +182,39 @@
     PHONE.addEventListener("change", function () {
       setDrawer(false, false);
     });
-    if (window.location.hash === "#filter") {
-      setDrawer(true, true);
+    // a year, "alle anzeigen" or the form sent from the open drawer: it opens again on the next page
+    parts.drawer.addEventListener("click", function (event) {
+      if (drawerIsOpen() && event.target.closest("a[href]:not(.drawer-close)")) {
+        rememberDrawer();
+      }
+    });
+    parts.drawer.addEventListener("submit", function () {
+      if (drawerIsOpen()) {
+        rememberDrawer();
+      }
+    });
+    if (window.location.hash === "#filter" || takeDrawerMemory()) {
+      setDrawer(true, window.location.hash === "#filter");
+    }
+  }
+
+  var DRAWER_KEY = "search-web:drawer-open";
+
+  function rememberDrawer() {
+    try {
+      window.sessionStorage.setItem(DRAWER_KEY, "1");
+    } catch (ignored) {
+      // storage may be disabled: the drawer then starts closed, as without script
+    }
+  }
+
+  function takeDrawerMemory() {
+    try {
+      var open = window.sessionStorage.getItem(DRAWER_KEY) === "1";
+      window.sessionStorage.removeItem(DRAWER_KEY);
+      return open;
+    } catch (ignored) {
+      return false;
     }
   }
 

@@ -251,6 +251,9 @@ def test_phone_filters_open_in_a_drawer_with_44px_targets(browser, live_url):
         page.locator("#facet-country label", has_text="Japan").click()  # applies at once ...
     assert params(page)["country"] == ["Russland", "Japan"]
     assert page.locator("#filter").is_visible()  # ... and the drawer stays open for the next pick
+    with page.expect_navigation():
+        page.locator("#filter .histogram a", has_text="2024").click()
+    assert page.locator("#filter").is_visible() and page.locator("#filter .months-title").is_visible()
     page.locator("#filter .drawer-close").click()
     assert page.locator("#filter").is_hidden()
     context.close()
