@@ -20,9 +20,10 @@ from indexer.index import writer as builder
 from indexer.entities.corrections import read_corrections
 from indexer.errors import DateFormatError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
-from indexer.search.results import SORTS, SearchPage, SearchRequest, Snippet
+from indexer.search.results import SORT_LABELS, SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
 from indexer.text.dates import parse_bound
+from indexer.text.numbers import german_number as zahl
 
 
 def report_errors(func):
@@ -105,7 +106,8 @@ def filter_options(func):
 @click.command(cls=SearchCommand, context_settings={"help_option_names": ["-h", "--help"], "ignore_unknown_options": True})
 @click.argument("query", nargs=-1)
 @filter_options
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="date: neueste zuerst, date_asc: älteste zuerst (ohne Datum zuletzt).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
@@ -141,8 +143,10 @@ def ensure_index(path: Path) -> None:
 
 
 def format_page(page: SearchPage, color: bool) -> str:
-    lines = [f"{page.total} Treffer für »{page.request.query}« ({page.took_ms:.0f} ms)"
-             + (f", Seite {page.page} von {page.pages}" if page.pages > 1 else "")]
+    order = SORT_LABELS[page.request.sort] if page.request.sort != "relevance" else ""
+    lines = [f"{zahl(page.total)} Treffer für »{page.request.query}« ({zahl(page.took_ms)} ms)"
+             + (f", Seite {zahl(page.page)} von {zahl(page.pages)}" if page.pages > 1 else "")
+             + (f", {order}" if order else "") + (f" ({zahl(page.undated)} ohne Datum)" if order and page.undated else "")]
     if page.notice:
         lines.append(page.notice)
     if page.suggestion:
@@ -165,10 +169,10 @@ def format_facets(page: SearchPage) -> list[str]:
     lines = []
     for facet in page.facets:
         if facet.values:
-            values = ", ".join(f"{v.value} ({v.count})" for v in facet.values[:8])
+            values = ", ".join(f"{v.value} ({zahl(v.count)})" for v in facet.values[:8])
             lines.append(f"{facet.label}: {values}")
     if page.undated:
-        lines.append(f"ohne Datum: {page.undated}")
+        lines.append(f"ohne Datum: {zahl(page.undated)}")
     return [""] + lines if lines else []
 
 
@@ -244,11 +248,11 @@ def stats_command(index, as_json):
         click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(f"Index:       {stats.path}")
-    click.echo(f"Dokumente:   {stats.documents}")
-    click.echo(f"Terme:       {stats.terms}")
-    click.echo(f"Größe:       {stats.size_bytes / 1e6:.1f} MB")
+    click.echo(f"Dokumente:   {zahl(stats.documents)}")
+    click.echo(f"Terme:       {zahl(stats.terms)}")
+    click.echo(f"Größe:       {zahl(stats.size_bytes / 1e6, 1)} MB")
     span = f"{stats.date_min} bis {stats.date_max}" if stats.date_min else "keine Daten"
-    click.echo(f"Zeitraum:    {span} (ohne Datum: {stats.undated})")
+    click.echo(f"Zeitraum:    {span} (ohne Datum: {zahl(stats.undated)})")
     click.echo(f"Letzter Bau: {stats.last_build or 'unbekannt'}")
 
 
@@ -281,7 +285,7 @@ class ProgressBar:
 
     def rate(self, _) -> str:
         done = self.bar.pos / self.phases if self.bar is not None else 0
-        return f"{done / max(time.monotonic() - self.started, 1e-6):.0f} Dok./s"
+        return f"{zahl(done / max(time.monotonic() - self.started, 1e-6))} Dok./s"
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -292,9 +296,9 @@ class ProgressBar:
 
 
 def summary_line(report) -> str:
-    return (f"gelesen {report.read}, indexiert {report.indexed}, aktualisiert {report.updated}, "
-            f"unverändert {report.unchanged}, übersprungen {report.skipped}, gelöscht {report.deleted} "
-            f"({report.seconds:.1f} s)")
+    return (f"gelesen {zahl(report.read)}, indexiert {zahl(report.indexed)}, aktualisiert {zahl(report.updated)}, "
+            f"unverändert {zahl(report.unchanged)}, übersprungen {zahl(report.skipped)}, "
+            f"gelöscht {zahl(report.deleted)} ({zahl(report.seconds, 1)} s)")
 
 
 def print_report(report, as_json: bool) -> None:
@@ -304,7 +308,7 @@ def print_report(report, as_json: bool) -> None:
     for where, reason in report.problems[:50]:
         click.echo(f"übersprungen: {where}: {reason}", err=True)
     if len(report.problems) > 50:
-        click.echo(f"… und {len(report.problems) - 50} weitere", err=True)
+        click.echo(f"… und {zahl(len(report.problems) - 50)} weitere", err=True)
     click.echo(summary_line(report))
     for reason, count in report.reasons().items():
-        click.echo(f"  {count} × {reason}")
+        click.echo(f"  {zahl(count)} × {reason}")

@@ -16,6 +16,7 @@ from flask import Flask, send_from_directory
 
 from indexer.search.service import SearchService
 from indexer.settings import index_dir
+from indexer.text.numbers import german_number
 
 from search_web.marks import marked, paragraphs_html
 
@@ -53,7 +54,3 @@ def send_static(filename: str):
 
 def german_date(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else "ohne Datum"
-
-
-def german_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

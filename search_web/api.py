@@ -1,4 +1,5 @@
-"""JSON API: ``GET /api/search`` (same parameters as the search page), ``GET /api/documents/<id>``.
+"""JSON API: ``GET /api/search`` (same parameters as the search page), ``GET /api/documents/<id>``,
+``GET /api/facets/<param>`` (one facet's values for its filter box, same parameters).
 
 Snippets and paragraphs come as data (``text``, ``marks``: ``[start, end]`` offsets into
 ``text``) plus ``html`` (escaped, matches in ``<mark>``; ``body_html`` for the document),
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
+from indexer.facets import FACET_PARAMS, by_param
 from indexer.search.results import SearchPage, to_jsonable
 
 from search_web import present
@@ -44,6 +46,26 @@ def page_json(state: SearchState, page: SearchPage) -> dict:
         "links": {"self": base + state.query_string(), "next": pager["next"], "prev": pager["prev"],
                   "html": url_for("web.search") + state.query_string()},
     }
+
+
+@bp.get("/facets/<param>", **READ_ONLY)
+def facet(param: str):
+    """The values of one entity facet for the page's state, searched by ``<param>_find`` among
+    all of them; ``html`` is the facet's list as the search page renders it (the script swaps it in)."""
+    if param not in FACET_PARAMS:
+        abort(404)
+    state = parse_state(request.args)
+    spec = by_param(param)
+    item = present.entity_facet(state, param, service().facet(state.to_request(), spec.name), url_for("web.search"))
+    return jsonify({
+        "name": spec.name, "param": param, "label": spec.label, "find": item.find,
+        "total_values": item.facet.total_values, "no_match": item.no_match, "note": item.note,
+        "values": [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                   for v in item.facet.values],
+        "html": render_template("_facet_values.html", item=item),
+        "links": {"self": url_for("api.facet", param=param) + state.query_string(),
+                  "html": url_for("web.search") + state.query_string()},
+    })
 
 
 def hit_json(hit, query: str) -> dict:

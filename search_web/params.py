@@ -18,6 +18,7 @@ from indexer.errors import BadRequestError, DateFormatError
 from indexer.facets import DATE_BOUNDS, DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchRequest
 from indexer.text.dates import parse_bound
+from indexer.text.numbers import german_number
 
 #: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
 ENTITY_PARAMS = {facet.param: facet.name for facet in ENTITY_FACETS}
@@ -27,8 +28,7 @@ KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *ENTITY_PARAMS, *FIND_PARAMS, "more"))
 
 DEFAULT_SIZE = 10
 FACET_LIMIT = 10  # values shown per entity facet
-MORE_LIMIT = 100  # values shown after "mehr"
-FIND_SCAN = 1000  # values searched by a facet's filter box
+MORE_LIMIT = 100  # values shown after "alle anzeigen" and of a filter box's matches
 MAX_VALUES = 20  # selected values per facet
 MAX_VALUE_CHARS = 200
 MAX_FIND_CHARS = 100
@@ -55,15 +55,15 @@ class SearchState:
             query=self.query, filters={ENTITY_PARAMS[p]: v for p, v in self.filters.items() if v},
             date_from=self.date_from, date_to=self.date_to, sort=self.sort, page=self.page,
             page_size=self.size, facet_limit=self.facet_limit(),
+            facet_find={ENTITY_PARAMS[p]: text for p, text in self.find.items() if text},
         )
 
     def facet_limit(self) -> int:
-        if self.find:
-            return FIND_SCAN
-        return MORE_LIMIT if self.more else FACET_LIMIT
+        return MORE_LIMIT if self.more or self.find else FACET_LIMIT
 
     def limit_for(self, param: str) -> int:
-        """Values of one facet to show: more after "mehr", all matches of its filter box."""
+        """Values of one facet to show: the first ``MORE_LIMIT`` after "alle anzeigen" or of the
+        matches of its filter box (the service searches all values)."""
         return MORE_LIMIT if param in self.more or param in self.find else FACET_LIMIT
 
     @property
@@ -148,7 +148,7 @@ def parse_filters(args) -> dict[str, tuple[str, ...]]:
             raise BadRequestError(f"Zu viele Werte für {param!r} ({len(values)}, höchstens {MAX_VALUES}).",
                                   "Weniger Werte auswählen.")
         if any(len(v) > MAX_VALUE_CHARS for v in values):
-            raise BadRequestError(f"Wert für {param!r} zu lang (höchstens {MAX_VALUE_CHARS} Zeichen).")
+            raise BadRequestError(f"Wert für {param!r} zu lang (höchstens {german_number(MAX_VALUE_CHARS)} Zeichen).")
         if values:
             filters[param] = values
     return filters
@@ -167,7 +167,7 @@ def parse_find(args) -> dict[str, str]:
     for name, param in FIND_PARAMS.items():
         text = " ".join(args.get(name, "").split())
         if len(text) > MAX_FIND_CHARS:
-            raise BadRequestError(f"Suchtext für {param!r} zu lang (höchstens {MAX_FIND_CHARS} Zeichen).")
+            raise BadRequestError(f"Suchtext für {param!r} zu lang (höchstens {german_number(MAX_FIND_CHARS)} Zeichen).")
         if text:
             find[param] = text
     return find

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from indexer.facets import DATE_PARAMS, ENTITY_FACETS, PERIOD_LABEL, by_param, month_name
 from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
-from indexer.text.folding import fold
+from indexer.text.numbers import german_number
 
 from search_web.params import MORE_LIMIT, SearchState
 
@@ -35,7 +35,7 @@ class Bar:
     label: str
     count: int
     width: int  # 0..20, a CSS class w0..w20 (5 % steps)
-    url: str  # drills down; on a selected bar, goes back up (year -> all, month -> year)
+    url: str | None  # drills down; on a selected bar, goes back up (year -> all, month -> year); None: empty
     selected: bool
 
 
@@ -45,29 +45,40 @@ class EntityFacet:
     facet: Facet  # values already trimmed
     hidden: int  # values not shown
     find: str
-    toggle: Link | None  # "mehr" / "weniger"
+    toggle: Link | None  # "alle N anzeigen" / "weniger anzeigen"
+    note: str = ""  # "Die ersten 100 von 967 …" when the long list is cut
+
+    @property
+    def no_match(self) -> bool:
+        """The filter box's text matches no value (selected values may still show)."""
+        return bool(self.find) and not self.facet.total_values
 
 
 def entity_facets(state: SearchState, page: SearchPage, base: str) -> list[EntityFacet]:
-    out = []
-    for param, name in ((f.param, f.name) for f in ENTITY_FACETS):
-        facet = page.facet(name)
-        if facet is None:
-            continue
-        trimmed = trim_facet(state, param, facet)
-        out.append(EntityFacet(param, trimmed, max(0, facet.total_values - len(trimmed.values)),
-                               state.find.get(param, ""), toggle_link(state, param, facet, base)))
-    return out
+    return [entity_facet(state, f.param, facet, base) for f in ENTITY_FACETS if (facet := page.facet(f.name))]
+
+
+def entity_facet(state: SearchState, param: str, facet: Facet, base: str) -> EntityFacet:
+    """One facet's box: values cut to the limit, the toggle link and a note on what is cut."""
+    trimmed = trim_facet(state, param, facet)
+    shown = sum(not v.selected for v in trimmed.values)
+    return EntityFacet(param, trimmed, max(0, facet.total_values - len(trimmed.values)), state.find.get(param, ""),
+                       toggle_link(state, param, facet, base), cut_note(state, param, shown, facet.total_values))
+
+
+def cut_note(state: SearchState, param: str, shown: int, total: int) -> str:
+    """Says that an expanded list or a filter box's matches show only the first ``MORE_LIMIT``."""
+    if total <= shown or state.limit_for(param) != MORE_LIMIT:
+        return ""
+    if param in state.find:
+        return f"Die ersten {german_number(shown)} von {german_number(total)} Übereinstimmungen."
+    return f"Die ersten {german_number(shown)} von {german_number(total)}; das Suchfeld findet alle."
 
 
 def trim_facet(state: SearchState, param: str, facet: Facet) -> Facet:
-    """Selected values always stay; the filter box keeps matching values only."""
-    values = facet.values
-    if param in state.find:
-        wanted = fold(state.find[param])
-        values = [v for v in values if v.selected or wanted in fold(v.label)]
+    """Selected values always stay (the service already narrowed to the filter box's matches)."""
     limit, shown, unselected = state.limit_for(param), [], 0
-    for value in values:
+    for value in facet.values:
         if value.selected or unselected < limit:
             shown.append(value)
             unselected += not value.selected
@@ -79,8 +90,7 @@ def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link
         return Link("weniger anzeigen", base + state.expanded(param, on=False).query_string())
     if facet.total_values <= state.limit_for(param):
         return None
-    label = f"alle {facet.total_values} anzeigen" if facet.total_values <= MORE_LIMIT else "mehr anzeigen"
-    return Link(label, base + state.expanded(param).query_string())
+    return Link(f"alle {german_number(facet.total_values)} anzeigen", base + state.expanded(param).query_string())
 
 
 def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
@@ -102,8 +112,13 @@ def year_bars(state: SearchState, page: SearchPage, base: str) -> list[Bar]:
         return []
     peak = max((v.count for v in facet.values), default=0)
     return [Bar(v.label, v.count, width(v.count, peak),
-                base + state.between(*((None, None) if v.selected else year_range(int(v.value)))).query_string(),
+                bar_url(v, base, state.between(*((None, None) if v.selected else year_range(int(v.value))))),
                 v.selected) for v in facet.values]
+
+
+def bar_url(value, base: str, target: SearchState) -> str | None:
+    """An empty bar (a gap in the timeline) links nowhere unless it is selected."""
+    return base + target.query_string() if value.count or value.selected else None
 
 
 def month_bars(state: SearchState, page: SearchPage, base: str) -> tuple[str, list[Bar]]:
@@ -113,7 +128,7 @@ def month_bars(state: SearchState, page: SearchPage, base: str) -> tuple[str, li
     peak = max((v.count for v in facet.values), default=0)
     year = year_range(int(facet.values[0].value[:4])) if facet.values else (None, None)
     bars = [Bar(v.label, v.count, width(v.count, peak),
-                base + state.between(*(year if v.selected else month_range(v.value))).query_string(),
+                bar_url(v, base, state.between(*(year if v.selected else month_range(v.value)))),
                 v.selected) for v in facet.values]
     return facet.label, bars
 

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
-from indexer.search.results import SearchPage
+from indexer.search.results import SORT_LABELS, SORTS, SearchPage
 from indexer.search.service import SearchService
 
 from search_web import present
@@ -39,15 +39,24 @@ def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
         "chips": present.chips(state, base), "pager": present.pagination(state, page, base),
         "clear_url": base + state.without_filters().query_string(),
         "suggestion_url": base + replace(state, query=page.suggestion, page=1).query_string() if page.suggestion else "",
-        "sort_links": sort_links(state, base) if state.query else [],
+        "sort_links": sort_links(state, base), "order": order_label(state),
         "unfiltered": unfiltered_total(state, page),
         "hidden": hidden_fields(state),
     }
 
 
 def sort_links(state: SearchState, base: str) -> list[present.Link]:
-    return [present.Link(label, base + state.sorted_by(sort).query_string(), state.sort == sort)
-            for sort, label in (("relevance", "Relevanz"), ("date", "Datum"))]
+    """Relevanz, neueste zuerst, älteste zuerst (without a query: by date only)."""
+    current = state.sort if state.query or state.sort != "relevance" else "date"
+    return [present.Link(SORT_LABELS[sort], base + state.sorted_by(sort).query_string(), sort == current)
+            for sort in SORTS if state.query or sort != "relevance"]
+
+
+def order_label(state: SearchState) -> str:
+    """How the hits are ordered, for the count line: ``neueste zuerst``; "" for relevance."""
+    if state.sort != "relevance":
+        return SORT_LABELS[state.sort]
+    return "" if state.query else SORT_LABELS["date"]
 
 
 def hidden_fields(state: SearchState) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 SEED_ARTICLE = Path(__file__).parent.parent / "seeds" / "000_923481393c34947e.txt"
 from indexer.cli import index_command, search_command, terminal_text
 from indexer.search.results import Snippet
+from indexer.text.numbers import german_number
 
 SEED_ID = SEED_ARTICLE.stem
 
@@ -150,7 +151,7 @@ def test_readme_command_on_the_real_seeds(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "NATO-Generalsekretär Mark Rutte berichtet" in done.stdout
     assert "Bundestag-WP" in done.stdout  # demo-corpus speeches too
-    assert "indexiert 1893" in done.stderr
+    assert "indexiert 1.893" in done.stderr  # German number format
 
 
 def test_leading_minus_excludes_a_word(run, index_dir):
@@ -218,8 +219,8 @@ def test_stopword_query_says_so(run, index_dir):
 def test_stats_prints_the_service_counts(run, index_dir, service):
     stats = service.stats()
     out = run(index_command, "stats", "--index", index_dir).output
-    assert re.search(rf"^Dokumente:\s+{stats.documents}$", out, re.M)
-    assert re.search(rf"^Terme:\s+{stats.terms}$", out, re.M)
+    assert re.search(rf"^Dokumente:\s+{german_number(stats.documents)}$", out, re.M)
+    assert re.search(rf"^Terme:\s+{german_number(stats.terms)}$", out, re.M)
     assert re.search(rf"^Zeitraum:\s+{stats.date_min} bis {stats.date_max} \(ohne Datum: {stats.undated}\)$", out, re.M)
     assert (stats.documents, stats.undated, str(stats.date_min), str(stats.date_max)) == (7, 2, "2023-03-02", "2025-01-20")
     data = json.loads(run(index_command, "stats", "--json", "--index", index_dir).output)

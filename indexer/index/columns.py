@@ -44,16 +44,30 @@ class FieldOrdinals:
         self._words: dict[str, set[int]] | None = None
         self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
 
-    def with_words(self, words: set[str]) -> list[int]:
-        """Ordinals of the values whose normalised key has all ``words`` (an index built on first use)."""
+    def word_index(self) -> dict[str, set[int]]:
+        """Each word of the values' folded keys -> ordinals of the values with it (built on first use)."""
         if self._words is None:
             index: dict[str, set[int]] = {}
             for value_key, ordinals in self.lookup.items():
                 for word in set(value_key.split()):
                     index.setdefault(word, set()).update(ordinals)
             self._words = index
-        found = set.intersection(*(self._words.get(word, set()) for word in words))
-        return sorted(found)
+        return self._words
+
+    def with_words(self, words: set[str]) -> list[int]:
+        """Ordinals of the values whose normalised key has all ``words``."""
+        index = self.word_index()
+        return sorted(set.intersection(*(index.get(word, set()) for word in words)))
+
+    def containing(self, parts: set[str]) -> list[int]:
+        """Ordinals of the values each of whose ``parts`` is inside one of their words, among all
+        values: ``{"kor"}`` -> Nordkorea, Südkorea; ``{"jong", "kim"}`` -> Kim Jong Un."""
+        index = self.word_index()
+        found = None
+        for part in parts:
+            ordinals = set().union(*(ords for word, ords in index.items() if part in word))
+            found = ordinals if found is None else found & ordinals
+        return sorted(found or ())
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """Documents per value among the masked ones."""
@@ -156,9 +170,19 @@ class FacetStore:
         high = end.toordinal() if end else MISSING_COLUMN_VALUE - 1
         return (self.days >= low) & (self.days <= high)
 
-    def top_values(self, field: str, mask: np.ndarray, limit: int) -> tuple[list[tuple[str, int]], int]:
-        """(value, count) pairs, most frequent first, and the number of values with a count."""
+    def find_ordinals(self, field: str, typed: str) -> list[int]:
+        """Values whose words contain the folded words of ``typed`` (a facet's filter box)."""
+        return self.fields[field].containing(set(fold(typed).split()))
+
+    def top_values(self, field: str, mask: np.ndarray, limit: int,
+                   among: list[int] | None = None) -> tuple[list[tuple[str, int]], int]:
+        """(value, count) pairs, most frequent first, and the number of values with a count;
+        ``among``: only these value ordinals."""
         counts = self.fields[field].counts(mask)
+        if among is not None:
+            kept = np.zeros_like(counts)
+            kept[among] = counts[among]
+            counts = kept
         nonzero = np.flatnonzero(counts)
         top = nonzero
         if len(nonzero) > limit > 0:  # only values that can be in the top need the (string) sort

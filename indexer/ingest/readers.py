@@ -29,6 +29,7 @@ from typing import Iterable, Iterator
 from indexer.errors import DateFormatError
 from indexer.ingest.documents import FIELD_ALIASES, Article
 from indexer.text.dates import parse_timestamp
+from indexer.text.numbers import german_number
 
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
@@ -97,7 +98,7 @@ def decoded_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
     with open_binary(path) as f:
         for number, raw in enumerate(bounded_lines(f), start=1):
             if raw is None:
-                yield number, Problem(str(path), number, f"Zeile zu lang (mehr als {MAX_LINE_BYTES:,} Bytes)")
+                yield number, Problem(str(path), number, f"Zeile zu lang (mehr als {german_number(MAX_LINE_BYTES)} Bytes)")
                 continue
             try:  # a BOM may start any line: files concatenated with cat
                 yield number, raw.decode("utf-8-sig")
@@ -210,7 +211,7 @@ def read_json_array(path: Path) -> Iterator[Article | Problem]:
     with open_binary(path) as f:
         raw = f.read(MAX_ARRAY_BYTES + 1)
     if len(raw) > MAX_ARRAY_BYTES:
-        yield Problem(str(path), 0, f"JSON-Array zu groß (mehr als {MAX_ARRAY_BYTES:,} Bytes); als JSONL "
+        yield Problem(str(path), 0, f"JSON-Array zu groß (mehr als {german_number(MAX_ARRAY_BYTES)} Bytes); als JSONL "
                                     "(ein Dokument pro Zeile) liefern")
         return
     try:
@@ -329,7 +330,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
         return Problem(path, line, f"Feld {bad[0]!r} hat den falschen Typ ({type(fields[bad[0]]).__name__})")
     text = "\n\n".join(str(fields[k]) for k in ("teaser", "text") if fields.get(k))
     if len(text) > MAX_RECORD_CHARS:
-        return Problem(path, line, f"Text zu groß ({len(text):,} Zeichen, höchstens {MAX_RECORD_CHARS:,})")
+        return Problem(path, line, f"Text zu groß ({german_number(len(text))} Zeichen, höchstens {german_number(MAX_RECORD_CHARS)})")
     try:
         date = parse_timestamp(fields.get("date"))
     except DateFormatError as exc:

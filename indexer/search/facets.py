@@ -1,7 +1,10 @@
 """Facet counts as plain data for a page: person, country, organisation, year, month.
 
 Each facet is counted over the documents matching the query and every active filter
-except its own (disjunctive facets).
+except its own (disjunctive facets). A facet's filter box (``SearchRequest.facet_find``)
+searches all of its values, not only the top ones. The timeline keeps its gaps: every
+year from the first to the last with documents, every month from the first to the last
+of a year, empty ones with count 0 (so the API shows them as the page does).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from indexer.facets import FACET_NAMES, LABELS, month_name
 from indexer.index.columns import FacetStore
 from indexer.search.results import Facet, FacetValue, SearchRequest
 from indexer.text.folding import fold
+
+MAX_YEAR_SPAN = 100  # years from the first to the last up to which gaps are filled in
 
 
 def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.ndarray:
@@ -39,9 +44,12 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
 
 
 def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
-    """Top values; a value is selected when it folds like a selected one (``russland`` ~ ``Russland``)."""
+    """Top values (of those matching the filter box, if any); a value is selected when it folds
+    like a selected one (``russland`` ~ ``Russland``)."""
     selected = {fold(value): value for value in request.filters.get(name, ())}
-    top, total = store.top_values(name, mask, request.facet_limit)
+    find = request.facet_find.get(name, "").strip()
+    among = store.find_ordinals(name, find) if find else None
+    top, total = store.top_values(name, mask, request.facet_limit, among)
     values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
     shown = {fold(v.value) for v in values}
     for value in sorted(v for k, v in selected.items() if k not in shown):  # a selected value always shows
@@ -52,14 +60,13 @@ def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.
 
 
 def year_facet(years: dict[int, int], request: SearchRequest) -> Facet:
+    """Every year from the first to the last with documents (or the selected one), gaps as 0."""
     start, end = request.date_from, request.date_to
-    values = [
-        FacetValue(str(year), str(year), count,
-                   bool(start and end and start.year == year == end.year and (start.month, start.day) == (1, 1)
-                        and (end.month, end.day) == (12, 31)))
-        for year, count in sorted(years.items())
-    ]
-    return Facet(name="year", label=LABELS["year"], values=values, total_values=len(values))
+    chosen = start.year if start and end and start.year == end.year and (start.month, start.day) == (1, 1) \
+        and (end.month, end.day) == (12, 31) else None
+    values = [FacetValue(str(year), str(year), years.get(year, 0), year == chosen)
+              for year in with_gaps(set(years) | ({chosen} if chosen else set()), MAX_YEAR_SPAN)]
+    return Facet(name="year", label=LABELS["year"], values=values, total_values=len(years))
 
 
 def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest) -> Facet | None:
@@ -68,7 +75,17 @@ def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest) -> 
     if not (start and end and start.year == end.year):
         return None
     counts = store.month_counts(mask, start.year)
-    one_month = start.month == end.month and start.day == 1
-    values = [FacetValue(f"{start.year}-{m:02d}", month_name(m), c, one_month and m == start.month)
-              for m, c in counts.items()]
-    return Facet(name="month", label=f"{LABELS['month']} {start.year}", values=values, total_values=len(values))
+    chosen = start.month if start.month == end.month and start.day == 1 else None
+    values = [FacetValue(f"{start.year}-{m:02d}", month_name(m), counts.get(m, 0), m == chosen)
+              for m in with_gaps(set(counts) | ({chosen} if chosen else set()), 12)]
+    return Facet(name="month", label=f"{LABELS['month']} {start.year}", values=values, total_values=len(counts))
+
+
+def with_gaps(present: set[int], max_span: int) -> list[int]:
+    """``{2019, 2022}`` -> ``[2019, 2020, 2021, 2022]``: first to last, the gaps filled in; only
+    ``present`` when the span is wider than ``max_span`` (a stray date such as 0001 would
+    otherwise fill the timeline with centuries of empty bars)."""
+    if not present:
+        return []
+    first, last = min(present), max(present)
+    return list(range(first, last + 1)) if last - first < max_span else sorted(present)

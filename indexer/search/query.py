@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from indexer.errors import DateFormatError, QuerySyntaxError
 from indexer.index.schema import FIELD_NAMES
 from indexer.text.dates import day_span, iso_period
+from indexer.text.numbers import german_number
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
@@ -95,7 +96,8 @@ _TOKEN = re.compile(
 def parse_query(text: str) -> Node | None:
     """The tree of ``text``; None for an empty query."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QuerySyntaxError(f"Suchanfrage zu lang ({len(text):,} Zeichen, höchstens {MAX_QUERY_CHARS}).",
+        raise QuerySyntaxError(f"Suchanfrage zu lang ({german_number(len(text))} Zeichen, "
+                               f"höchstens {german_number(MAX_QUERY_CHARS)}).",
                                "Die Anfrage kürzen.")
     tokens = tokenize(LONE_SURROGATE.sub("\ufffd", text).translate(QUOTES))
     if not tokens:

@@ -10,7 +10,9 @@ from dataclasses import asdict, dataclass, field
 
 from indexer.facets import FACET_FIELDS  # noqa: F401  (the names a request may filter by)
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "date_asc")  # date: newest first; date_asc: oldest first; undated last in both
+#: how each order is shown in the count line and the sort links ("12 Artikel, neueste zuerst")
+SORT_LABELS = {"relevance": "Relevanz", "date": "neueste zuerst", "date_asc": "älteste zuerst"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     facet_limit: int = 10
+    facet_find: dict[str, str] = field(default_factory=dict)  # facet name -> text of its filter box
     with_facets: bool = True
     recency_boost: bool = False
 
@@ -82,7 +85,8 @@ class Facet:
     name: str  # an entity facet of indexer.facets, year or month
     label: str
     values: list[FacetValue]
-    total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit)
+    total_values: int = 0  # distinct values with count > 0 (values may be cut to facet_limit), after facet_find
+    # year and month: every year (month) from the first to the last with a count, gaps with count 0
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,21 @@ from whoosh import query as wq
 from indexer.errors import BadRequestError, DocumentNotFound
 from indexer.facets import ENTITY_FACETS
 from indexer.index import store
+from indexer.index.columns import NO_DAY
 from indexer.index.schema import split_values, to_date
 from indexer.search import ranking
 from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
 from indexer.search.evaluator import Evaluator
-from indexer.search.facets import build_facets
+from indexer.search.facets import build_facets, entity_facet, without
 from indexer.search.query import parse_query
 from indexer.search.ranking import RankingConfig
-from indexer.search.results import FACET_FIELDS, SORTS, DocumentView, Hit, IndexStats, SearchPage, SearchRequest
+from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Facet, Hit, IndexStats, SearchPage,
+                                    SearchRequest)
 from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
 from indexer.search.spelling import suggest
 from indexer.settings import setting
+from indexer.text.numbers import german_number
 
 SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
 OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
@@ -44,6 +47,7 @@ OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit e
 #: requests/s and p95 769 ms running side by side, against 88/s and 146 ms one at a time), so
 #: one at a time where the GIL is on, unbounded on a free-threaded build. More cores: more
 #: processes (``search-web --workers``).
+UNDATED_LAST = dt.date.max.toordinal() + 1  # oldest first: below every day's key
 PARALLEL = 1 if getattr(sys, "_is_gil_enabled", lambda: True)() else None
 
 
@@ -121,6 +125,18 @@ class SearchService:
         with self._reading() as lease:
             page = execute(lease, request, node, self.ranking)
         return replace(page, took_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def facet(self, request: SearchRequest, name: str) -> Facet:
+        """One entity facet of the page ``request`` asks for, without the hits: the values for
+        the facet's filter box (``request.facet_find``), searched among all its values."""
+        check_request(request)
+        if name not in FACET_FIELDS:
+            raise BadRequestError(f"Unbekannte Facette {name[:40]!r}.", f"Möglich: {', '.join(FACET_FIELDS)}.")
+        node = parse_query(request.query)
+        with self._reading() as lease:
+            found = match(lease, node, self.ranking)
+            filters = filter_masks(lease.facets, request)
+            return entity_facet(lease.facets, name, request, without(filters, name, found.mask))
 
     def document(self, doc_id: str, query: str = "") -> DocumentView:
         node = parse_query(query) if query.strip() else None
@@ -233,16 +249,17 @@ def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
 
 def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, total: int,
          config: RankingConfig) -> list[Hit]:
-    """The requested page of hits, by score (ties: index order) or by date, newest first."""
+    """The requested page of hits, by score (ties: index order) or by date, newest or oldest
+    first (undated documents last either way)."""
     first = (request.page - 1) * request.page_size
     if first >= total:
         return []
     facets = lease.facets
-    by_date = request.sort == "date" or node is None
+    by_date = request.sort != "relevance" or node is None
     recency = request.recency_boost and not by_date
     limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
     candidates = np.flatnonzero(hits_mask)
-    key = facets.days[candidates] if by_date else found.scores[candidates]
+    key = date_key(facets.days[candidates], request.sort == "date_asc") if by_date else found.scores[candidates]
     top = candidates[top_order(key, limit)]
     scored = [(int(d), float(found.scores[d])) for d in top]
     if recency:
@@ -254,6 +271,13 @@ def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np
         snippets = make_snippets(stored.get("body", ""), found.compiled.stems, found.compiled.words)
         hits.append(make_hit(stored, score, snippets, position))
     return hits
+
+
+def date_key(days: np.ndarray, oldest_first: bool) -> np.ndarray:
+    """A key whose largest values come first: newest (or oldest) first, undated (``NO_DAY``) last."""
+    if not oldest_first:
+        return days
+    return np.where(days > NO_DAY, -days, -UNDATED_LAST)
 
 
 def top_order(key: np.ndarray, limit: int) -> np.ndarray:
@@ -275,11 +299,11 @@ def check_request(request: SearchRequest) -> None:
     if not 1 <= request.page_size <= max_size:
         raise BadRequestError(f"Seitengröße {request.page_size} außerhalb von 1 bis {max_size}.")
     if request.page * request.page_size > max_depth:
-        raise BadRequestError(f"Zu weit geblättert: höchstens die ersten {max_depth} Treffer.",
+        raise BadRequestError(f"Zu weit geblättert: höchstens die ersten {german_number(max_depth)} Treffer.",
                               "Die Suche mit Filtern eingrenzen.")
     if request.sort not in SORTS:
         raise BadRequestError(f"Unbekannte Sortierung {request.sort!r}.", f"Möglich: {', '.join(SORTS)}.")
-    unknown = set(request.filters) - set(FACET_FIELDS)
+    unknown = (set(request.filters) | set(request.facet_find)) - set(FACET_FIELDS)
     if unknown:
         raise BadRequestError(f"Unbekannter Filter {sorted(unknown)[0]!r}.", f"Möglich: {', '.join(FACET_FIELDS)}.")
     if request.date_from and request.date_to and request.date_from > request.date_to:

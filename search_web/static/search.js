@@ -1,42 +1,12 @@
 // Progressive enhancement only: every feature works without this file.
 // - "/" focuses the search box
 // - ticking a facet checkbox applies the filters at once
-// - a facet's filter box narrows its list while typing (Enter still asks the server)
+// - a facet's filter box searches all the facet's values while typing (Enter still submits)
+// - on a phone the filters open in a drawer from the "Filter" button (without script: #filter)
 // - empty form fields are left out of the URL
 // - after a facet box applied itself, the same box has the focus again (keyboard users)
 (function () {
   "use strict";
-
-  // The server's folding key (indexer/text/folding.py), so the list narrows as the server filters:
-  // case, umlauts (ä ~ a ~ ae, Lucene's German normalisation), ß ~ ss, accents and spaces are ignored.
-  var UMLAUTS = {"ä": "a", "ö": "o", "ü": "u", "ß": "ss"};
-
-  function normalizeGerman(text) {
-    var out = "", state = 0;  // 0: neutral, 1: after a vowel, 2: after a/o/u that may take an "e"
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      if (ch === "a" || ch === "o") { out += ch; state = 2; }
-      else if (ch === "u") { out += ch; state = state === 0 ? 2 : 1; }
-      else if (ch === "e") { if (state !== 2) { out += ch; } state = 1; }
-      else if (ch === "i" || ch === "q" || ch === "y") { out += ch; state = 1; }
-      else { out += UMLAUTS[ch] || ch; state = "äöü".indexOf(ch) >= 0 ? 1 : 0; }
-    }
-    return out;
-  }
-
-  function accentsOff(text) {  // accents go, the two dots of ä, ö, ü stay for normalizeGerman
-    var decomposed = text.normalize("NFKD"), out = "";
-    for (var i = 0; i < decomposed.length; i++) {
-      var ch = decomposed[i];
-      var umlaut = ch === "\u0308" && i > 0 && "aou".indexOf(decomposed[i - 1]) >= 0;
-      if (umlaut || !/[\u0300-\u036f]/.test(ch)) { out += ch; }
-    }
-    return out.normalize("NFC");
-  }
-
-  function fold(text) {
-    return normalizeGerman(accentsOff(text.toLowerCase())).replace(/\s+/g, " ").trim();
-  }
 
   function isTyping(target) {
     var tag = target && target.tagName;
@@ -86,6 +56,7 @@
     }
     Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
       if (box.name === saved[0] && box.value === saved[1]) {
+        setDrawer(true, false);  // a box ticked in the drawer: the drawer stays open on a phone
         box.focus();
       }
     });
@@ -97,16 +68,47 @@
     form.submit();
   }
 
-  function narrowList(input) {
-    var list = document.getElementById("values-" + input.getAttribute("data-facet-find"));
-    if (!list) {
+  // A facet's filter box asks the server, which searches all the facet's values (not only the
+  // ones on the page) and answers with the list rendered as on the page.
+  var FIND_DELAY_MS = 250;
+
+  function findParams(form) {
+    var params = new URLSearchParams();
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.disabled || field.value === "" || (field.type === "checkbox" && !field.checked)) {
+        return;
+      }
+      params.append(field.name, field.value);
+    });
+    return params;
+  }
+
+  function enhanceFindBox(form, input) {
+    var body = document.getElementById("body-" + input.getAttribute("data-facet-find"));
+    var timer = null, controller = null, asked = 0;
+    if (!body || !window.fetch || !window.AbortController) {
       return;
     }
-    var wanted = fold(input.value.trim());
-    Array.prototype.forEach.call(list.children, function (item) {
-      var text = fold(item.querySelector(".value").textContent);
-      var box = item.querySelector("input");
-      item.hidden = wanted !== "" && text.indexOf(wanted) === -1 && !box.checked;
+    function ask() {
+      var number = ++asked;
+      if (controller) {
+        controller.abort();
+      }
+      controller = new AbortController();
+      var url = input.getAttribute("data-facet-url") + "?" + findParams(form).toString();
+      fetch(url, {headers: {"Accept": "application/json"}, signal: controller.signal})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (data && number === asked) {
+            body.innerHTML = data.html;  // rendered and escaped by the server's template
+            window.history.replaceState(null, "", data.links.html + window.location.hash);
+          }
+        })
+        .catch(function () { /* aborted or offline: Enter still asks the server */ });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, FIND_DELAY_MS);
     });
   }
 
@@ -121,15 +123,105 @@
       dropEmptyFields(form);
     });
     Array.prototype.forEach.call(form.querySelectorAll("[data-facet-find]"), function (input) {
-      input.addEventListener("input", function () {
-        narrowList(input);
-      });
+      enhanceFindBox(form, input);
     });
+  }
+
+  // The filter drawer on a phone: the "Filter" button opens it over the results, "Schließen"
+  // or Escape closes it; while open, the page behind is inert. On a wide screen the filters
+  // are always shown and the button is hidden, so nothing here applies.
+  var PHONE = window.matchMedia("(max-width: 760px)");
+
+  function drawerParts() {
+    return {drawer: document.getElementById("filter"), toggle: document.getElementById("filter-toggle"),
+            behind: document.querySelectorAll("header.site, #results, footer.site, a.skip")};
+  }
+
+  function setDrawer(open, focus) {
+    var parts = drawerParts();
+    if (!parts.drawer || !parts.toggle) {
+      return;
+    }
+    open = open && PHONE.matches;
+    parts.drawer.classList.toggle("open", open);
+    document.documentElement.classList.toggle("drawer-open", open);
+    parts.toggle.setAttribute("aria-expanded", String(open));
+    Array.prototype.forEach.call(parts.behind, function (element) {
+      element.inert = open;
+    });
+    if (focus) {
+      (open ? parts.drawer : parts.toggle).focus();
+    }
+  }
+
+  function drawerIsOpen() {
+    var drawer = document.getElementById("filter");
+    return Boolean(drawer && drawer.classList.contains("open"));
+  }
+
+  function enhanceDrawer() {
+    var parts = drawerParts();
+    if (!parts.drawer || !parts.toggle) {
+      return;
+    }
+    parts.toggle.setAttribute("role", "button");
+    parts.toggle.setAttribute("aria-expanded", "false");
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href='#filter'], a.drawer-close");
+      if (!link || !PHONE.matches) {
+        return;  // on a wide screen "Zu den Filtern" is an ordinary skip link
+      }
+      event.preventDefault();
+      setDrawer(!link.classList.contains("drawer-close"), true);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawerIsOpen()) {
+        setDrawer(false, true);
+      }
+    });
+    PHONE.addEventListener("change", function () {
+      setDrawer(false, false);
+    });
+    // a year, "alle anzeigen" or the form sent from the open drawer: it opens again on the next page
+    parts.drawer.addEventListener("click", function (event) {
+      if (drawerIsOpen() && event.target.closest("a[href]:not(.drawer-close)")) {
+        rememberDrawer();
+      }
+    });
+    parts.drawer.addEventListener("submit", function () {
+      if (drawerIsOpen()) {
+        rememberDrawer();
+      }
+    });
+    if (window.location.hash === "#filter" || takeDrawerMemory()) {
+      setDrawer(true, window.location.hash === "#filter");
+    }
+  }
+
+  var DRAWER_KEY = "search-web:drawer-open";
+
+  function rememberDrawer() {
+    try {
+      window.sessionStorage.setItem(DRAWER_KEY, "1");
+    } catch (ignored) {
+      // storage may be disabled: the drawer then starts closed, as without script
+    }
+  }
+
+  function takeDrawerMemory() {
+    try {
+      var open = window.sessionStorage.getItem(DRAWER_KEY) === "1";
+      window.sessionStorage.removeItem(DRAWER_KEY);
+      return open;
+    } catch (ignored) {
+      return false;
+    }
   }
 
   document.addEventListener("keydown", focusSearchOnSlash);
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("filters");
+    enhanceDrawer();
     if (form) {
       enhanceFilters(form);
       restoreFocus(form);

@@ -143,7 +143,8 @@ def test_slash_focuses_the_search_box_and_filter_box_narrows(page):
     page.goto("/?more=country")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
-    page.fill("#find-country", "korea")
+    page.fill("#find-country", "korea")  # the server answers (/api/facets/country) and the URL follows
+    page.wait_for_function("() => location.search.includes('country_find=korea')")
     visible = page.locator("#facet-country li:visible .value").all_inner_texts()
     assert visible == ["Nordkorea", "Südkorea"]
 
@@ -198,5 +199,134 @@ def test_filter_box_folds_like_the_server(page, typed):
     page.goto(f"/?more=country&country_find={typed}")  # the server's narrowing
     served = page.locator("#facet-country li .value").all_inner_texts()
     page.goto("/?more=country")
-    page.fill("#find-country", typed)  # the script's narrowing, same key
+    page.fill("#find-country", typed)  # the script asks the same server
+    page.wait_for_function("() => location.search.includes('country_find=')")
     assert page.locator("#facet-country li:visible .value").all_inner_texts() == served == ["Südkorea"]
+
+
+# --- navigation (issue 13): phone drawer, skip link, timeline gaps, facet value search ---------
+
+PHONE = {"width": 390, "height": 844}
+TAP = 44  # px, the smallest tap target
+
+
+def phone_page(browser, live_url, script: bool = True):
+    context = browser.new_context(base_url=live_url, viewport=PHONE, locale="de-DE", java_script_enabled=script,
+                                  has_touch=True, is_mobile=True)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def too_small(locator) -> list[tuple[str, float, float]]:
+    """The visible elements of ``locator`` whose box is under 44 x 44 px (measured with boundingBox)."""
+    small = []
+    for element in locator.all():
+        box = element.bounding_box()
+        if box and (box["height"] < TAP or box["width"] < TAP):
+            small.append((element.inner_text()[:30], box["width"], box["height"]))
+    return small
+
+
+DRAWER_TARGETS = ("#filter .facet-values label, #filter .histogram a, #filter .facet-more a, #filter .drawer-close, "
+                  "#filter .apply, #filter .facet-find input, #filter .range input")
+
+
+def test_phone_filters_open_in_a_drawer_with_44px_targets(browser, live_url):
+    context, page = phone_page(browser, live_url)
+    page.goto("/?q=Nordkorea&country=Russland")
+    toggle = page.locator("#filter-toggle")
+    assert page.locator("#filter").is_hidden() and toggle.is_visible() and toggle.inner_text() == "Filter (1)"
+    assert toggle.bounding_box()["y"] < page.locator(".hit").first.bounding_box()["y"]  # at the top of the results
+    assert too_small(toggle) == [] and too_small(page.locator(".sort a, .sort strong, .chips a")) == []
+    toggle.click()
+    assert page.locator("#filter").is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.id") == "filter"
+    targets = page.locator(DRAWER_TARGETS)
+    assert targets.count() > 15 and too_small(targets) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.keyboard.press("Escape")
+    assert page.locator("#filter").is_hidden() and page.evaluate("document.activeElement.id") == "filter-toggle"
+    toggle.click()
+    with page.expect_navigation():
+        page.locator("#facet-country label", has_text="Japan").click()  # applies at once ...
+    assert params(page)["country"] == ["Russland", "Japan"]
+    assert page.locator("#filter").is_visible()  # ... and the drawer stays open for the next pick
+    with page.expect_navigation():
+        page.locator("#filter .histogram a", has_text="2024").click()
+    assert page.locator("#filter").is_visible() and page.locator("#filter .months-title").is_visible()
+    page.locator("#filter .drawer-close").click()
+    assert page.locator("#filter").is_hidden()
+    context.close()
+
+
+def test_phone_drawer_without_script_is_a_link_to_the_filters(browser, live_url):
+    context, page = phone_page(browser, live_url, script=False)
+    page.goto("/?q=Nordkorea")
+    assert page.locator("#filter").is_hidden()
+    page.locator("#filter-toggle").click()
+    page.wait_for_url(re.compile(r"#filter$"))
+    assert page.locator("#filter").is_visible()  # :target
+    assert too_small(page.locator(DRAWER_TARGETS)) == []
+    page.locator("#facet-country label", has_text="Japan").click()
+    with page.expect_navigation():
+        page.locator("#filter .apply").click()
+    assert params(page)["country"] == ["Japan"] and page.locator("#filter").is_hidden()
+    page.locator("#filter-toggle").click()
+    page.locator("#filter .drawer-close").click()
+    page.wait_for_url(re.compile(r"#results$"))
+    assert page.locator("#filter").is_hidden()
+    context.close()
+
+
+def test_skip_link_takes_keyboard_users_to_the_filters(page):
+    page.goto("/?q=Nordkorea")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip", has_text="Zu den Filtern")
+    assert page.evaluate("document.activeElement.textContent") == "Zu den Filtern" and skip.is_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the first control of the filters, not the first of the hits
+    assert page.evaluate("Boolean(document.activeElement.closest('#filters'))")
+
+
+def test_timeline_shows_empty_years_and_months(page):
+    page.goto("/?country=Japan")  # 2022 and 2024
+    rows = page.locator(".histogram li")
+    assert rows.locator(".label").all_inner_texts() == ["2022", "2023", "2024"]
+    empty = page.locator(".histogram li.gap")
+    assert empty.locator(".label").all_inner_texts() == ["2023"] and empty.locator("a").count() == 0
+    assert empty.locator(".count").inner_text() == "0" and empty.bounding_box()["height"] > 0
+    page.goto("/?from=2024-01-01&to=2024-12-31")
+    months = page.locator(".histogram.months li.gap .label").all_inner_texts()
+    assert months == ["März", "April", "Juli", "August"]
+
+
+def test_facet_value_search_with_script_asks_the_server(page):
+    page.goto("/")
+    assert country_box(page, "Polen").count() == 0  # not among the ten shown
+    with page.expect_response(lambda response: "/api/facets/country?" in response.url):
+        page.locator("#find-country").press_sequentially("pol")
+    page.wait_for_function("() => location.search.includes('country_find=pol')")
+    assert page.locator("#facet-country li .value").all_inner_texts() == ["Polen"]
+    assert page.evaluate("document.activeElement.id") == "find-country"  # typing goes on
+    page.locator("#find-country").fill("Atlantis")
+    page.wait_for_function("() => location.search.includes('country_find=Atlantis')")
+    assert page.locator("#facet-country .facet-none").inner_text() == "„Atlantis“: keine Übereinstimmung"
+    page.locator("#find-country").fill("pol")
+    page.wait_for_function("() => location.search.endsWith('country_find=pol')")
+    with page.expect_navigation():
+        page.locator("#facet-country label", has_text="Polen").click()
+    assert params(page)["country"] == ["Polen"] and total(page) == 1
+
+
+def test_facet_value_search_without_script_submits_the_form(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#find-country", "pol")
+    with page.expect_navigation():
+        page.press("#find-country", "Enter")
+    assert params(page)["country_find"] == ["pol"]
+    assert page.locator("#facet-country li .value").all_inner_texts() == ["Polen"]
+    context.close()

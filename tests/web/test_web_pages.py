@@ -35,7 +35,7 @@ def test_browse_without_query_lists_everything_newest_first(client):
     assert "Artikel, neueste zuerst" in html
     days = [tuple(reversed(d.split("."))) for d in hit_dates(html) if d != "ohne Datum"]
     assert days == sorted(days, reverse=True)
-    assert "Sortieren nach" not in html  # no relevance without a query
+    assert "Relevanz" not in html  # no relevance without a query
 
 
 def test_query_keeps_query_and_shows_ranked_highlighted_hits(client):
@@ -60,8 +60,9 @@ def test_sort_by_date_orders_hits_and_marks_current_sort(client):
     html = page_text(client.get("/?q=Nordkorea&sort=date"))
     days = [tuple(reversed(d.split("."))) for d in hit_dates(html) if d != "ohne Datum"]
     assert days == sorted(days, reverse=True)
-    assert '<strong aria-current="true">Datum</strong>' in html
+    assert '<strong aria-current="true">neueste zuerst</strong>' in html
     assert 'href="/?q=Nordkorea">Relevanz</a>' in html
+    assert 'href="/?q=Nordkorea&amp;sort=date_asc">älteste zuerst</a>' in html
 
 
 def test_pagination_has_stable_urls(client):
@@ -177,7 +178,7 @@ def test_facet_more_link_and_filter_box(client):
     folded = page_text(client.get("/?country_find=SUD"))
     assert re.findall(r'name="country" value="([^"]+)"', folded) == ["Südkorea"]
     none = page_text(client.get("/?country_find=Atlantis"))
-    assert "Kein Eintrag passt zu „Atlantis“" in none
+    assert "„Atlantis“: keine Übereinstimmung" in none
 
 
 def test_search_box_carries_filters_along(client):

@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.errors import BadRequestError
 from search_web.params import SearchState, parse_day, parse_state
-from search_web.present import date_span, fold
+from indexer.text.folding import fold
+from search_web.present import date_span
 
 VALUES = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=20)
 
