@@ -1,0 +1,92 @@
+"""Snippet cost per hit: sentence segmentation, match finding, the whole ``make_snippets``.
+
+    python -m benchmarks.snippets --index /work/bench/demo-after [--hits 20] [--repeats 5]
+
+For each query the top ``--hits`` documents are fetched once; then ``make_snippets`` runs
+``--repeats`` times over their bodies with the query's highlight terms (as the service
+does). Also timed alone: the sentence segmentation of the whole body ("segment all": what
+boundaries stored at index time would save at most) and of the lines that hold a match
+("segment used": what ``make_snippets`` segments), and finding the matches. Prints
+microseconds per hit (CPU time, the fastest of the repeats) and the bodies' mean length. No assertions.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import click
+
+from indexer.search import snippets
+from indexer.search.query import parse_query
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService, compile_query
+
+QUERIES = ("Nordkorea", "Bundeswehr Mali", "Ukraine Waffen", '"russische Soldaten"', "Sanktion*",
+           "Rente", "Klimaschutz Wirtschaft", "Putin NOT Selenskyj")
+
+
+def hit_bodies(service: SearchService, query: str, hits: int) -> tuple[list[str], set[str], set[str]]:
+    page = service.search(SearchRequest(query=query, page_size=hits, with_facets=False))
+    bodies = [service.document(hit.id).body for hit in page.hits]
+    with service._reading() as lease:  # the benchmark may look inside: the terms the service marks
+        compiled = compile_query(lease, parse_query(query), service.ranking)
+    return bodies, compiled.stems, compiled.words
+
+
+def per_hit_us(run, bodies: list[str], repeats: int) -> float:
+    """CPU time per body, the fastest of ``repeats`` runs (the machine is shared)."""
+    times = []
+    for _ in range(repeats):
+        started = time.process_time()
+        for body in bodies:
+            run(body)
+        times.append((time.process_time() - started) / len(bodies))
+    return min(times) * 1e6
+
+
+def segmenters(stems: set[str], words: set[str]):
+    """(whole body, lines with matches) segmentation of this version of snippets.py."""
+    if not hasattr(snippets, "sentences_around"):  # before issue 13: one regex over the whole body
+        whole = lambda text: [m.span() for m in snippets._SENTENCE.finditer(text)]  # noqa: E731
+        return whole, whole
+    spans = {}  # body -> its matches, found before the timing
+    return snippets.sentence_spans, lambda text: snippets.sentences_around(
+        text, spans.get(text) or spans.setdefault(text, snippets.match_spans(text, stems, words)))
+
+
+@click.command()
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), required=True)
+@click.option("--hits", default=20, show_default=True)
+@click.option("--repeats", default=5, show_default=True)
+def main(index_dir: Path, hits: int, repeats: int) -> None:
+    print(f"{'query':28} {'hits':>4} {'chars':>6} {'segment all':>11} {'segment used':>12} {'matches':>8} "
+          f"{'snippets µs':>12}")
+    totals = []
+    with SearchService(index_dir) as service:
+        for query in QUERIES:
+            bodies, stems, words = hit_bodies(service, query, hits)
+            if not bodies:
+                continue
+            for body in bodies:  # warm the analyser caches as a running service has them
+                snippets.make_snippets(body, stems, words)
+            whole, used = segmenters(stems, words)
+            matches = per_hit_us(lambda b: snippets.match_spans(b, stems, words), bodies, repeats)
+            for body in bodies:
+                used(body)
+            row = (per_hit_us(whole, bodies, repeats), per_hit_us(used, bodies, repeats),
+                   matches, per_hit_us(lambda b: snippets.make_snippets(b, stems, words), bodies, repeats))
+            totals.append(row)
+            chars = sum(map(len, bodies)) // len(bodies)
+            print(f"{query:28} {len(bodies):>4} {chars:>6} " + format_row(row))
+    means = [statistics.mean(column) for column in zip(*totals)]
+    print(f"{'mean':28} {'':>4} {'':>6} " + format_row(means))
+
+
+def format_row(row) -> str:
+    return f"{row[0]:>11.0f} {row[1]:>12.0f} {row[2]:>8.0f} {row[3]:>12.0f}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Where a text mentions an entity: the forms a facet value takes in running German text.
+
+A search by entity (``person:Scholz``, ``--person``, a ticked facet value) marks the
+entity's mentions in snippets and on the document page, as the query's words are marked:
+
+* a person by the full name and the surname, also in the genitive: ``Olaf Scholz``,
+  ``Scholz``, ``Scholz'``, ``Putins``, ``von der Leyen``;
+* a country by its names and adjectives from the gazetteer (``indexer/data/gazetteer``):
+  ``Russland``, ``Russlands``, ``Russische Föderation``, ``russischen``, ``Russen``;
+* an organisation by its name, inflected (``Europäischen Union``, ``Bundestages``), an
+  acronym also capitalised (``NATO``, ``Nato``).
+
+A mention may start a hyphenated compound (``NATO-Gipfel``, ``Ukraine-Krieg``) but is
+never the middle of a word.
+
+    >>> spans = mention_spans("Olaf Scholz sprach. Scholz' Rede.", mention_pattern((("person", "Olaf Scholz"),)))
+    >>> spans
+    [(0, 11), (20, 27)]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable
+
+from indexer.entities.countries import load_gazetteer
+
+#: (facet field, stored value) pairs: ``("person", "Olaf Scholz")``
+Entities = tuple[tuple[str, str], ...]
+PARTICLES = frozenset("von van de del della der den di da du zu ten ter bin ibn al el".split())
+SIBILANTS = ("s", "z", "x", "ß", "ce")
+_TOKEN_SEPARATOR = r"[\s\-]+"
+
+
+def mention_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    """Character spans of the mentions ``pattern`` finds, sorted (``mention_pattern``)."""
+    return [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+
+
+@functools.lru_cache(maxsize=512)
+def mention_pattern(entities: Entities) -> re.Pattern | None:
+    """One regular expression for all forms of all ``entities``; None when there are none."""
+    forms = {form for field, value in entities for form in entity_forms(field, value)}
+    if not forms:
+        return None
+    alternatives = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def entity_forms(field: str, value: str) -> list[str]:
+    """Regular expressions (escaped) for the forms of one value of a facet."""
+    forms = {"person": person_forms, "country": country_forms, "organisation": organisation_forms}
+    return forms.get(field, lambda v: [re.escape(v)] if v.strip() else [])(value.strip())
+
+
+def person_forms(name: str) -> list[str]:
+    """``Olaf Scholz`` -> the full name and the surname (``von der Leyen``), each with its genitive."""
+    tokens = name.split()
+    if not tokens:
+        return []
+    names = [tokens]
+    if len(tokens) > 1:
+        names.append(tokens[surname_start(tokens):])
+    return [joined(parts) + genitive(parts[-1]) for parts in names]
+
+
+def surname_start(tokens: list[str]) -> int:
+    """Index of the surname: the last token, with particles before it (``von der Leyen``)."""
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1] in PARTICLES:
+        start -= 1
+    return start
+
+
+def genitive(word: str) -> str:
+    """``Putin`` -> ``Putins``; ``Scholz`` -> ``Scholz'``/``Scholz’`` (an apostrophe after s, z, x, ß)."""
+    return "(?:['’])?" if word.endswith(SIBILANTS) else "(?:s)?"
+
+
+def organisation_forms(name: str) -> list[str]:
+    """``NATO`` -> NATO, Nato; ``Europäische Union`` -> also ``Europäischen Union``; ``Bundestag`` -> ``Bundestages``."""
+    tokens = name.split()
+    if not tokens:
+        return []
+    variants = [tokens]
+    if len(tokens) == 1 and name.isupper() and len(name) > 1 and name.isalpha():
+        variants.append([name.capitalize()])
+    forms = []
+    for parts in variants:
+        head = [re.escape(t) + ("[nrs]?" if t[:1].isupper() and t.endswith("e") else "") for t in parts[:-1]]
+        last = re.escape(parts[-1]) + ("(?:e?s)?" if parts[-1][-1:].islower() else "")
+        forms.append(_TOKEN_SEPARATOR.join(head + [last]))
+    return forms
+
+
+def country_forms(name: str) -> list[str]:
+    """The gazetteer's names (case as written) and adjectives/demonyms (any case) of a country."""
+    names, demonyms = country_tables()
+    code = codes_by_display().get(name)
+    if code is None:
+        return [re.escape(name)] if name else []
+    forms = [joined(list(tokens)) for tokens in names.get(code, ())]
+    forms += [f"(?i:{re.escape(word)})" for word in demonyms.get(code, ())]
+    return forms or [re.escape(name)]
+
+
+@functools.lru_cache(maxsize=1)
+def codes_by_display() -> dict[str, str]:
+    """``Nordkorea`` -> ``KP``: the facet's display names back to their codes."""
+    return {display: code for code, display in load_gazetteer().display.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def country_tables() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[str]]]:
+    """The gazetteer's names and demonyms grouped by country code."""
+    gazetteer = load_gazetteer()
+    return group(gazetteer.names.items()), group(gazetteer.demonyms.items())
+
+
+def group(pairs: Iterable[tuple]) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for key, code in pairs:
+        grouped.setdefault(code, []).append(key)
+    return grouped
+
+
+def joined(tokens: list[str]) -> str:
+    return _TOKEN_SEPARATOR.join(map(re.escape, tokens))
