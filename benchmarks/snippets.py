@@ -7,7 +7,9 @@ For each query the top ``--hits`` documents are fetched once; then ``make_snippe
 does). Also timed alone: the sentence segmentation of the whole body ("segment all": what
 boundaries stored at index time would save at most) and of the lines that hold a match
 ("segment used": what ``make_snippets`` segments), and finding the matches. Prints
-microseconds per hit (CPU time, the fastest of the repeats) and the bodies' mean length. No assertions.
+microseconds per hit (CPU time, the fastest of the repeats) and the bodies' mean length.
+Then, where this version marks entities, the cost of marking a searched entity's mentions
+(``mention_spans``) and of the snippets with it, for a few entity filters. No assertions.
 """
 
 from __future__ import annotations
@@ -80,8 +82,27 @@ def main(index_dir: Path, hits: int, repeats: int) -> None:
             totals.append(row)
             chars = sum(map(len, bodies)) // len(bodies)
             print(f"{query:28} {len(bodies):>4} {chars:>6} " + format_row(row))
-    means = [statistics.mean(column) for column in zip(*totals)]
-    print(f"{'mean':28} {'':>4} {'':>6} " + format_row(means))
+        means = [statistics.mean(column) for column in zip(*totals)]
+        print(f"{'mean':28} {'':>4} {'':>6} " + format_row(means))
+        if hasattr(snippets, "mention_spans"):
+            entity_rows(service, hits, repeats)
+
+
+ENTITIES = (("Ukraine Waffen", "person", "Wladimir Putin"), ("Ukraine Waffen", "country", "Russland"),
+            ("Bundeswehr Mali", "organisation", "NATO"), ("Bundeswehr Mali", "country", "Deutschland"))
+
+
+def entity_rows(service: SearchService, hits: int, repeats: int) -> None:
+    """Marking a searched entity (after issue 13): its mentions alone and the whole snippets."""
+    from indexer.search.mentions import mention_pattern, mention_spans
+    print(f"\n{'query + entity filter':44} {'marks/hit':>9} {'mentions µs':>11} {'snippets µs':>12}")
+    for query, field, value in ENTITIES:
+        bodies, stems, words = hit_bodies(service, query, hits)
+        pattern = mention_pattern(((field, value),))
+        found = sum(len(mention_spans(b, pattern)) for b in bodies) / len(bodies)
+        alone = per_hit_us(lambda b: mention_spans(b, pattern), bodies, repeats)
+        both = per_hit_us(lambda b: snippets.make_snippets(b, stems, words, mentions=pattern), bodies, repeats)
+        print(f"{query + ' + ' + field + ':' + value:44} {found:>9.1f} {alone:>11.0f} {both:>12.0f}")
 
 
 def format_row(row) -> str:
