@@ -1,6 +1,6 @@
 """Snippet cost per hit: sentence segmentation, match finding, the whole ``make_snippets``.
 
-    python -m benchmarks.snippets --index /work/bench/demo-after [--hits 20] [--repeats 5]
+    python -m benchmarks.snippets --index index [--hits 20] [--repeats 5]
 
 For each query the top ``--hits`` documents are fetched once; then ``make_snippets`` runs
 ``--repeats`` times over their bodies with the query's highlight terms (as the service
