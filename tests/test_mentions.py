@@ -31,6 +31,8 @@ def mentions(field: str, value: str, text: str) -> list[str]:
     ("Ursula von der Leyen", "Ursula von der Leyen reiste ab; von der Leyens Plan blieb.",
      ["Ursula von der Leyen", "von der Leyens"]),
     ("Olaf Scholz", "Der Scholz-Kurs in der Ukraine-Politik.", ["Scholz"]),
+    ("Wladimir Putin", "Vladimir Putin und Wladimir Wladimirowitsch Putin.",  # catalogue aliases
+     ["Vladimir Putin", "Wladimir Wladimirowitsch Putin"]),
     ("Olaf Scholz", "Scholzens Freunde und die Scholzinger kamen nicht.", []),
 ])
 def test_a_person_is_marked_by_full_name_surname_and_genitive(value, text, expected):
@@ -55,6 +57,10 @@ def test_a_country_is_marked_by_its_names_and_adjectives_from_the_gazetteer(valu
     ("Europäische Union", "Die Europäische Union und Staaten der Europäischen Union.",
      ["Europäische Union", "Europäischen Union"]),
     ("Bundestag", "Der Bundestag stimmte zu; Abgeordnete des Bundestages.", ["Bundestag", "Bundestages"]),
+    ("Deutscher Bundestag", "Der Deutsche Bundestag tagt, das Hohe Haus stimmt, das Parlament des Bundestages.",
+     ["Deutsche Bundestag", "Hohe Haus", "Bundestages"]),  # catalogue aliases, not the weak "Parlament"
+    ("Vereinte Nationen", "Die Vereinten Nationen, die UN und die UNO; keine UNESCO.",
+     ["Vereinten Nationen", "UN", "UNO"]),
 ])
 def test_an_organisation_is_marked_by_name_inflection_and_acronym(value, text, expected):
     assert mentions("organisation", value, text) == expected

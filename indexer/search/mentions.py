@@ -8,7 +8,10 @@ entity's mentions in snippets and on the document page, as the query's words are
 * a country by its names and adjectives from the gazetteer (``indexer/data/gazetteer``):
   ``Russland``, ``Russlands``, ``Russische Föderation``, ``russischen``, ``Russen``;
 * an organisation by its name, inflected (``Europäischen Union``, ``Bundestages``), an
-  acronym also capitalised (``NATO``, ``Nato``).
+  acronym also capitalised (``NATO``, ``Nato``);
+* both also by their aliases in the shipped catalogue (``indexer/data/catalogue``), strong
+  and home ones, not the weak ones (``Deutscher Bundestag``: ``Bundestag``, ``Hohes Haus``,
+  not ``Parlament``; ``Vereinte Nationen``: ``UN``, ``UNO``).
 
 A mention may start a hyphenated compound (``NATO-Gipfel``, ``Ukraine-Krieg``) but is
 never the middle of a word.
@@ -24,6 +27,7 @@ import functools
 import re
 from typing import Iterable
 
+from indexer.entities.catalogue import CatalogueError, load_catalogue
 from indexer.entities.countries import load_gazetteer
 
 #: (facet field, stored value) pairs: ``("person", "Olaf Scholz")``
@@ -58,8 +62,24 @@ def mention_pattern(entities: Entities) -> re.Pattern | None:
 
 def entity_forms(field: str, value: str) -> list[str]:
     """Regular expressions (escaped) for the forms of one value of a facet."""
-    forms = {"person": person_forms, "country": country_forms, "organisation": organisation_forms}
-    return forms.get(field, lambda v: [re.escape(v)] if v.strip() else [])(value.strip())
+    value = value.strip()
+    if field == "person":
+        return person_forms(value) + [joined(a.split()) + genitive(a) for a in catalogue_aliases(field, value)]
+    if field == "organisation":
+        return [form for name in (value, *catalogue_aliases(field, value)) for form in organisation_forms(name)]
+    if field == "country":
+        return country_forms(value)
+    return [re.escape(value)] if value else []
+
+
+def catalogue_aliases(field: str, value: str) -> tuple[str, ...]:
+    """The strong and home aliases of the catalogue entry named ``value`` (none when the
+    catalogue cannot be read: marking then falls back to the name)."""
+    try:
+        entries = load_catalogue().lookup(field, value)
+    except (CatalogueError, OSError):
+        return ()
+    return tuple(alias for entry in entries if entry.name == value for alias in (*entry.aliases, *entry.home))
 
 
 def person_forms(name: str) -> list[str]:
@@ -96,10 +116,18 @@ def organisation_forms(name: str) -> list[str]:
         variants.append([name.capitalize()])
     forms = []
     for parts in variants:
-        head = [re.escape(t) + ("[nrs]?" if t[:1].isupper() and t.endswith("e") else "") for t in parts[:-1]]
+        head = [declined(t) for t in parts[:-1]]
         last = re.escape(parts[-1]) + ("(?:e?s)?" if parts[-1][-1:].islower() else "")
         forms.append(_TOKEN_SEPARATOR.join(head + [last]))
     return forms
+
+
+def declined(word: str) -> str:
+    """A capitalised adjective before a noun in any case: ``Deutscher`` -> Deutsch(e|er|es|en|em)."""
+    stem = re.sub(r"(?:e|er|es|en|em)$", "", word)
+    if not word[:1].isupper() or stem == word or len(word) < 5:
+        return re.escape(word)
+    return re.escape(stem) + "(?:e|er|es|en|em)"
 
 
 def country_forms(name: str) -> list[str]:
