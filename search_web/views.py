@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.errors import DocumentNotFound
 from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SearchPage
 from indexer.search.service import SearchService
