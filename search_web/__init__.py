@@ -18,7 +18,7 @@ from indexer.search.service import SearchService
 from indexer.settings import index_dir
 from indexer.text.numbers import german_number
 
-from search_web.marks import marked, paragraphs_html
+from search_web.marks import marked, numbered_paragraphs, paragraphs_html
 
 STATIC = Path(__file__).parent / "static"
 DEFAULTS = {
@@ -36,7 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters.update(datum=german_date, zahl=german_number, marked=marked, paragraphs=paragraphs_html)
+    app.jinja_env.filters.update(datum=german_date, zahl=german_number, marked=marked, paragraphs=paragraphs_html,
+                                numbered_paragraphs=numbered_paragraphs)
     app.extensions["search"] = SearchService(app.config["SEARCH_INDEX"])
 
     from search_web import api, handlers, views

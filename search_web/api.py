@@ -20,7 +20,7 @@ from indexer.search.results import SearchPage, to_jsonable
 from search_web import present
 from search_web.marks import marked, paragraphs_html
 from search_web.params import SearchState, parse_state
-from search_web.views import READ_ONLY, document_query, service
+from search_web.views import READ_ONLY, document_state, service
 
 bp = Blueprint("api", __name__)
 
@@ -41,7 +41,7 @@ def page_json(state: SearchState, page: SearchPage) -> dict:
         "sort": state.sort, "filters": dict(state.filters),
         "date_from": to_jsonable(state.date_from), "date_to": to_jsonable(state.date_to),
         "suggestion": page.suggestion, "notice": page.notice, "took_ms": page.took_ms,
-        "hits": [hit_json(hit, state.query) for hit in page.hits],
+        "hits": [hit_json(hit, state) for hit in page.hits],
         "facets": present.api_facets(state, page),
         "links": {"self": base + state.query_string(), "next": pager["next"], "prev": pager["prev"],
                   "html": url_for("web.search") + state.query_string()},
@@ -68,11 +68,11 @@ def facet(param: str):
     })
 
 
-def hit_json(hit, query: str) -> dict:
+def hit_json(hit, state: SearchState) -> dict:
     data = to_jsonable(asdict(hit))
     for snippet, item in zip(hit.snippets, data["snippets"]):
         item["html"] = str(marked(snippet))
-    suffix = SearchState(query=query).query_string()
+    suffix = state.query_string()  # the document page keeps the whole search (back link, marks)
     data["document_url"] = url_for("web.document", doc_id=hit.id) + suffix
     data["api_url"] = url_for("api.document", doc_id=hit.id) + suffix
     return data
@@ -80,5 +80,6 @@ def hit_json(hit, query: str) -> dict:
 
 @bp.get("/documents/<path:doc_id>", **READ_ONLY)
 def document(doc_id: str):
-    view = service().document(doc_id, document_query(doc_id))
+    state = document_state(doc_id)
+    view = service().document(doc_id, state.query, state.to_request().filters)
     return jsonify({**view.to_dict(), "body_html": str(paragraphs_html(view.paragraphs))})

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.errors import DocumentNotFound
 from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
 from indexer.search.results import SORT_LABELS, SORTS, SearchPage
 from indexer.search.service import SearchService
+from indexer.text.folding import fold
 
 from search_web import present
 from search_web.params import SearchState, parse_state
@@ -17,6 +18,7 @@ from search_web.params import SearchState, parse_state
 bp = Blueprint("web", __name__)
 READ_ONLY = {"provide_automatic_options": False}  # OPTIONS and POST answer 405
 MAX_ID_CHARS = 200
+MAX_JUMP_LINKS = 60  # numbered jump links on a document page (more: previous/next only)
 
 
 def service() -> SearchService:
@@ -42,6 +44,7 @@ def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
         "sort_links": sort_links(state, base), "order": order_label(state),
         "unfiltered": unfiltered_total(state, page),
         "hidden": hidden_fields(state),
+        "document_suffix": state.query_string(),  # a document link keeps the whole search
     }
 
 
@@ -73,29 +76,51 @@ def unfiltered_total(state: SearchState, page: SearchPage) -> int | None:
     return service().search(bare).total
 
 
-def document_query(doc_id: str) -> str:
-    """The ``q`` of a document request (its only parameter); a 404 for absurd ids."""
-    unknown = sorted(set(request.args) - {"q"})
-    if unknown:
-        raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.", "Möglich ist nur q.")
+def document_state(doc_id: str) -> SearchState:
+    """The search a document was opened from (all search parameters); a 404 for absurd ids."""
     if len(doc_id) > MAX_ID_CHARS:
         raise DocumentNotFound("Kein Dokument mit dieser ID.")
-    return request.args.get("q", "").strip()
+    return parse_state(request.args)
 
 
 @bp.get("/documents/<path:doc_id>", **READ_ONLY)
 def document(doc_id: str):
-    query = document_query(doc_id)
-    view = service().document(doc_id, query)
+    state = document_state(doc_id)
+    view = service().document(doc_id, state.query, state.to_request().filters)
     base = url_for("web.search")
-    return render_template("document.html", doc=view, query=query, base=base,
-                           back_url=base + SearchState(query=query).query_string(),
-                           entity_links=entity_links(view, base))
+    hits = sum(len(paragraph.marks) for paragraph in view.paragraphs)  # query words and entity mentions
+    return render_template("document.html", doc=view, query=state.query, base=base, back_url=base + state.query_string(),
+                           entity_links=entity_links(view, state, base), hit_count=hits, max_jump_links=MAX_JUMP_LINKS)
 
 
-def entity_links(view, base: str) -> list[tuple[str, list[present.Link]]]:
-    """(heading, links) for persons, countries and organisations; each link filters the search."""
+@dataclass(frozen=True)
+class EntityLink:
+    """An entity on the document page: ``url`` adds it to the search the page was opened
+    from, ``alone_url`` searches for it alone (empty when that is the same search);
+    ``selected`` when the search already filters by it."""
+
+    label: str
+    url: str
+    alone_url: str
+    selected: bool
+
+
+def entity_links(view, state: SearchState, base: str) -> list[tuple[str, list[EntityLink]]]:
+    """(heading, links) for persons, countries and organisations."""
     groups = ((facet.label, facet.param, getattr(view, facet.attribute)) for facet in ENTITY_FACETS)
-    return [(heading, [present.Link(value, base + SearchState().with_value(param, value).query_string())
-                       for value in values])
+    return [(heading, [entity_link(state, param, value, base) for value in values])
             for heading, param, values in groups if values]
+
+
+def entity_link(state: SearchState, param: str, value: str, base: str) -> EntityLink:
+    selected = any(selects(typed, value) for typed in state.filters.get(param, ()))
+    added = base + (state.at_page(1) if selected else state.with_value(param, value)).query_string()
+    alone = base + SearchState().with_value(param, value).query_string()
+    return EntityLink(value, added, alone if alone != added else "", selected)
+
+
+def selects(typed: str, value: str) -> bool:
+    """Whether a filter value as typed selects ``value``, as the service resolves it: equal
+    when folded, or by whole words (``putin`` selects ``Wladimir Putin``)."""
+    wanted, words = fold(typed), fold(value).split()
+    return bool(wanted) and (wanted == fold(value) or set(wanted.split()) <= set(words))

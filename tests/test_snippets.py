@@ -109,3 +109,20 @@ def test_without_a_match_in_the_text_the_lead_is_shown(snippet_service):
 def test_a_repeated_sentence_is_one_snippet(snippet_service):
     texts = snippet_texts(snippet_service, "Botschaften", "sn-speech")
     assert len(texts) == len(set(texts))
+
+
+DATES_SENTENCES = {
+    "Belarus": "Der Krieg begann am 24. Februar 2022 mit einem Angriff über Belarus.",
+    "Kursk": "Rund 12.000 Soldaten aus Nordkorea kämpfen z. B. in der Region Kursk bzw. nahe der Grenze.",
+    "Rubel": "Dr. Weber vom Institut in St. Petersburg schätzt die Kosten auf 600.000 Rubel pro Tag.",
+    "Köln": "Am 3. Oktober spielt der 1. FC Köln gegen eine Auswahl aus Kiew.",
+}
+
+
+def test_a_snippet_is_the_whole_sentence_around_dates_numbers_and_abbreviations(snippet_service):
+    """Issue 13: the old splitter cut after every full stop, so ``Belarus`` showed as
+    ``Februar 2022 mit einem Angriff über Belarus.`` and ``Rubel`` as ``Petersburg schätzt …``."""
+    for query, sentence in DATES_SENTENCES.items():
+        (snippet,) = hit(snippet_service, query, "sn-dates").snippets
+        assert snippet.text == sentence, query
+        assert marked(snippet) == [query]

@@ -3,7 +3,8 @@
 Words and phrases are analysed exactly as the index was (stems, compound parts at index
 time only); prefixes and fuzzy words expand over the unstemmed ``exact`` field, bounded;
 facet fields resolve case-insensitively to the stored values. Also collects the terms to
-highlight in snippets.
+highlight in snippets, and the entity values (``person:Scholz`` -> ``Olaf Scholz``) whose
+mentions are marked.
 
 Ranking extras (see ``indexer.search.ranking``): each plain word also brings optional clauses that
 never change which documents match, only their order: its compound parts at query time
@@ -39,6 +40,7 @@ class Compiled:
     stems: set[str] = field(default_factory=set)  # highlight through the German analyser
     words: set[str] = field(default_factory=set)  # highlight through the exact analyser
     extras: list[wq.Query] = field(default_factory=list)  # optional ranking clauses
+    entities: set[tuple[str, str]] = field(default_factory=set)  # (facet field, stored value) to mark
 
     @property
     def ranked(self) -> wq.Query:
@@ -55,6 +57,7 @@ class QueryCompiler:
         self.mode = mode  # "and", "or" or "question": how plain words combine at the top level
         self.stems: set[str] = set()
         self.words: set[str] = set()
+        self.entities: set[tuple[str, str]] = set()
         self.parts: list[wq.Query] = []  # compound parts of query words (weaker)
         self.extras: list[wq.Query] = []  # exact word forms
         self.factors: dict[int, float] = {}  # id(Word) -> weight factor (answer types in questions)
@@ -64,7 +67,7 @@ class QueryCompiler:
         compiled = self.visit(node) if node is not None else None
         if compiled is None:
             raise EmptyQueryError("Die Anfrage enthält nur Füll- oder Stoppwörter (der, die, und …).")
-        return Compiled(compiled, self.stems, self.words, self.parts + self.extras)
+        return Compiled(compiled, self.stems, self.words, self.parts + self.extras, self.entities)
 
     def analyze(self, text: str, mode: str = "query") -> list[str]:
         return [t.text for t in self.analyzer(text, mode=mode)]
@@ -121,6 +124,7 @@ class QueryCompiler:
     def visit_fieldmatch(self, node: FieldMatch) -> wq.Query | None:
         if node.field in FACET_FIELDS:
             values = self.resolve(node.field, node.value)
+            self.entities.update((node.field, v) for v in values)
             return wq.Or([wq.Term(node.field, v) for v in values]) if values else wq.NullQuery
         if node.field == "title":
             stems = self.analyze(node.value)
@@ -167,9 +171,9 @@ class QueryCompiler:
         return combine(wq.Or, [self.visit(item) for item in node.items])
 
     def visit_not(self, node: Not) -> wq.Query | None:
-        saved = set(self.stems), set(self.words), list(self.parts), list(self.extras)
+        saved = set(self.stems), set(self.words), list(self.parts), list(self.extras), set(self.entities)
         inner = self.visit(node.item)
-        self.stems, self.words, self.parts, self.extras = saved  # excluded words: no highlight, no extras
+        self.stems, self.words, self.parts, self.extras, self.entities = saved  # excluded words: no highlight, no extras
         return wq.Not(inner) if inner is not None else None
 
     def expansion(self, key: tuple, expand: Callable[[], list[str]]) -> list[str]:

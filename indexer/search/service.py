@@ -30,6 +30,7 @@ from indexer.search import ranking
 from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
 from indexer.search.evaluator import Evaluator
 from indexer.search.facets import build_facets, entity_facet, without
+from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query
 from indexer.search.ranking import RankingConfig
 from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Facet, Hit, IndexStats, SearchPage,
@@ -138,17 +139,19 @@ class SearchService:
             filters = filter_masks(lease.facets, request)
             return entity_facet(lease.facets, name, request, without(filters, name, found.mask))
 
-    def document(self, doc_id: str, query: str = "") -> DocumentView:
+    def document(self, doc_id: str, query: str = "", filters: dict[str, tuple[str, ...]] | None = None) -> DocumentView:
+        """One document with the query's words and the entities of the query and ``filters`` marked."""
         node = parse_query(query) if query.strip() else None
         with self._reading() as lease:
             stored = lease.searcher.document(id=doc_id)
             if stored is None:
                 raise DocumentNotFound(f"Kein Dokument mit der ID {doc_id[:80]!r}.")
-            stems, words = highlight_terms(lease, node, self.ranking)
+            compiled = compile_query(lease, node, self.ranking) if node is not None else Compiled(wq.NullQuery)
+            mentions = entity_mentions(lease, compiled, filters or {})
         return DocumentView(
             id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
             source=stored.get("source", ""), url=stored.get("url", ""), body=stored.get("body", ""),
-            paragraphs=highlight_paragraphs(stored.get("body", ""), stems, words),
+            paragraphs=highlight_paragraphs(stored.get("body", ""), compiled.stems, compiled.words, mentions),
             **entity_lists(stored), meta=stored.get("meta") or {},
         )
 
@@ -189,7 +192,8 @@ def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -
     for mask in filters.values():
         hits_mask &= mask
     total = int(hits_mask.sum())
-    hits = rank(lease, request, node, found, hits_mask, total, config)
+    mentions = entity_mentions(lease, found.compiled, request.filters)
+    hits = rank(lease, request, node, found, hits_mask, total, config, mentions)
     facets = build_facets(lease.facets, request, found.mask, filters)
     undated = int(np.count_nonzero(lease.facets.years[hits_mask] == 0))
     unfiltered = int(found.mask.sum())  # without filters: a misspelling, not a narrow filter, finds little
@@ -206,12 +210,16 @@ def compile_query(lease: Lease, node, config: RankingConfig, mode: str = "and") 
     return QueryCompiler(lease.searcher.reader(), lease.facets.resolve, mode, lease.postings, config).compile(node)
 
 
-def highlight_terms(lease: Lease, node, config: RankingConfig) -> tuple[set[str], set[str]]:
-    """(stems, exact words) to mark in a document for a query: ``Soldaten`` -> ({"soldat"}, set())."""
-    if node is None:
-        return set(), set()
-    compiled = compile_query(lease, node, config)
-    return compiled.stems, compiled.words
+def entity_mentions(lease: Lease, compiled: Compiled, filters: dict[str, tuple[str, ...]]):
+    """The pattern of the searched entities' mentions (query fields and filters), or None.
+
+    ``person:Scholz`` and ``filters={"person": ("Scholz",)}`` both mark ``Olaf Scholz``'s mentions.
+    """
+    entities = set(compiled.entities)
+    for name, values in filters.items():
+        if name in FACET_FIELDS:
+            entities.update((name, stored) for value in values for stored in lease.facets.resolve(name, value))
+    return mention_pattern(tuple(sorted(entities))) if entities else None
 
 
 def match(lease: Lease, node, config: RankingConfig) -> Match:
@@ -248,7 +256,7 @@ def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
 
 
 def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, total: int,
-         config: RankingConfig) -> list[Hit]:
+         config: RankingConfig, mentions=None) -> list[Hit]:
     """The requested page of hits, by score (ties: index order) or by date, newest or oldest
     first (undated documents last either way)."""
     first = (request.page - 1) * request.page_size
@@ -268,7 +276,8 @@ def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np
     hits = []
     for position, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
         stored = lease.searcher.stored_fields(docnum)
-        snippets = make_snippets(stored.get("body", ""), found.compiled.stems, found.compiled.words)
+        snippets = make_snippets(stored.get("body", ""), found.compiled.stems, found.compiled.words,
+                                 mentions=mentions)
         hits.append(make_hit(stored, score, snippets, position))
     return hits
 

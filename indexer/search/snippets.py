@@ -2,23 +2,31 @@
 
 A word is marked when its index terms meet the query's: through stemming (``Soldaten``
 for ``Soldat``), normalisation (``Brüssel`` for ``Brussel``) and compound parts
-(``Nordkorea`` for ``Korea``). Output is plain data: ``Snippet`` text with the spans of
-the matches; the web and the terminal render the marks.
+(``Nordkorea`` for ``Korea``). A search by entity also marks the entity's mentions
+(``indexer.search.mentions``: ``Scholz`` for ``person:"Olaf Scholz"``), and sentences that
+mention it are preferred. Sentences are cut by the German segmenter
+(``indexer.text.sentences``: not inside ``600.000``, ``am 24. Februar`` or after ``z. B.``).
+Output is plain data: ``Snippet`` text with the spans of the matches; the web and the
+terminal render the marks.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
-from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
+from indexer.search.mentions import mention_spans
 from indexer.search.results import Snippet
+from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
+from indexer.text.sentences import sentence_spans
 
 FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
+#: a sentence mentioning the searched entity counts like this many more distinct matches
+ENTITY_BONUS = 2
 _WORD = re.compile(TOKEN_PATTERN)
 _JOINED = re.compile(r"[\w.,'’-]")  # a character that would make a match part of a longer word
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"“”«»)]*|\n|$)")
 
 
 def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, int]]:
@@ -73,43 +81,73 @@ def shift(spans: list[tuple[int, int]], start: int, end: int, offset: int) -> tu
     return tuple((s - start + offset, e - start + offset) for s, e in spans if s >= start and e <= end)
 
 
-def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_FRAGMENTS) -> list[Snippet]:
-    """Up to ``limit`` fragments, the sentences with the most distinct matches, in text order."""
-    spans = match_spans(text, stems, words)
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    if not spans or not sentences:
+def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_FRAGMENTS,
+                  mentions: re.Pattern | None = None) -> list[Snippet]:
+    """Up to ``limit`` fragments, the sentences with the most distinct matches (a mention of
+    the searched entity counts ``ENTITY_BONUS`` more), in text order."""
+    named = mention_spans(text, mentions)
+    spans = merge(sorted(match_spans(text, stems, words) + named))
+    if not spans:
         return [lead_fragment(text)] if text.strip() else []
     scored, seen = [], set()
-    for start, end in sentences:
-        inside = [(s, e) for s, e in spans if s >= start and e <= end]
-        if inside and (sentence := " ".join(text[start:end].split())) not in seen:  # a repeated sentence shows once
+    for (start, end), inside in spans_by_sentence(sentences_around(text, spans), spans):
+        if (sentence := " ".join(text[start:end].split())) not in seen:  # a repeated sentence shows once
             seen.add(sentence)
             distinct = len({text[s:e].lower() for s, e in inside})
-            scored.append((distinct * 10 + len(inside), -start, start, end, inside))
+            bonus = ENTITY_BONUS if any(start <= s < end for s, _ in named) else 0
+            scored.append(((distinct + bonus) * 10 + len(inside), -start, start, end, inside))
     best = sorted(scored, reverse=True)[:limit]
     return [fragment(text, start, end, inside) for *_, start, end, inside in sorted(best, key=lambda b: b[2])]
 
 
+def sentences_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of the lines that hold a match (sentences never cross a line break;
+    segmenting only these lines makes a long speech with a few matches cheap)."""
+    found, line_end = [], -1
+    for start, _ in spans:
+        if start > line_end:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            found += sentence_spans(text, line_start, line_end)
+    return found
+
+
+def spans_by_sentence(sentences: list[tuple[int, int]], spans: list[tuple[int, int]]):
+    """(sentence, its spans) for each sentence with a span inside, in text order.
+
+    >>> list(spans_by_sentence([(0, 10), (11, 20)], [(2, 5), (12, 14), (15, 18)]))
+    [((0, 10), [(2, 5)]), ((11, 20), [(12, 14), (15, 18)])]
+    """
+    starts = [start for start, _ in sentences]
+    found: dict[int, list[tuple[int, int]]] = {}
+    for span in spans:
+        index = bisect.bisect_right(starts, span[0]) - 1
+        if index >= 0 and span[1] <= sentences[index][1]:
+            found.setdefault(index, []).append(span)
+    return [(sentences[index], inside) for index, inside in found.items()]
+
+
 def fragment(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
-    """A sentence cut to ``FRAGMENT_CHARS`` around its first match, with ellipses."""
-    while start < end and text[start].isspace():
-        start += 1
+    """A sentence cut to ``FRAGMENT_CHARS`` around its first match, with ellipses where cut."""
+    cut_start, cut_end = start, end
     if end - start > FRAGMENT_CHARS:
         first = spans[0][0]
-        start = max(start, word_boundary(text, first - FRAGMENT_CHARS // 3))
-        end = min(end, word_boundary(text, start + FRAGMENT_CHARS, forward=True))
-    while start < end and text[start].isspace():
-        start += 1
-    piece = text[start:end].rstrip()
-    lead = "" if starts_sentence(text, start) else "… "
-    tail = " …" if end < len(text) and not piece.endswith((".", "!", "?", "“", "\"")) else ""
-    return Snippet(f"{lead}{piece}{tail}", shift(spans, start, start + len(piece), len(lead)))
+        cut_start = max(start, word_boundary(text, first - FRAGMENT_CHARS // 3))
+        cut_end = min(end, word_boundary(text, cut_start + FRAGMENT_CHARS, forward=True))
+    while cut_start < cut_end and text[cut_start].isspace():
+        cut_start += 1
+    piece = text[cut_start:cut_end].rstrip()
+    lead = "… " if cut_start > start or not starts_sentence(text, start) else ""
+    tail = " …" if cut_end < end else ""
+    return Snippet(f"{lead}{piece}{tail}", shift(spans, cut_start, cut_start + len(piece), len(lead)))
 
 
 def starts_sentence(text: str, pos: int) -> bool:
-    """True when ``pos`` is the start of the text, a line or a sentence."""
-    before = text[:pos].rstrip(" \t")
-    return not before or before[-1] in ".!?:\n\"“”"
+    """True when ``pos`` follows the start of the text, a line or sentence punctuation."""
+    while pos > 0 and text[pos - 1] in " \t":
+        pos -= 1
+    return pos == 0 or text[pos - 1] in ".!?…:\n\"“”»«)"
 
 
 def word_boundary(text: str, pos: int, forward: bool = False) -> int:
@@ -127,9 +165,10 @@ def lead_fragment(text: str) -> Snippet:
     return Snippet(piece + tail)
 
 
-def highlight_paragraphs(text: str, stems: set[str], words: set[str]) -> list[Snippet]:
-    """The non-blank lines of the text, each with its matches marked (document page)."""
-    spans = match_spans(text, stems, words)
+def highlight_paragraphs(text: str, stems: set[str], words: set[str],
+                         mentions: re.Pattern | None = None) -> list[Snippet]:
+    """The non-blank lines of the text, each with its matches and entity mentions marked (document page)."""
+    spans = merge(sorted(match_spans(text, stems, words) + mention_spans(text, mentions)))
     out, pos = [], 0
     for paragraph in text.split("\n"):
         start = text.index(paragraph, pos) if paragraph else pos

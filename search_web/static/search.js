@@ -5,6 +5,8 @@
 // - on a phone the filters open in a drawer from the "Filter" button (without script: #filter)
 // - empty form fields are left out of the URL
 // - after a facet box applied itself, the same box has the focus again (keyboard users)
+// - on a document page, "Vorheriger"/"Nächster" become buttons that scroll smoothly from mark
+//   to mark (without script they are anchor links, like the numbered ones: #treffer-3)
 (function () {
   "use strict";
 
@@ -218,6 +220,62 @@
     }
   }
 
+  var HIT_PREFIX = "treffer-";
+
+  function hitNumber(hash) {
+    var match = /^#treffer-(\d+)$/.exec(hash || "");
+    return match ? parseInt(match[1], 10) : 0;
+  }
+
+  function enhanceHitJumps(nav) {
+    var count = parseInt(nav.getAttribute("data-hits"), 10) || 0;
+    var position = nav.querySelector(".hit-position");
+    var current = hitNumber(window.location.hash);
+
+    function show(number, scroll) {
+      var previous = document.getElementById(HIT_PREFIX + current);
+      var mark = document.getElementById(HIT_PREFIX + number);
+      if (!mark) {
+        return;
+      }
+      if (previous) {
+        previous.classList.remove("current");
+      }
+      current = number;
+      mark.classList.add("current");
+      position.textContent = " – Treffer " + number + " von " + count;
+      if (scroll) {
+        var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        mark.scrollIntoView({behavior: still ? "auto" : "smooth", block: "center"});
+        window.history.replaceState(null, "", "#" + HIT_PREFIX + number);
+      }
+    }
+
+    Array.prototype.forEach.call(nav.querySelectorAll("a[data-jump]"), function (link) {
+      var step = parseInt(link.getAttribute("data-jump"), 10);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = link.className;
+      button.textContent = link.textContent;
+      button.title = link.title;
+      button.setAttribute("data-jump", String(step));
+      button.addEventListener("click", function () {
+        var next = current + step;
+        show(next < 1 ? count : (next > count ? 1 : next), true);
+      });
+      link.parentNode.replaceChild(button, link);
+    });
+    window.addEventListener("hashchange", function () {
+      var number = hitNumber(window.location.hash);
+      if (number) {
+        show(number, false);
+      }
+    });
+    if (current) {
+      show(current, false);
+    }
+  }
+
   document.addEventListener("keydown", focusSearchOnSlash);
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("filters");
@@ -225,6 +283,10 @@
     if (form) {
       enhanceFilters(form);
       restoreFocus(form);
+    }
+    var jumps = document.querySelector("nav.hit-jumps");
+    if (jumps) {
+      enhanceHitJumps(jumps);
     }
     var search = document.querySelector("form.searchbox");
     if (search) {

@@ -26,8 +26,8 @@ def test_hits_carry_snippets_dates_and_links(client):
     snippet = hit["snippets"][0]
     assert "<mark>Kursk</mark>" in snippet["html"]  # the README promises html to API clients
     assert [snippet["text"][start:end] for start, end in snippet["marks"]] == ["Kursk"]
-    assert hit["document_url"] == "/documents/w-nk-5?q=Kursk"
-    assert hit["api_url"] == "/api/documents/w-nk-5?q=Kursk"
+    assert hit["document_url"] == "/documents/w-nk-5?q=Kursk&sort=date"  # the whole search, for the back link
+    assert hit["api_url"] == "/api/documents/w-nk-5?q=Kursk&sort=date"
 
 
 def test_facet_values_report_selected_state(client):

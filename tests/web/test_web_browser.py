@@ -330,3 +330,63 @@ def test_facet_value_search_without_script_submits_the_form(browser, live_url):
     assert params(page)["country_find"] == ["pol"]
     assert page.locator("#facet-country li .value").all_inner_texts() == ["Polen"]
     context.close()
+
+
+SEED_DOCUMENT = "/documents/000_923481393c34947e?q=Nordkorea&person=Putin"
+
+
+def current_mark(page) -> str:
+    return page.locator(".body mark.current").get_attribute("id")
+
+
+def in_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+def test_jump_buttons_move_from_mark_to_mark(browser, live_url):
+    """With the script, "Vorheriger"/"Nächster" are buttons: they mark the current hit, scroll
+    it into view, put its anchor in the URL and wrap around at both ends."""
+    context = browser.new_context(base_url=live_url, viewport={"width": 1000, "height": 420}, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto(SEED_DOCUMENT)
+    count = page.locator(".body mark").count()
+    assert count >= 4 and page.locator(".hit-count strong").inner_text() == str(count)
+    assert page.locator(".body mark", has_text="Putin").count() >= 1  # the person filter is marked too
+    following = page.get_by_role("button", name="Nächster")
+    previous = page.get_by_role("button", name="Vorheriger")
+    for number in (1, 2, 3):
+        following.click()
+        assert current_mark(page) == f"treffer-{number}"
+        page.wait_for_url(re.compile(rf"#treffer-{number}$"))
+        page.wait_for_function(f"() => {{ const r = document.getElementById('treffer-{number}').getBoundingClientRect();"
+                               " return r.top >= 0 && r.bottom <= window.innerHeight; }")
+    assert f"Treffer 3 von {count}" in page.locator(".hit-position").inner_text()
+    previous.click()
+    assert current_mark(page) == "treffer-2"
+    for _ in range(2):
+        previous.click()
+    assert current_mark(page) == f"treffer-{count}"  # before the first: the last
+    page.wait_for_function(f"() => document.getElementById('treffer-{count}').getBoundingClientRect().bottom"
+                           " <= window.innerHeight")
+    context.close()
+    assert not problems, problems  # no CSP violations, no script errors
+
+
+def test_without_script_the_jumps_are_anchor_links(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1000, "height": 420}, locale="de-DE",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(SEED_DOCUMENT)
+    assert page.locator(".hit-jumps button").count() == 0
+    assert page.locator("a.jump", has_text="Nächster").get_attribute("href") == "#treffer-1"
+    page.get_by_role("link", name="Treffer 3", exact=True).click()
+    page.wait_for_url(re.compile(r"#treffer-3$"))
+    assert in_viewport(page, "#treffer-3")
+    page.locator("a.jump", has_text="Vorheriger").click()  # from the top: the last one
+    page.wait_for_url(re.compile(rf"#treffer-{page.locator('.body mark').count()}$"))
+    context.close()

@@ -191,7 +191,7 @@ def test_search_box_carries_filters_along(client):
 def test_document_page_highlights_query_and_links_entities(client):
     html = page_text(client.get("/documents/nk-1?q=Nordkorea"))
     assert "<h1>Nordkoreanische Soldaten in Kursk</h1>" in html
-    assert "<mark>Nordkorea</mark>" in html
+    assert '<mark id="treffer-1">Nordkorea</mark>' in html  # numbered for the jump links
     assert 'href="/?country=Russland"' in html and 'href="/?person=Wladimir+Putin"' in html
     assert 'href="/?org=NATO"' in html
     assert 'href="/?q=Nordkorea">← Zurück zur Suche nach „Nordkorea“' in html

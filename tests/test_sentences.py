@@ -1,0 +1,76 @@
+"""The German sentence segmenter (``indexer.text.sentences``), on literal German sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.text.sentences import sentence_spans, sentences
+
+ONE_SENTENCE = [
+    "Die Bundeswehr hat rund 600.000 Schuss Munition geliefert.",
+    "Der Angriff begann am 24. Februar 2022 in den frühen Morgenstunden.",
+    "Rund 12.000 Soldaten aus Nordkorea sind in der Region Kursk.",
+    "Am 3. Oktober feiert Deutschland den Tag der Deutschen Einheit.",
+    "Der 1. FC Köln gewann das Derby deutlich.",
+    "Staaten wie z. B. Polen fordern mehr Hilfe.",
+    "Staaten wie z.B. Polen fordern mehr Hilfe.",
+    "Dr. Weber leitet die Abteilung seit Jahren.",
+    "Neben Polen haben u. a. Litauen und Lettland Truppen geschickt.",
+    "Die Mittel für Munition bzw. Ersatzteile wurden erhöht.",
+    "Der Antrag auf Drucksache Nr. 20/1234 wurde abgelehnt.",
+    "Die Delegation reiste weiter nach St. Petersburg.",
+    "Prof. Dr. Lange warnte vor einer Eskalation.",
+    "Dazu vgl. Abschnitt 4 des Berichts.",
+    "Es kamen ca. 300 Menschen zur Kundgebung.",
+    "Der Vertrag von 1990 gilt bis zum 31.12. des Jahres.",
+    "Der Präsident Donald J. Trump traf Olaf Scholz.",
+    "Die Preise stiegen um 3,5 Prozent, d. h. stärker als erwartet.",
+    "Im 20. Jahrhundert änderte sich das.",
+    "Äpfel, Birnen usw. sind teurer geworden.",
+    "Er sagte: „Wir helfen der Ukraine.“",
+]
+
+
+@pytest.mark.parametrize("text", ONE_SENTENCE)
+def test_one_sentence_is_not_split(text):
+    assert sentences(text) == [text]
+
+
+SPLITS = [
+    ("Die Sitzung ist eröffnet. Das Wort hat der Kollege Weber.",
+     ["Die Sitzung ist eröffnet.", "Das Wort hat der Kollege Weber."]),
+    ("Wer zahlt das? Wir alle! Und zwar sofort.", ["Wer zahlt das?", "Wir alle!", "Und zwar sofort."]),
+    ("Das Gesetz trat 2024 in Kraft. Im Jahr 2025. Danach nicht mehr.",
+     ["Das Gesetz trat 2024 in Kraft.", "Im Jahr 2025.", "Danach nicht mehr."]),
+    ("Er sagte: „Das geht nicht.“ Dann ging er.", ["Er sagte: „Das geht nicht.“", "Dann ging er."]),
+    ("Es fehlen 600.000 Euro. Die Stadt zahlt.", ["Es fehlen 600.000 Euro.", "Die Stadt zahlt."]),
+    ("Der Antrag wurde abgelehnt (Drucksache 20/1234). 12 Abgeordnete stimmten dafür.",
+     ["Der Antrag wurde abgelehnt (Drucksache 20/1234).", "12 Abgeordnete stimmten dafür."]),
+    ("Kiel. Der Hafen bekommt einen neuen Anleger.", ["Kiel.", "Der Hafen bekommt einen neuen Anleger."]),
+    ("Waffen, Munition usw. Die Liste ist lang.", ["Waffen, Munition usw.", "Die Liste ist lang."]),
+    ("Das wissen wir … Trotzdem handeln wir.", ["Das wissen wir …", "Trotzdem handeln wir."]),
+    ("(Beifall bei der SPD)\nFrau Präsidentin! Meine Damen und Herren!\n\nWir beginnen",
+     ["(Beifall bei der SPD)", "Frau Präsidentin!", "Meine Damen und Herren!", "Wir beginnen"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SPLITS)
+def test_sentences_end_at_punctuation_before_a_new_sentence_and_at_lines(text, expected):
+    assert sentences(text) == expected
+
+
+def test_spans_are_offsets_without_surrounding_space():
+    text = "  Erster Satz.   Zweiter Satz.  \n Dritter "
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["Erster Satz.", "Zweiter Satz.", "Dritter"]
+
+
+def test_a_part_of_the_text_is_segmented_with_offsets_into_the_whole():
+    text = "Vorher. Am 24. Februar begann es. Dann kam mehr.\nNächste Zeile."
+    line_end = text.index("\n")
+    spans = sentence_spans(text, 8, line_end)
+    assert [text[s:e] for s, e in spans] == ["Am 24. Februar begann es.", "Dann kam mehr."]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n"])
+def test_blank_text_has_no_sentences(text):
+    assert sentences(text) == []
