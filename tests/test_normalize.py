@@ -280,9 +280,17 @@ def test_dateline(text, place):
 
 
 def test_link_countries_orders_by_first_evidence_and_uses_short_names():
-    text = "Berlin. Rutte sagte in Brüssel, Nordkorea schicke Soldaten nach Russland."
-    countries = link_countries(text, [(text.index("Brüssel"), "Brüssel")])
-    assert countries == (("Deutschland", "DE"), ("Belgien", "BE"), ("Nordkorea", "KP"), ("Russland", "RU"))
+    text = "Berlin. Rutte sagte in Kiew, Nordkorea schicke Soldaten nach Russland."
+    countries = link_countries(text, [(text.index("Kiew"), "Kiew")])
+    assert countries == (("Deutschland", "DE"), ("Ukraine", "UA"), ("Nordkorea", "KP"), ("Russland", "RU"))
+
+
+def test_the_seat_of_an_institution_names_no_country_except_in_a_dateline():
+    text = "Rutte sagte in Brüssel, die NATO stehe bereit."
+    assert link_countries(text, [(text.index("Brüssel"), "Brüssel")]) == ()
+    assert link_countries("Brüssel. Die NATO tagt.") == (("Belgien", "BE"),)
+    text = "In Brüssel und im übrigen Belgien"
+    assert link_countries(text, [(3, "Brüssel")]) == (("Belgien", "BE"),)
 
 
 @pytest.mark.parametrize("code, display", [

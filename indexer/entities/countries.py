@@ -6,8 +6,9 @@ Three kinds of evidence, all from the shipped tables in ``data/gazetteer/``:
   ``Russlands``, ``Ukraine-Krieg``, ``Vereinigten Staaten`` -> RU, UA, US;
 * country adjectives and demonyms anywhere, matched on lower-case tokens with
   their inflections: ``nordkoreanischer``, ``Ukrainerinnen``, ``Russen`` -> KP, UA, RU;
-* city and region names only where the NER tagged a LOC (``in Brüssel`` -> BE,
-  ``Region Kursk`` -> RU) or in the dateline (``Berlin. NATO-Generalsekretär ...`` -> DE).
+* city and region names only where the NER tagged a LOC (``in Kiew`` -> UA,
+  ``Region Kursk`` -> RU) or in the dateline (``Berlin. NATO-Generalsekretär ...`` -> DE);
+  the seats of institutions (``Brüssel``, ``Straßburg``, ``Den Haag``, ``Genf``) only in a dateline.
   Common words (``Essen``, ``Ende``, ``Dank``) and names shared by similar-sized
   cities in different countries (``Gera``) were left out of the table by build.py.
 
@@ -33,6 +34,9 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 TERRITORIES = frozenset(
     "HK MO GI EH GL PR FO BM KY VG AW CW GU AS MP VI NC PF RE YT GP MQ GF PM WF BL MF SX BQ TC AI MS FK GS SH "
     "IO PN TK NU CK NF CX CC HM BV SJ AX JE GG IM TF UM AQ".split())
+# Seats that stand for their institutions (Brüssel for the EU and NATO): no country by themselves;
+# a text about Belgium names it. A dateline (Brüssel. ...) still gives the place's country.
+SEATS = {"Brüssel", "Straßburg", "Den Haag", "Genf"}
 COALITION_FLAGS = {"Jamaika", "Kenia", "Simbabwe", "Deutschland"}
 COALITION_WORDS = ("Koalition", "Bündnis", "Verhandlung", "Sondierung", "Option", "Partei")
 ADJECTIVE_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -243,7 +247,7 @@ def link_countries(
     evidence = countries_named(text, gazetteer) + countries_by_demonym(text, gazetteer)
     for offset, mention in locations:
         code = country_of_place(mention, gazetteer)
-        if code:
+        if code and " ".join(WORD.findall(mention)).rstrip("s") not in SEATS:
             evidence.append((offset, code))
     dateline = dateline_place(text)
     if dateline:
