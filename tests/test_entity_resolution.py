@@ -261,3 +261,15 @@ def test_acronym_definitions_need_the_letters_in_order():
 
     assert acronym_definitions("Herr Müller (SPD) sagte, die Vereinten Nationen (VN) und (ABC)") == {
         "VN": "Vereinten Nationen"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Milena soll die Moldau durchschwimmen", ()),                       # the river
+    ("Die Republik Moldau wählt", (("Moldau", "MD"),)),
+    ("Sprachförderung und Deutsch als Zweitsprache", ()),                 # languages name no country
+    ("Der Roman erschien auf Schwedisch", ()),
+    ("1940: dt. Schauspieler; ital. Diktator", (("Deutschland", "DE"), ("Italien", "IT"))),
+    ("den entlassenen Finnen Hannu Järvenpää", (("Finnland", "FI"),)),
+])
+def test_country_evidence_in_hard_cases(text, expected):
+    assert link_countries(text) == expected

@@ -84,7 +84,7 @@ OWN_STEMS = {
             "japaner:JP kanadier:CA iren:IE schotte:GB waliser:GB spanier:ES italiener:IT "
             "österreicher:AT ungar:HU bulgare:BG rumäne:RO slowene:SI kroate:HR afghane:AF "
             "pakistaner:PK inder:IN chinese:CN vietnamese:VN thailänder:TH israeli:IL "
-            "iraner:IR iraker:IQ saudi:SA ägypter:EG türke:TR grieche:GR",
+            "iraner:IR iraker:IQ saudi:SA ägypter:EG türke:TR grieche:GR finne:FI",
 }
 # Masculine singular demonyms end like this (Ukrainer, Russe, Jemenit, Zypriot, Israeli).
 DEMONYM_ENDINGS = ("er", "e", "it", "ot", "li", "di")

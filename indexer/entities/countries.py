@@ -159,15 +159,26 @@ def is_coalition(text: str, words: list[tuple[int, str]], index: int, width: int
 
 
 NOT_THE_COUNTRY_BEFORE = re.compile(r"(?:Straße|Meerenge) von\s*$")
+RIVER_ARTICLE = re.compile(r"\b(?:die|der|an der|über die)\s*$")
 NOT_THE_COUNTRY_AFTER = re.compile(r"^-(?:Dollar|Cent)")
+
+
+# Abbreviated country adjectives of lists and calendars: "dt. Schauspieler", "ital. Diktator".
+ABBREVIATIONS = {"dt": "DE", "ital": "IT", "mex": "MX", "lett": "LV", "kanad": "CA", "öst": "AT", "österr": "AT",
+                 "frz": "FR", "franz": "FR", "brit": "GB", "amerik": "US", "span": "ES", "russ": "RU", "ung": "HU",
+                 "poln": "PL", "schwed": "SE", "niederl": "NL", "belg": "BE", "port": "PT", "chin": "CN",
+                 "jap": "JP", "türk": "TR", "griech": "GR", "tschech": "CZ", "schweiz": "CH", "norw": "NO",
+                 "dän": "DK", "finn": "FI", "isr": "IL", "bras": "BR", "argent": "AR", "austral": "AU", "ukr": "UA"}
+ABBREVIATED = re.compile(r"(?<![\w.])(" + "|".join(ABBREVIATIONS) + r")\.(?=\s+[a-zäöüA-ZÄÖÜ])")
 
 
 def is_other_thing(text: str, words: list[tuple[int, str]], index: int, width: int) -> bool:
     """``Straße von Gibraltar``, ``US-Dollar``: a country name that names no country here."""
     start = words[index][0]
     end = words[index + width - 1][0] + len(words[index + width - 1][1])
-    return bool(NOT_THE_COUNTRY_BEFORE.search(text[max(0, start - 20):start])
-                or NOT_THE_COUNTRY_AFTER.match(text[end:end + 8]))
+    before = text[max(0, start - 20):start]
+    river = words[index][1] == "Moldau" and RIVER_ARTICLE.search(before)   # "die Moldau durchschwimmen"
+    return bool(NOT_THE_COUNTRY_BEFORE.search(before) or NOT_THE_COUNTRY_AFTER.match(text[end:end + 8]) or river)
 
 
 def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:
@@ -187,9 +198,18 @@ def countries_by_demonym(text: str, gazetteer: Gazetteer) -> list[tuple[int, str
     found = []
     for match in WORD.finditer(text.lower()):
         code = gazetteer.demonyms.get(match.group())
-        if code:
+        if code and not is_language(text, match):
             found.append((match.start(), code))
+    for match in ABBREVIATED.finditer(text):
+        found.append((match.start(), ABBREVIATIONS[match.group(1)]))
     return found
+
+
+def is_language(text: str, match: re.Match) -> bool:
+    """``auf Schwedisch``, ``Deutsch als Zweitsprache``: a capitalised adjective without an
+    ending is the language, no mention of the country."""
+    word = text[match.start():match.end()]
+    return word[:1].isupper() and word.endswith("isch") or word == "Deutsch"
 
 
 def country_of_place(mention: str, gazetteer: Gazetteer) -> str | None:
