@@ -273,3 +273,12 @@ def test_acronym_definitions_need_the_letters_in_order():
 ])
 def test_country_evidence_in_hard_cases(text, expected):
     assert link_countries(text) == expected
+
+
+def test_fragments_genitives_and_namesakes_of_organisations():
+    text = "Zeid Raad al-Hussein warnte. Keith Jarretts Köln Concert. Die Kanzlei Lansky klagt, Lansky sagt."
+    mentions = [Mention("PER", "Zeid Raad", 0), Mention("PER", "Keith Jarretts", 29),
+                Mention("PER", "Lansky", text.rindex("Lansky")), Mention("ORG", "Kanzlei Lansky", text.index("Kanzlei"))]
+    found = document_entities(text, mentions)
+    assert found.persons == ("Keith Jarrett", "Zeid Raad al-Hussein")
+    assert found.organisations == ("Kanzlei Lansky",)

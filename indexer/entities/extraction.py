@@ -92,8 +92,10 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     definitions = defined_names(text, home, catalogue)
     unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
     organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
+    named_after = {word for name in organisations if " " in name for word in name.split()[1:]}
+    persons = resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens)
     return DocumentEntities(
-        persons=resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens),
+        persons=tuple(name for name in persons if name not in named_after),   # Lansky of Kanzlei Lansky
         countries=countries,
         organisations=organisations,
         mentioned_dates=mentioned_dates(text),

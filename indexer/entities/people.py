@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from indexer.entities.catalogue import PART, Catalogue, Entry, load_catalogue
+from indexer.entities.countries import load_gazetteer
 from indexer.entities.linking import CatalogueMatch, Tokens, scan_catalogue
 from indexer.entities.persons import ROLES, TITLES, common_nouns, fold_name, is_common_noun
 from indexer.settings import DATA_DIR
@@ -55,13 +56,35 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
         entry = catalogue_person(name, catalogue, index, home, parties)
         if entry is not None:
             resolved.append(entry.name)
-        elif not is_first_name_only(name) and not is_noun_phrase(name):
-            resolved.append(name)
+        elif not is_first_name_only(name) and not is_noun_phrase(name) and name not in load_gazetteer().places:
+            resolved.append(genitive_before_noun(name, text))
     if matches is None:
         matches = scan_catalogue(text, catalogue, "person", tokens=tokens)
     scanned = [m.entry for m in matches if m.entry.type == "person"]
     resolved += [entry.name for entry in scanned + titled_surnames(text, index, tokens) if likely(entry, home, parties)]
-    return tuple(dict.fromkeys(without_initials(resolved)))
+    return tuple(without_fragments(without_initials(list(dict.fromkeys(resolved)))))
+
+
+def without_fragments(names: list[str]) -> list[str]:
+    """A name cut short by the NER goes next to the whole one: ``Zeid Raad`` next to ``Zeid Raad
+    al-Hussein``, ``Abu Bakr`` next to ``Abu Bakr al-Baghdadi``; a first name alone next to a
+    full name with it (``Sebastian`` next to ``Sebastian Kurz``)."""
+    tokens = {name: name.split() for name in names}
+    return [name for name in names if not any(
+        other != name and len(tokens[other]) > len(tokens[name]) and tokens[other][:len(tokens[name])] == tokens[name]
+        and (len(tokens[name]) > 1 or is_first_name(name)) for other in names)]
+
+
+def genitive_before_noun(name: str, text: str) -> str:
+    """``Keith Jarretts Köln Concert``, ``Lew Wallaces Roman``: a first name and a surname in s
+    that the text only uses before a noun is a genitive -> ``Keith Jarrett``."""
+    words = name.split()
+    if len(words) != 2 or not words[1].endswith("s") or len(words[1]) < 5 or not is_first_name(words[0]):
+        return name
+    uses = re.findall(re.escape(name) + r"(?:\s+(\S))?", text)
+    if uses and all(following[:1].isupper() for following in uses):
+        return f"{words[0]} {words[1][:-1]}"
+    return name
 
 
 def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | None, parties: set) -> Entry | None:
