@@ -14,48 +14,21 @@ that the gold lists only via a place counts neither way. Prints numbers, asserts
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 
 import click
 
+from indexer.entities.evaluation import read_gold, score
 from indexer.index.writer import BuildOptions, build
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
 
-FACETS = (("persons", "persons"), ("countries", "countries"), ("organisations", "organisations"))
-
-
-def score_key(value: str) -> str:
-    """The guideline's comparison: case, whitespace, hyphens and ß folded (diacritics kept)."""
-    return re.sub(r"[\s\-‐–]+", " ", value.casefold().replace("ß", "ss")).strip()
-
-
-def score_document(predicted: list[str], gold: list[dict], via_place: list[str]) -> tuple[int, int, int]:
-    """(right, counted predictions, matched gold entities) for one facet of one document."""
-    names = [{score_key(g["name"]), *map(score_key, g.get("aliases", []))} for g in gold]
-    neutral = {score_key(v) for v in via_place}
-    matched: set[int] = set()
-    right = counted = 0
-    for value in predicted:
-        key = score_key(value)
-        hit = next((i for i, keys in enumerate(names) if key in keys and i not in matched), None)
-        if hit is None and key in neutral:
-            continue
-        counted += 1
-        if hit is not None:
-            matched.add(hit)
-            right += 1
-    return right, counted, len(matched)
-
-
-def gold_documents(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+FACETS = ("persons", "countries", "organisations")
 
 
 def as_article(document: dict) -> dict:
-    """A gold document as product input; a headline without text is its title as the text."""
+    """A gold document as product input (title + text; a headline alone is its text)."""
     title, text = document.get("title", ""), document["text"]
     return {"id": document["id"], "title": title if text.strip() else "", "text": text if text.strip() else title}
 
@@ -67,24 +40,15 @@ def predicted_facets(documents: list[dict], work: Path) -> dict[str, dict[str, l
     report = build([source], work / "index", BuildOptions(entities=True))
     assert report.indexed == len(documents), report.problems
     with SearchService(work / "index") as service:
-        return {d["id"]: {f: getattr(service.document(d["id"]), f) for f, _ in FACETS} for d in documents}
+        return {d["id"]: {f: getattr(service.document(d["id"]), f) for f in FACETS} for d in documents}
 
 
-def evaluate(path: Path) -> dict[str, dict[str, float]]:
-    documents = gold_documents(path)
+def evaluate(path: Path) -> dict[str, dict]:
+    """Per facet P / R / F1 of the built index against the gold file (GUIDELINES.md scoring)."""
+    documents = read_gold(path)
     with tempfile.TemporaryDirectory() as tmp:
         predicted = predicted_facets(documents, Path(tmp))
-    table = {}
-    for attribute, gold_key in FACETS:
-        right = counted = matched = gold = 0
-        for d in documents:
-            via = d.get("countries_via_place", []) if gold_key == "countries" else []
-            r, c, m = score_document(predicted[d["id"]][attribute], d[gold_key], via)
-            right, counted, matched, gold = right + r, counted + c, matched + m, gold + len(d[gold_key])
-        p, r = right / counted if counted else 0.0, matched / gold if gold else 0.0
-        table[attribute] = {"precision": round(p, 3), "recall": round(r, 3),
-                            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "predicted": counted, "gold": gold}
-    return table
+    return {facet: row.to_dict() for facet, row in score(documents, predicted).items()}
 
 
 def top_values(index: Path, limit: int) -> dict[str, list[tuple[str, int]]]:

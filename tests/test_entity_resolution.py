@@ -282,3 +282,31 @@ def test_fragments_genitives_and_namesakes_of_organisations():
     found = document_entities(text, mentions)
     assert found.persons == ("Keith Jarrett", "Zeid Raad al-Hussein")
     assert found.organisations == ("Kanzlei Lansky",)
+
+
+# --- the whole entity path on the shared development gold ------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_evaluate_command_on_the_development_gold(shared_data):
+    """``python -m indexer.entities evaluate`` runs model, resolution and corpus step on the gold
+    documents; the floors sit a little under today's figures, so a regression shows."""
+    import json
+
+    from click.testing import CliRunner
+
+    from indexer.entities.__main__ import main
+
+    gold = [str(shared_data / "facets" / name) for name in ("dev_news40.jsonl", "dev_mixed40.jsonl")]
+    result = CliRunner().invoke(main, ["evaluate", *gold, "--json"])
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.output)
+    floors = {"dev_news40.jsonl": {"persons": (0.85, 0.82), "countries": (0.92, 0.94), "organisations": (0.90, 0.64)},
+              "dev_mixed40.jsonl": {"persons": (0.93, 0.84), "countries": (0.97, 0.95), "organisations": (0.94, 0.92)}}
+    for name, facets in floors.items():
+        for facet, (precision, recall) in facets.items():
+            row = table[name][facet]
+            assert row["precision"] >= precision and row["recall"] >= recall, (name, facet, row)
+    verbose = CliRunner().invoke(main, ["evaluate", gold[1], "-v"])
+    assert "missed" in verbose.output or "extra" in verbose.output
