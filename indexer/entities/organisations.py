@@ -159,4 +159,5 @@ def corpus_organisation_names(documents: list[tuple[str, ...]]) -> dict[str, str
 # Frequent ORG slips of the model that are no organisations: historical states, frameworks, formats.
 NOT_ORGANISATIONS = {organisation_key(name) for name in (
     "BIP", "Kalter Krieg", "Kalten Krieges", "DDR", "Sowjetunion", "UdSSR", "Jugoslawien", "PESCO", "SSZ",
-    "EU Trust Fund", "Normandie-Format", "Minsker Abkommen", "Große Koalition", "Ampel", "Ampelkoalition", "WM", "EM")}
+    "EU Trust Fund", "Normandie-Format", "Minsker Abkommen", "Große Koalition", "Ampel", "Ampelkoalition", "WM", "EM",
+    "FCAS", "MGCS", "Eurodrohne", "Eurofighter", "Tornado", "Taurus", "Patriot", "Leopard")}   # weapons and programmes
