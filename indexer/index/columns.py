@@ -18,7 +18,7 @@ import numpy as np
 
 from indexer.text.folding import fold
 from indexer.entities.countries import load_gazetteer
-from indexer.index.schema import FACET_FIELDS
+from indexer.facets import FACET_FIELDS
 
 NO_DAY = 0
 CACHE_PREFIX = "facets-v2-"  # v2: with field lengths
