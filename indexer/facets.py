@@ -57,13 +57,6 @@ class FacetSpec:
         """Field names in the query language: ``org:NATO`` and ``organisation:NATO``."""
         return tuple(dict.fromkeys((self.param, self.name)))
 
-    def values_of(self, item) -> list[str]:
-        """The facet's values on a Hit or DocumentView: ``["Russland", "Ukraine"]``, ``["SPD"]`` or ``[]``."""
-        found = getattr(item, self.attribute)
-        if isinstance(found, str):
-            return [found] if found else []
-        return list(found)
-
 
 @dataclass(frozen=True)
 class DateBound:

@@ -238,10 +238,10 @@ def merged(terms: list[str], docs: np.ndarray, ords: np.ndarray) -> FieldOrdinal
     spellings = sorted(([terms[o] for o in group] for group in groups.values()), key=lambda group: group[0])
     number = {term: i for i, group in enumerate(spellings) for term in group}
     group_of = np.array([number[term] for term in terms], dtype=np.int64)
-    pairs = np.unique(docs.astype(np.int64) * max(1, len(spellings)) + group_of[ords])
+    width = max(1, len(spellings))
+    pairs = np.unique(docs.astype(np.int64) * width + group_of[ords])  # (document, value) once each
     values = [group[0] for group in spellings]
-    return FieldOrdinals(values, pairs // max(1, len(spellings)), pairs % max(1, len(spellings)), lookup_of(values),
-                         spellings)
+    return FieldOrdinals(values, pairs // width, pairs % width, lookup_of(values), spellings)
 
 
 def lookup_of(values: list[str]) -> dict[str, list[int]]:

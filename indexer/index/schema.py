@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from whoosh import fields
+
 from indexer.facets import ENTITY_FACETS, FACETS, METADATA_FACETS
 from indexer.text.analyser import exact_analyzer, german_analyzer
 

@@ -325,7 +325,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
     if not isinstance(record, dict):
         return Problem(path, line, f"Datensatz ist kein Objekt, sondern {type(record).__name__}")
     fields, meta = pick_fields(without_surrogates(record))
-    fields.update({name: joined(fields[name]) for name in ("speaker", "party") if name in fields})
+    fields.update({name: joined(fields[name]) for name in METADATA_FIELDS if name in fields})
     bad = [name for name, value in fields.items() if value is not None and not isinstance(value, (str, int))]
     if bad:
         return Problem(path, line, f"Feld {bad[0]!r} hat den falschen Typ ({type(fields[bad[0]]).__name__})")
@@ -347,7 +347,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
 
 
 def joined(value):
-    """Several authors as one value: ``["Anna Muster", "Max Beispiel"]`` -> ``"Anna Muster, Max Beispiel"``."""
+    """Several authors (or sources) as one value: ``["Anna Muster", "Max Beispiel"]`` -> ``"Anna Muster, Max Beispiel"``."""
     if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
         return ", ".join(str(v).strip() for v in value if str(v).strip())
     return value
