@@ -19,11 +19,13 @@ import click
 from indexer.index import writer as builder
 from indexer.entities.corrections import read_corrections
 from indexer.errors import DateFormatError, SearchError, print_error
-from indexer.facets import DATE_BOUNDS, ENTITY_FACETS
+from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
 from indexer.search.results import SORT_LABELS, SORTS, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir
 from indexer.text.dates import parse_bound
 from indexer.text.numbers import german_number as zahl
+
+SUBTITLE_CHARS = 150  # a hit's headline under its byline: two terminal lines at most
 
 
 def report_errors(func):
@@ -92,10 +94,11 @@ def parse_day(ctx, param, value) -> dt.date | None:
 
 
 def filter_options(func):
-    """``--person``, ``--country``, ``--org`` (repeatable), ``--from``, ``--to``: from ``indexer.facets``."""
+    """``--person``, ``--country``, ``--org``, ``--speaker``, ``--party``, ``--source`` (repeatable),
+    ``--from``, ``--to``: from ``indexer.facets``."""
     for bound in reversed(DATE_BOUNDS):
         func = click.option(bound.option, bound.attribute, callback=parse_day, help=bound.help)(func)
-    for facet in reversed(ENTITY_FACETS):
+    for facet in reversed(FACETS):
         func = click.option(facet.option, facet.name, multiple=True, help=facet.help)(func)
     return func
 
@@ -154,7 +157,9 @@ def format_page(page: SearchPage, color: bool) -> str:
     for hit in page.hits:
         lines.append("")
         when = hit.date.strftime("%d.%m.%Y") if hit.date else "ohne Datum"
-        lines.append(styled(f"{hit.rank}. {hit.title}", color, bold=True))
+        lines.append(styled(f"{hit.rank}. {hit.byline or hit.title}", color, bold=True))
+        if hit.byline:
+            lines.append(f"   {clamped(hit.title)}")
         lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
         for snippet in hit.snippets:
             lines.append("   " + terminal_text(snippet, color))
@@ -163,6 +168,13 @@ def format_page(page: SearchPage, color: bool) -> str:
             lines.append(f"   [{entities}]")
     lines.extend(format_facets(page))
     return "\n".join(lines)
+
+
+def clamped(text: str, limit: int = SUBTITLE_CHARS) -> str:
+    """A subtitle of two terminal lines at most: cut at a word, with ``…``."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def format_facets(page: SearchPage) -> list[str]:

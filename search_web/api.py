@@ -50,13 +50,13 @@ def page_json(state: SearchState, page: SearchPage) -> dict:
 
 @bp.get("/facets/<param>", **READ_ONLY)
 def facet(param: str):
-    """The values of one entity facet for the page's state, searched by ``<param>_find`` among
+    """The values of one facet for the page's state, searched by ``<param>_find`` among
     all of them; ``html`` is the facet's list as the search page renders it (the script swaps it in)."""
     if param not in FACET_PARAMS:
         abort(404)
     state = parse_state(request.args)
     spec = by_param(param)
-    item = present.entity_facet(state, param, service().facet(state.to_request(), spec.name), url_for("web.search"))
+    item = present.value_facet(state, param, service().facet(state.to_request(), spec.name), url_for("web.search"))
     return jsonify({
         "name": spec.name, "param": param, "label": spec.label, "find": item.find,
         "total_values": item.facet.total_values, "no_match": item.no_match, "note": item.note,

@@ -15,19 +15,19 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from indexer.errors import BadRequestError, DateFormatError
-from indexer.facets import DATE_BOUNDS, DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
+from indexer.facets import DATE_BOUNDS, DATE_PARAMS, FACET_PARAMS, FACETS
 from indexer.search.results import SearchRequest
 from indexer.text.dates import parse_bound
 from indexer.text.numbers import german_number
 
 #: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
-ENTITY_PARAMS = {facet.param: facet.name for facet in ENTITY_FACETS}
-FIND_PARAMS = {facet.find_param: facet.param for facet in ENTITY_FACETS}
+FILTER_PARAMS = {facet.param: facet.name for facet in FACETS}
+FIND_PARAMS = {facet.find_param: facet.param for facet in FACETS}
 SCALAR_PARAMS = ("q", *DATE_PARAMS, "sort", "page", "size")
-KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *ENTITY_PARAMS, *FIND_PARAMS, "more"))
+KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *FILTER_PARAMS, *FIND_PARAMS, "more"))
 
 DEFAULT_SIZE = 10
-FACET_LIMIT = 10  # values shown per entity facet
+FACET_LIMIT = 10  # values shown per facet
 MORE_LIMIT = 100  # values shown after "alle anzeigen" and of a filter box's matches
 MAX_VALUES = 20  # selected values per facet
 MAX_VALUE_CHARS = 200
@@ -39,23 +39,23 @@ class SearchState:
     """What the user asked for, in URL terms (``org``, not ``organisation``)."""
 
     query: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # person/country/org -> values
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # person/country/org/... -> values
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
     page: int = 1
     size: int = DEFAULT_SIZE
     more: frozenset[str] = frozenset()
-    find: dict[str, str] = field(default_factory=dict)  # person/country/org -> text of the filter box
+    find: dict[str, str] = field(default_factory=dict)  # person/country/org/... -> text of the filter box
 
     # --- towards the service -----------------------------------------------------------
 
     def to_request(self) -> SearchRequest:
         return SearchRequest(
-            query=self.query, filters={ENTITY_PARAMS[p]: v for p, v in self.filters.items() if v},
+            query=self.query, filters={FILTER_PARAMS[p]: v for p, v in self.filters.items() if v},
             date_from=self.date_from, date_to=self.date_to, sort=self.sort, page=self.page,
             page_size=self.size, facet_limit=self.facet_limit(),
-            facet_find={ENTITY_PARAMS[p]: text for p, text in self.find.items() if text},
+            facet_find={FILTER_PARAMS[p]: text for p, text in self.find.items() if text},
         )
 
     def facet_limit(self) -> int:
@@ -75,7 +75,7 @@ class SearchState:
     def pairs(self) -> list[tuple[str, str]]:
         """The state as ordered query pairs; defaults are left out so URLs stay short."""
         out: list[tuple[str, str]] = [("q", self.query)] if self.query else []
-        for param in ENTITY_PARAMS:
+        for param in FILTER_PARAMS:
             out += [(param, value) for value in self.filters.get(param, ())]
         out += [(bound.param, getattr(self, bound.attribute).isoformat())
                 for bound in DATE_BOUNDS if getattr(self, bound.attribute)]
@@ -83,7 +83,7 @@ class SearchState:
             out.append(("sort", self.sort))
         if self.size != DEFAULT_SIZE:
             out.append(("size", str(self.size)))
-        out += [("more", param) for param in ENTITY_PARAMS if param in self.more]
+        out += [("more", param) for param in FILTER_PARAMS if param in self.more]
         out += [(f"{param}_find", text) for param, text in self.find.items() if text]
         if self.page != 1:
             out.append(("page", str(self.page)))
@@ -142,7 +142,7 @@ def parse_state(args) -> SearchState:
 
 def parse_filters(args) -> dict[str, tuple[str, ...]]:
     filters = {}
-    for param in ENTITY_PARAMS:
+    for param in FILTER_PARAMS:
         values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
         if len(values) > MAX_VALUES:
             raise BadRequestError(f"Zu viele Werte für {param!r} ({len(values)}, höchstens {MAX_VALUES}).",
@@ -156,7 +156,7 @@ def parse_filters(args) -> dict[str, tuple[str, ...]]:
 
 def parse_more(args) -> frozenset[str]:
     more = frozenset(v for v in args.getlist("more") if v)
-    unknown = sorted(more - set(ENTITY_PARAMS))
+    unknown = sorted(more - set(FILTER_PARAMS))
     if unknown:
         raise BadRequestError(f"Unbekannte Facette {unknown[0][:40]!r}.", f"Möglich: {', '.join(FACET_PARAMS)}.")
     return more

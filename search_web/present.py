@@ -11,14 +11,14 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from indexer.facets import DATE_PARAMS, ENTITY_FACETS, PERIOD_LABEL, by_param, month_name
+from indexer.facets import DATE_PARAMS, FACETS, PERIOD_LABEL, by_param, month_name
 from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
 from indexer.text.numbers import german_number
 
 from search_web.params import MORE_LIMIT, SearchState
 
-PARAM_OF = {facet.name: facet.param for facet in ENTITY_FACETS}
+PARAM_OF = {facet.name: facet.param for facet in FACETS}
 DATE_PARAM = "/".join(DATE_PARAMS)  # what sets the year and month facets: from/to
 PAGE_WINDOW = 2  # page links either side of the current page
 
@@ -40,7 +40,9 @@ class Bar:
 
 
 @dataclass(frozen=True)
-class EntityFacet:
+class ValueFacet:
+    """A facet of values to tick (entities and metadata; not the date histogram)."""
+
     param: str
     facet: Facet  # values already trimmed
     hidden: int  # values not shown
@@ -54,16 +56,16 @@ class EntityFacet:
         return bool(self.find) and not self.facet.total_values
 
 
-def entity_facets(state: SearchState, page: SearchPage, base: str) -> list[EntityFacet]:
-    return [entity_facet(state, f.param, facet, base) for f in ENTITY_FACETS if (facet := page.facet(f.name))]
+def value_facets(state: SearchState, page: SearchPage, base: str) -> list[ValueFacet]:
+    return [value_facet(state, f.param, facet, base) for f in FACETS if (facet := page.facet(f.name))]
 
 
-def entity_facet(state: SearchState, param: str, facet: Facet, base: str) -> EntityFacet:
+def value_facet(state: SearchState, param: str, facet: Facet, base: str) -> ValueFacet:
     """One facet's box: values cut to the limit, the toggle link and a note on what is cut."""
     trimmed = trim_facet(state, param, facet)
     shown = sum(not v.selected for v in trimmed.values)
-    return EntityFacet(param, trimmed, max(0, facet.total_values - len(trimmed.values)), state.find.get(param, ""),
-                       toggle_link(state, param, facet, base), cut_note(state, param, shown, facet.total_values))
+    return ValueFacet(param, trimmed, max(0, facet.total_values - len(trimmed.values)), state.find.get(param, ""),
+                      toggle_link(state, param, facet, base), cut_note(state, param, shown, facet.total_values))
 
 
 def cut_note(state: SearchState, param: str, shown: int, total: int) -> str:
@@ -94,7 +96,7 @@ def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link
 
 
 def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
-    """Facets for JSON: entity facets trimmed like on the page, dates as they are."""
+    """Facets for JSON: value facets trimmed like on the page, dates as they are."""
     out = []
     for facet in page.facets:
         param = PARAM_OF.get(facet.name)

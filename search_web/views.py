@@ -36,7 +36,7 @@ def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
     month_label, months = present.month_bars(state, page, base)
     return {
         "state": state, "page": page, "base": base,
-        "facets": present.entity_facets(state, page, base),
+        "facets": present.value_facets(state, page, base),
         "years": present.year_bars(state, page, base), "month_label": month_label, "months": months,
         "chips": present.chips(state, base), "pager": present.pagination(state, page, base),
         "clear_url": base + state.without_filters().query_string(),

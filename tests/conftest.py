@@ -112,6 +112,26 @@ def field_service(field_index_dir) -> SearchService:
     yield from open_service(field_index_dir)
 
 
+@pytest.fixture(scope="session")
+def speech_documents_dir(tmp_path_factory) -> Path:
+    """Five speeches and articles with speaker, party and source (``speeches.jsonl``; two
+    spellings of one party), plus the root articles, which have a source but no speaker."""
+    path = tmp_path_factory.mktemp("speech-documents")
+    for name in ("speeches.jsonl", "articles.jsonl"):
+        (path / name).write_bytes((FIXTURES / name).read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_index_dir(tmp_path_factory, speech_documents_dir) -> Path:
+    return built_index(tmp_path_factory, "speech-index", speech_documents_dir, entities=False)
+
+
+@pytest.fixture(scope="session")
+def speech_service(speech_index_dir) -> SearchService:
+    yield from open_service(speech_index_dir)
+
+
 LONG_SPEECH = FIXTURES / "long_speech.json"
 
 

@@ -62,6 +62,43 @@ def test_search_json_has_stable_fields(run, index_dir):
     assert all(snippet["text"][start:end].lower().endswith(("korea", "koreas")) for start, end in snippet["marks"])
 
 
+def test_a_speech_is_titled_by_its_speaker_with_the_agenda_below(run, speech_index_dir):
+    result = run(search_command, "Sudan", "--index", speech_index_dir)
+    lines = result.output.splitlines()
+    first = lines.index("1. Annalena Baerbock (BÜNDNIS 90/DIE GRÜNEN)")
+    subtitle, meta = lines[first + 1], lines[first + 2]
+    assert subtitle.startswith("   Tagesordnungspunkt 7: Beratung") and subtitle.endswith(" …") and len(subtitle) < 160
+    assert meta.startswith("   18.03.2021 · Bundestag-WP20 · sp-1")
+    article = run(search_command, "Kursk", "--index", speech_index_dir).output.splitlines()
+    assert article[2] == "1. Nordkoreanische Soldaten in Kursk" and article[3].startswith("   28.10.2024 · Testpost")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--speaker", "Gregor Gysi"], {"sp-4"}),
+    (["--party", "die linke"], {"sp-3", "sp-4"}),
+    (["--party", "CDU/CSU", "--party", "Die Linke"], {"sp-2", "sp-3", "sp-4"}),
+    (["--source", "testpost"], {"sp-5", "nk-1"}),
+])
+def test_metadata_options_filter(run, speech_index_dir, args, expected):
+    result = run(search_command, "Hilfe", *args, "--json", "--index", speech_index_dir)
+    assert result.exit_code == 0, result.output
+    assert {hit["id"] for hit in json.loads(result.output)["hits"]} == expected
+
+
+def test_json_hits_have_speaker_party_and_byline(run, speech_index_dir):
+    data = json.loads(run(search_command, "Kontrollgremium", "--json", "--index", speech_index_dir).output)
+    hit = data["hits"][0]
+    assert (hit["speaker"], hit["party"], hit["byline"]) == ("Gregor Gysi", "Die Linke", "Gregor Gysi (Die Linke)")
+    party = next(f for f in data["facets"] if f["name"] == "party")
+    assert party["label"] == "Parteien" and party["values"][0]["value"] == "DIE LINKE"
+
+
+def test_search_prints_metadata_facets(run, speech_index_dir):
+    out = run(search_command, "Hilfe", "--index", speech_index_dir).output
+    assert "Parteien: DIE LINKE (2), BÜNDNIS 90/DIE GRÜNEN (1), CDU/CSU (1)" in out
+    assert "Quellen: Bundestag-WP20 (4), Testpost (2)" in out
+
+
 def test_search_filters_and_sort(run, index_dir):
     data = json.loads(run(search_command, "Korea OR Soldat", "--from", "2024-01-01", "--sort", "date", "--json",
                           "--index", index_dir).output)

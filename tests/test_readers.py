@@ -59,13 +59,50 @@ def test_txt_with_bad_front_matter_date_is_reported(tmp_path):
 def test_jsonl_maps_common_field_names_and_keeps_metadata(tmp_path):
     path = tmp_path / "a.jsonl"
     record = {"headline": "Titel", "teaser": "Vorspann.", "content": "Haupttext.", "published": "2024-10-28T09:30:00Z",
-              "link": "https://x.test", "outlet": "Testpost", "speaker": "Mark Rutte", "party": "—"}
+              "link": "https://x.test", "outlet": "Testpost", "speaker": "Mark Rutte", "party": "—",
+              "role": "Generalsekretär", "session": 20}
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     (article,), _ = read(path)
     assert article.title == "Titel" and article.body == "Vorspann.\n\nHaupttext."
     assert article.date == dt.date(2024, 10, 28) and article.url == "https://x.test" and article.source == "Testpost"
-    assert article.meta == {"speaker": "Mark Rutte", "party": "—"}
+    assert (article.speaker, article.party) == ("Mark Rutte", "")  # a dash is no party
+    assert article.meta == {"role": "Generalsekretär", "session": 20}
     assert article.id.startswith("h")  # content hash id when none is given
+
+
+@pytest.mark.parametrize("record, speaker, party", [
+    ({"speaker": "Annalena Baerbock", "party": "BÜNDNIS 90/DIE GRÜNEN"}, "Annalena Baerbock", "BÜNDNIS 90/DIE GRÜNEN"),
+    ({"Autor": " Anna\n  Muster ", "Partei": "SPD"}, "Anna Muster", "SPD"),
+    ({"authors": ["Anna Muster", "Max Beispiel"]}, "Anna Muster, Max Beispiel", ""),
+    ({"redner": "Olaf Scholz", "fraktion": ""}, "Olaf Scholz", ""),
+    ({"author": None, "party": "-"}, "", ""),
+    ({"author": "Sehr lang " * 40}, ("Sehr lang " * 20).strip(), ""),
+])
+def test_jsonl_speaker_and_party_fields(tmp_path, record, speaker, party):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "Herr Präsident!", **record}) + "\n", encoding="utf-8")
+    (article,), problems = read(path)
+    assert not problems and (article.speaker, article.party) == (speaker, party)
+    assert not {"speaker", "party"} & set(article.meta)
+
+
+def test_csv_speaker_party_and_source_columns(tmp_path):
+    path = tmp_path / "reden.csv"
+    path.write_text("id,title,text,Redner,Partei,Quelle\n"
+                    'r1,TOP 3,"Herr Präsident! Mali.",Annalena Baerbock,BÜNDNIS 90/DIE GRÜNEN,Bundestag-WP20\n'
+                    "r2,TOP 4,Ohne Angaben.,,,\n", encoding="utf-8")
+    (first, second), problems = read(path)
+    assert not problems
+    assert (first.speaker, first.party, first.source) == ("Annalena Baerbock", "BÜNDNIS 90/DIE GRÜNEN", "Bundestag-WP20")
+    assert (second.speaker, second.party, second.source) == ("", "", "")
+
+
+def test_txt_has_no_speaker_unless_its_front_matter_names_one(tmp_path):
+    plain, framed = tmp_path / "a.txt", tmp_path / "b.txt"
+    plain.write_text("Berlin. Text hier.\n", encoding="utf-8")
+    framed.write_text("---\nspeaker: Olaf Scholz\nparty: SPD\n---\nBerlin. Rede.\n", encoding="utf-8")
+    (a, b), _ = read(tmp_path)
+    assert (a.speaker, a.party) == ("", "") and (b.speaker, b.party) == ("Olaf Scholz", "SPD")
 
 
 def test_jsonl_bad_lines_reported_good_lines_kept(tmp_path):

@@ -3,7 +3,8 @@
 Built once per index reader from the postings of the facet fields (no stored fields
 read), then every count is a ``np.bincount`` over the matching documents, whatever their
 number. Disjunctive counts (each facet with the other facets' filters but not its own)
-are just different masks.
+are just different masks. Spellings that fold alike (``DIE LINKE``, ``Die Linke``) are
+one value, shown in its most frequent spelling and counted once per document.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import numpy as np
 
 from indexer.text.folding import fold
 from indexer.entities.countries import load_gazetteer
-from indexer.index.schema import FACET_FIELDS
+from indexer.facets import FACET_FIELDS
 
 NO_DAY = 0
-CACHE_PREFIX = "facets-v2-"  # v2: with field lengths
+CACHE_PREFIX = "facets-v3-"  # v2: with field lengths; v3: spellings merged by folding key
 LENGTH_PREFIX = "length_"
 MIN_YEAR = 1
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -33,12 +34,14 @@ LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths B
 class FieldOrdinals:
     """One facet field: its distinct values and (document, value ordinal) pairs."""
 
-    values: list[str]
+    values: list[str]  # as shown: the most frequent of a value's spellings
     docs: np.ndarray  # document numbers
     ords: np.ndarray  # value ordinals, same length as docs
     lookup: dict[str, list[int]]  # folded value (indexer.text.folding) -> ordinals
+    spellings: list[list[str]] | None = None  # per value: the terms in the index (default: the value)
 
     def __post_init__(self):
+        self.spellings = self.spellings or [[value] for value in self.values]
         self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
         self.ords = np.asarray(self.ords, dtype=np.intp)
         self._words: dict[str, set[int]] | None = None
@@ -114,7 +117,7 @@ class FacetStore:
         arrays.update({f"{LENGTH_PREFIX}{name}": values for name, values in self.lengths.items()})
         for name, facet in self.fields.items():
             arrays[f"{name}.docs"], arrays[f"{name}.ords"] = facet.docs, facet.ords
-            arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.values).encode("utf-8"), dtype=np.uint8)
+            arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.spellings).encode("utf-8"), dtype=np.uint8)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as f:
@@ -132,8 +135,10 @@ class FacetStore:
             names = sorted({k.split(".")[0] for k in data.files if "." in k})
             fields = {}
             for name in names:
-                values = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
-                fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values))
+                spellings = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
+                values = [group[0] for group in spellings]
+                fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values),
+                                             spellings)
             alive = data["alive"]
             lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
             return cls(len(alive), alive, fields, data["days"], lengths)
@@ -142,11 +147,13 @@ class FacetStore:
         return self.alive.copy()
 
     def resolve(self, field: str, typed: str) -> list[str]:
-        """Stored values meant by ``typed``: exact (case/umlaut-insensitive) or by whole words.
+        """Stored values (every spelling) meant by ``typed``: exact (case/umlaut-insensitive) or by whole words.
 
-        ``russland`` -> ``["Russland"]``; ``Putin`` -> ``["Wladimir Putin"]``; ``RU`` -> ``["Russland"]``.
+        ``russland`` -> ``["Russland"]``; ``Putin`` -> ``["Wladimir Putin"]``; ``RU`` -> ``["Russland"]``;
+        ``die linke`` -> ``["DIE LINKE", "Die Linke"]``.
         """
-        return [self.fields[field].values[o] for o in self.resolve_ordinals(field, typed)]
+        spellings = self.fields[field].spellings
+        return [term for o in self.resolve_ordinals(field, typed) for term in spellings[o]]
 
     def resolve_ordinals(self, field: str, typed: str) -> list[int]:
         facet = self.fields[field]
@@ -219,8 +226,22 @@ def field_ordinals(reader, field: str) -> FieldOrdinals:
             ords.append(np.full(len(ids), len(values), dtype=np.int32))
             values.append(value)
     empty = np.zeros(0, dtype=np.int32)
-    return FieldOrdinals(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty,
-                         lookup_of(values))
+    return merged(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty)
+
+
+def merged(terms: list[str], docs: np.ndarray, ords: np.ndarray) -> FieldOrdinals:
+    """One ordinal per folding key: its spellings most frequent first, each document once."""
+    frequency = np.bincount(ords, minlength=len(terms))
+    groups: dict[str, list[int]] = {}
+    for ordinal in sorted(range(len(terms)), key=lambda o: (-frequency[o], o)):
+        groups.setdefault(fold(terms[ordinal]), []).append(ordinal)
+    spellings = sorted(([terms[o] for o in group] for group in groups.values()), key=lambda group: group[0])
+    number = {term: i for i, group in enumerate(spellings) for term in group}
+    group_of = np.array([number[term] for term in terms], dtype=np.int64)
+    width = max(1, len(spellings))
+    pairs = np.unique(docs.astype(np.int64) * width + group_of[ords])  # (document, value) once each
+    values = [group[0] for group in spellings]
+    return FieldOrdinals(values, pairs // width, pairs % width, lookup_of(values), spellings)
 
 
 def lookup_of(values: list[str]) -> dict[str, list[int]]:

@@ -2,7 +2,8 @@
 
 Text fields use the German analyser; ``exact`` keeps unstemmed, normalised words for
 prefix, fuzzy and spelling queries. Entity facets are multi-valued keyword fields whose
-values are joined with ``VALUE_SEPARATOR`` (a comma) when written.
+values are joined with ``VALUE_SEPARATOR`` (a comma) when written; metadata facets
+(speaker, party, source) hold one value each, verbatim (commas and case kept).
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from whoosh import fields
-from whoosh.analysis import IDTokenizer, LowercaseFilter
 
-from indexer.facets import ENTITY_FACETS, FACET_FIELDS
+from indexer.facets import ENTITY_FACETS, FACETS, METADATA_FACETS
 from indexer.text.analyser import exact_analyzer, german_analyzer
 
 VALUE_SEPARATOR = ","
 #: query-language field names -> index fields (facets: ``org:NATO`` from the registry)
 FIELD_NAMES = {
-    **{name: facet.field for facet in ENTITY_FACETS for name in facet.query_names},
-    "source": "source", "date": "date", "mentioned": "mentioned", "title": "title", "id": "id",
+    **{name: facet.field for facet in FACETS for name in facet.query_names},
+    "date": "date", "mentioned": "mentioned", "title": "title", "id": "id",
 }
 TITLE_BOOST = 2.0
 
@@ -34,11 +34,11 @@ def build_schema() -> fields.Schema:
         exact=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
         date=fields.DATETIME(stored=True),
         day=fields.NUMERIC(int, bits=32, sortable=True),  # date.toordinal(); 0 = no date
-        source=fields.ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         url=fields.STORED(),
         meta=fields.STORED(),
         country_code=keyword_field(),
-        **{field: keyword_field() for field in FACET_FIELDS},
+        **{facet.field: keyword_field() for facet in ENTITY_FACETS},
+        **{facet.field: fields.ID(stored=True) for facet in METADATA_FACETS},
         mentioned=fields.KEYWORD(commas=True, scorable=False),
     )
 

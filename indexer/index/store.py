@@ -33,8 +33,9 @@ GENERATION_PREFIX = "gen-"
 BUILD_INFO = "build-info.json"  # written into a generation after each commit: it is complete
 #: version of the on-disk format, kept in BUILD_INFO. Whoosh pickles the analyser's import path
 #: into every index, so moving the analyser is a new format. 1: flat ``indexer.analysis``
-#: (no version recorded); 2: ``indexer.text.analyser``.
-INDEX_FORMAT = 2
+#: (no version recorded); 2: ``indexer.text.analyser``; 3: metadata facets ``speaker``, ``party``
+#: and ``source`` (kept verbatim, no longer lowercased).
+INDEX_FORMAT = 3
 WHOOSH_TOC_TEMP = re.compile(r"_\w+_\d+\.toc\.[\d.]+")
 WINDOWS = os.name == "nt"
 

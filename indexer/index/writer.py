@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Protocol
 from whoosh import index as whoosh_index
 
 from indexer.index import store
+from indexer.facets import METADATA_FACETS
 from indexer.index.columns import FacetStore
 from indexer.ingest.documents import Article
 from indexer.errors import DocumentError, SearchError
@@ -289,8 +290,9 @@ def _extract_chunk(texts: list[str]) -> list:
 def document_fields(article: Article, found) -> dict:
     fields = {
         "id": article.id, "hash": article.content_hash, "title": article.title, "body": article.body,
-        "exact": f"{article.title}\n{article.body}", "source": article.source, "url": article.url,
+        "exact": f"{article.title}\n{article.body}", "url": article.url,
         "meta": article.meta, "day": article.date.toordinal() if article.date else 0,
+        **metadata_fields(article),
     }
     if article.date:
         fields["date"] = to_datetime(article.date)
@@ -301,6 +303,12 @@ def document_fields(article: Article, found) -> dict:
         fields["organisation"] = join_values(found.organisations)
         fields["mentioned"] = join_values(found.mentioned_dates)
     return fields
+
+
+def metadata_fields(article: Article) -> dict[str, str]:
+    """The metadata facets the article has a value for: ``{"speaker": "Annalena Baerbock", "source": …}``."""
+    found = {facet.field: getattr(article, facet.attribute) for facet in METADATA_FACETS}
+    return {field: value for field, value in found.items() if value}
 
 
 def finish(report: BuildReport, started: float, generation: Path | None, action: str) -> None:

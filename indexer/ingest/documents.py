@@ -21,7 +21,12 @@ FIELD_ALIASES = {
     "date": ("date", "published", "published_at", "pubdate", "datetime", "datum", "created", "first_seen"),
     "url": ("url", "link", "href"),
     "source": ("source", "outlet", "publisher", "quelle", "site"),
+    "speaker": ("speaker", "author", "authors", "autor", "autorin", "redner", "rednerin"),
+    "party": ("party", "partei", "fraktion", "faction"),
 }
+#: metadata facets (indexer.facets.METADATA_FACETS): one short value each, whitespace collapsed
+METADATA_FIELDS = ("source", "speaker", "party")
+MAX_METADATA_CHARS = 200  # as long as a facet value in a URL may be
 
 @dataclass
 class Article:
@@ -33,6 +38,8 @@ class Article:
     date: dt.date | None = None
     url: str = ""
     source: str = ""
+    speaker: str = ""  # who spoke or wrote: "Annalena Baerbock"
+    party: str = ""  # the speaker's party or parliamentary group: "BÜNDNIS 90/DIE GRÜNEN"
     meta: dict = field(default_factory=dict)
     path: str = ""
     line: int = 0
@@ -40,6 +47,8 @@ class Article:
     def __post_init__(self):
         self.title = clean_text(self.title)
         self.body = clean_text(self.body)
+        for name in METADATA_FIELDS:
+            setattr(self, name, clean_value(getattr(self, name)))
         if not self.title:
             self.title = lead_sentence(self.body)
         #: hash of what is indexed: equal text means a duplicate, whatever the id
@@ -64,6 +73,13 @@ def clean_text(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+
+
+def clean_value(value: str) -> str:
+    """A metadata value on one line, at most 200 characters; a placeholder without letters
+    or digits is no value: ``" Annalena\\n Baerbock "`` -> ``"Annalena Baerbock"``, ``"—"`` -> ``""``."""
+    value = " ".join(clean_text(value).split())[:MAX_METADATA_CHARS].strip()
+    return value if any(c.isalnum() for c in value) else ""
 
 
 #: control and format characters except tab and newline (NUL, escapes, zero-width, BOM, ...)

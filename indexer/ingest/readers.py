@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from indexer.errors import DateFormatError
-from indexer.ingest.documents import FIELD_ALIASES, Article
+from indexer.ingest.documents import FIELD_ALIASES, METADATA_FIELDS, Article
 from indexer.text.dates import parse_timestamp
 from indexer.text.numbers import german_number
 
@@ -325,6 +325,7 @@ def build_article(record, path: str, line: int) -> Article | Problem:
     if not isinstance(record, dict):
         return Problem(path, line, f"Datensatz ist kein Objekt, sondern {type(record).__name__}")
     fields, meta = pick_fields(without_surrogates(record))
+    fields.update({name: joined(fields[name]) for name in METADATA_FIELDS if name in fields})
     bad = [name for name, value in fields.items() if value is not None and not isinstance(value, (str, int))]
     if bad:
         return Problem(path, line, f"Feld {bad[0]!r} hat den falschen Typ ({type(fields[bad[0]]).__name__})")
@@ -337,12 +338,19 @@ def build_article(record, path: str, line: int) -> Article | Problem:
         return Problem(path, line, str(exc))
     article = Article(
         title=str(fields.get("title") or ""), body=text, id=str(fields.get("id") or ""), date=date,
-        url=web_url(fields.get("url")), source=str(fields.get("source") or ""),
+        url=web_url(fields.get("url")), **{name: str(fields.get(name) or "") for name in METADATA_FIELDS},
         meta=meta, path=path, line=line,
     )
     if not article.body:
         return Problem(path, line, "leerer Text")
     return article
+
+
+def joined(value):
+    """Several authors (or sources) as one value: ``["Anna Muster", "Max Beispiel"]`` -> ``"Anna Muster, Max Beispiel"``."""
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return ", ".join(str(v).strip() for v in value if str(v).strip())
+    return value
 
 
 def web_url(value) -> str:

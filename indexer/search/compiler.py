@@ -24,7 +24,7 @@ from indexer.search import ranking
 from indexer.search.ranking import DEFAULT, RankingConfig
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.errors import EmptyQueryError, QuerySyntaxError
-from indexer.facets import FACET_FIELDS
+from indexer.facets import ENTITY_FIELDS, FACET_FIELDS
 from indexer.search.query import And, DateRange, FieldMatch, Fuzzy, Node, Not, Or, Phrase, Prefix, Word
 
 MAX_EXPANSION = 64  # terms a prefix or fuzzy word may expand to (the most frequent ones)
@@ -124,14 +124,14 @@ class QueryCompiler:
     def visit_fieldmatch(self, node: FieldMatch) -> wq.Query | None:
         if node.field in FACET_FIELDS:
             values = self.resolve(node.field, node.value)
-            self.entities.update((node.field, v) for v in values)
+            if node.field in ENTITY_FIELDS:  # speaker:, party:, source: are no mentions to mark
+                self.entities.update((node.field, v) for v in values)
             return wq.Or([wq.Term(node.field, v) for v in values]) if values else wq.NullQuery
         if node.field == "title":
             stems = self.analyze(node.value)
             self.stems.update(stems)
             return combine(wq.And, [wq.Term("title", s) for s in stems])
-        value = node.value.lower() if node.field == "source" else node.value
-        return wq.Term(node.field, value)
+        return wq.Term(node.field, node.value)
 
     def visit_daterange(self, node: DateRange) -> wq.Query:
         start = dt.datetime.combine(node.start, dt.time.min) if node.start else None

@@ -1,4 +1,4 @@
-"""Facet counts as plain data for a page: person, country, organisation, year, month.
+"""Facet counts as plain data for a page: the entity and metadata facets, year, month.
 
 Each facet is counted over the documents matching the query and every active filter
 except its own (disjunctive facets). A facet's filter box (``SearchRequest.facet_find``)
@@ -30,10 +30,10 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
 
 def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
                  filters: dict[str, np.ndarray]) -> list[Facet]:
-    """Entity facets, the year histogram and (within one year) months."""
+    """Value facets (entities and metadata), the year histogram and (within one year) months."""
     if not request.with_facets:
         return []
-    facets = [entity_facet(store, name, request, without(filters, name, base)) for name in FACET_NAMES]
+    facets = [value_facet(store, name, request, without(filters, name, base)) for name in FACET_NAMES]
     date_mask = without(filters, "date", base)
     years, _ = store.year_counts(date_mask)
     facets.append(year_facet(years, request))
@@ -43,7 +43,7 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     return facets
 
 
-def entity_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
+def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
     """Top values (of those matching the filter box, if any); a value is selected when it folds
     like a selected one (``russland`` ~ ``Russland``)."""
     selected = {fold(value): value for value in request.filters.get(name, ())}

@@ -60,16 +60,19 @@ class Snippet:
 @dataclass(frozen=True)
 class Hit:
     id: str
-    title: str
+    title: str  # the headline, or in a parliament the agenda item
     date: dt.date | None
     source: str
     url: str
     score: float
     snippets: list[Snippet]
-    persons: list[str]
+    persons: list[str]  # mentioned in the text (entity facets)
     countries: list[str]
     organisations: list[str]
     rank: int = 0
+    speaker: str = ""  # who spoke or wrote (metadata facets; "" when the record has none)
+    party: str = ""
+    byline: str = ""  # speaker with party, the hit's first line when there is one: see ``byline``
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class DocumentView:
     countries: list[str]
     organisations: list[str]
     meta: dict
+    speaker: str = ""
+    party: str = ""
+    byline: str = ""
 
     def to_dict(self) -> dict:
         return to_jsonable(asdict(self))
@@ -143,6 +149,19 @@ class IndexStats:
 
     def to_dict(self) -> dict:
         return to_jsonable(asdict(self))
+
+
+def byline(speaker: str, party: str) -> str:
+    """Who spoke or wrote, as a hit's title line: the speaker with the party, "" without a speaker.
+
+    >>> byline("Annalena Baerbock", "BÜNDNIS 90/DIE GRÜNEN")
+    'Annalena Baerbock (BÜNDNIS 90/DIE GRÜNEN)'
+    >>> byline("Heiko Maas", ""), byline("", "SPD")
+    ('Heiko Maas', '')
+    """
+    if not speaker:
+        return ""
+    return f"{speaker} ({party})" if party else speaker
 
 
 def to_jsonable(value):

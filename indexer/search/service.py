@@ -22,19 +22,19 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.errors import BadRequestError, DocumentNotFound
-from indexer.facets import ENTITY_FACETS
+from indexer.facets import ENTITY_FACETS, ENTITY_FIELDS, METADATA_FACETS
 from indexer.index import store
 from indexer.index.columns import NO_DAY
 from indexer.index.schema import split_values, to_date
 from indexer.search import ranking
 from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
 from indexer.search.evaluator import Evaluator
-from indexer.search.facets import build_facets, entity_facet, without
+from indexer.search.facets import build_facets, value_facet, without
 from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query
 from indexer.search.ranking import RankingConfig
 from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Facet, Hit, IndexStats, SearchPage,
-                                    SearchRequest)
+                                    SearchRequest, byline)
 from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
 from indexer.search.spelling import suggest
@@ -137,7 +137,7 @@ class SearchService:
         with self._reading() as lease:
             found = match(lease, node, self.ranking)
             filters = filter_masks(lease.facets, request)
-            return entity_facet(lease.facets, name, request, without(filters, name, found.mask))
+            return value_facet(lease.facets, name, request, without(filters, name, found.mask))
 
     def document(self, doc_id: str, query: str = "", filters: dict[str, tuple[str, ...]] | None = None) -> DocumentView:
         """One document with the query's words and the entities of the query and ``filters`` marked."""
@@ -150,9 +150,9 @@ class SearchService:
             mentions = entity_mentions(lease, compiled, filters or {})
         return DocumentView(
             id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
-            source=stored.get("source", ""), url=stored.get("url", ""), body=stored.get("body", ""),
+            url=stored.get("url", ""), body=stored.get("body", ""),
             paragraphs=highlight_paragraphs(stored.get("body", ""), compiled.stems, compiled.words, mentions),
-            **entity_lists(stored), meta=stored.get("meta") or {},
+            **facet_values(stored), meta=stored.get("meta") or {},
         )
 
     def stats(self) -> IndexStats:
@@ -217,7 +217,7 @@ def entity_mentions(lease: Lease, compiled: Compiled, filters: dict[str, tuple[s
     """
     entities = set(compiled.entities)
     for name, values in filters.items():
-        if name in FACET_FIELDS:
+        if name in ENTITY_FIELDS:
             entities.update((name, stored) for value in values for stored in lease.facets.resolve(name, value))
     return mention_pattern(tuple(sorted(entities))) if entities else None
 
@@ -326,11 +326,13 @@ def _ordinal_date(day) -> dt.date:
 def make_hit(stored: dict, score: float, snippets, rank: int) -> Hit:
     return Hit(
         id=stored["id"], title=stored.get("title", ""), date=to_date(stored.get("date")),
-        source=stored.get("source", ""), url=stored.get("url", ""), score=round(float(score), 4),
-        snippets=snippets, **entity_lists(stored), rank=rank,
+        url=stored.get("url", ""), score=round(float(score), 4), snippets=snippets, **facet_values(stored), rank=rank,
     )
 
 
-def entity_lists(stored: dict) -> dict[str, list[str]]:
-    """``{"persons": [...], "countries": [...], "organisations": [...]}`` of a stored document."""
-    return {facet.attribute: split_values(stored.get(facet.field)) for facet in ENTITY_FACETS}
+def facet_values(stored: dict) -> dict:
+    """A stored document's facet values by attribute, and its byline: lists for the entity
+    facets (``"persons": [...]``), one string for each metadata facet (``"party": "SPD"``, "" if none)."""
+    values: dict = {facet.attribute: split_values(stored.get(facet.field)) for facet in ENTITY_FACETS}
+    values.update({facet.attribute: stored.get(facet.field, "") for facet in METADATA_FACETS})
+    return {**values, "byline": byline(values["speaker"], values["party"])}

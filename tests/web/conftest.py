@@ -1,6 +1,7 @@
 """Web fixtures: a small index with known entities -> app -> client.
 
-The index holds the root fixture articles (``documents_dir``) plus a few web articles,
+The index holds the root fixture articles (``documents_dir``), the speeches with speaker,
+party and source (``tests/fixtures/speeches.jsonl``) plus a few web articles,
 with entities taken from the literal mapping below instead of the NER model, so facet
 tests behave the same whether or not the model is installed.
 """
@@ -22,6 +23,7 @@ from indexer.index.writer import BuildOptions, build
 from search_web import create_app
 
 WEB_FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 SEED_ID_PREFIX = "000_"
 
 
@@ -63,7 +65,7 @@ def known_entities(articles, options):
 def web_documents_dir(tmp_path_factory, documents_dir) -> Path:
     """``documents_dir`` (root fixtures + seed article) plus the web test articles."""
     path = tmp_path_factory.mktemp("web-documents")
-    for source in [*documents_dir.iterdir(), *WEB_FIXTURES.glob("*.jsonl")]:
+    for source in [*documents_dir.iterdir(), *WEB_FIXTURES.glob("*.jsonl"), FIXTURES / "speeches.jsonl"]:
         (path / source.name).write_bytes(source.read_bytes())
     return path
 

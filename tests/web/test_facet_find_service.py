@@ -52,6 +52,6 @@ def test_one_facet_without_hits_equals_the_facet_of_the_page(web_service):
 
 def test_an_unknown_facet_is_a_bad_request(web_service):
     with pytest.raises(BadRequestError):
-        web_service.facet(SearchRequest(), "party")
+        web_service.facet(SearchRequest(), "genre")
     with pytest.raises(BadRequestError):
-        web_service.search(SearchRequest(facet_find={"party": "SPD"}))
+        web_service.search(SearchRequest(facet_find={"genre": "Krimi"}))

@@ -17,7 +17,7 @@ def test_search_returns_hits_total_facets_suggestion_and_paging(client):
     assert data["links"]["next"] == "/api/search?q=Nordkorea&size=3&page=3"
     assert data["links"]["prev"] == "/api/search?q=Nordkorea&size=3"
     assert data["links"]["html"] == "/?q=Nordkorea&size=3&page=2"
-    assert [f["name"] for f in data["facets"]] == ["person", "country", "organisation", "year"]
+    assert [f["name"] for f in data["facets"]] == ["person", "country", "organisation", "speaker", "party", "source", "year"]
 
 
 def test_hits_carry_snippets_dates_and_links(client):

@@ -126,7 +126,7 @@ def test_open_a_document_and_follow_an_entity(page):
     assert page.locator(".body mark").count() >= 1
     page.locator(".entities a", has_text="Wolodymyr Selenskyj").click()
     page.wait_for_url(re.compile(r"person="))
-    assert page.get_by_role("link", name="Filter entfernen: Person: Wolodymyr Selenskyj").is_visible()
+    assert page.get_by_role("link", name="Filter entfernen: Erwähnte Person: Wolodymyr Selenskyj").is_visible()
 
 
 def test_year_bar_drills_down_to_months(page):

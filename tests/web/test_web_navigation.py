@@ -94,7 +94,7 @@ def test_facet_endpoint_says_when_nothing_matches(client):
     assert "„Atlantis“: keine Übereinstimmung" in data["html"]
 
 
-@pytest.mark.parametrize("url, status", [("/api/facets/party", 404), ("/api/facets/country?page=x", 400),
+@pytest.mark.parametrize("url, status", [("/api/facets/genre", 404), ("/api/facets/country?page=x", 400),
                                          ("/api/facets/country?country_find=" + "x" * 101, 400)])
 def test_facet_endpoint_errors(client, url, status):
     response = client.get(url)

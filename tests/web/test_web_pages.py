@@ -112,7 +112,7 @@ def test_chips_remove_one_filter_each(client):
     html = page_text(client.get("/?q=Nordkorea&country=Russland&person=Wladimir+Putin&from=2024"))
     chips = dict(re.findall(r'<li><a href="([^"]+)" aria-label="Filter entfernen: ([^"]+)"', html))
     by_label = {label: url.replace("&amp;", "&") for url, label in chips.items()}
-    assert set(by_label) == {"Land: Russland", "Person: Wladimir Putin", "Zeitraum: 01.01.2024 – …"}
+    assert set(by_label) == {"Land: Russland", "Erwähnte Person: Wladimir Putin", "Zeitraum: 01.01.2024 – …"}
     assert query_of(by_label["Land: Russland"]) == {"q": ["Nordkorea"], "person": ["Wladimir Putin"], "from": ["2024-01-01"]}
     assert "country" in query_of(by_label["Zeitraum: 01.01.2024 – …"])
     assert "Alle Filter entfernen" in html
@@ -160,7 +160,7 @@ def test_facet_checkboxes_have_labels_and_keep_state(client):
     box = re.search(r'<input type="checkbox" id="(f-country-\d+)" name="country" value="Russland" checked>', html)
     assert box and f'<label for="{box[1]}">' in html
     assert '<input type="hidden" name="q" value="Nordkorea">' in html
-    assert '<fieldset class="facet" id="facet-person">' in html and "<legend>Personen</legend>" in html
+    assert '<fieldset class="facet" id="facet-person">' in html and "<legend>Erwähnte Personen</legend>" in html
 
 
 def test_facet_more_link_and_filter_box(client):
