@@ -310,3 +310,14 @@ def test_evaluate_command_on_the_development_gold(shared_data):
             assert row["precision"] >= precision and row["recall"] >= recall, (name, facet, row)
     verbose = CliRunner().invoke(main, ["evaluate", gold[1], "-v"])
     assert "missed" in verbose.output or "extra" in verbose.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Das Land Steiermark investiert.", ["Land Steiermark"]),
+    ("Kritik kommt von der Stadt Salzburg.", ["Stadt Salzburg"]),
+    ("Das Landgericht Augsburg beschrieb den Fall.", ["Landgericht Augsburg"]),
+    ("Allein in der Stadt Azaz starben zehn Menschen.", []),       # a place, not an institution
+    ("Das Land hat Probleme.", []),
+])
+def test_regions_cities_and_courts_acting_as_institutions(text, expected):
+    assert [name for _, name in named_units(text)] == expected

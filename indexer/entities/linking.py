@@ -225,6 +225,26 @@ COUNTRY_PREFIX = re.compile(r"\b(US|UN|EU)-(Botschaft|Justizministerium|Außenmi
                             r"Verteidigungsministerium|Handelsministerium)\b")
 
 
+AT_PLACE = re.compile(r"\b(?:[Dd](?:as|er|ie|es|em)) (Land|Stadt|Landgericht|Amtsgericht|Oberlandesgericht|"
+                      r"Verwaltungsgericht|Landesgericht|Staatsanwaltschaft)(?:e?s)? ([A-ZÄÖÜ][\w-]+)")
+PLACE_PREPOSITIONS = {"in", "im", "aus", "auf", "nach", "nahe", "um", "durch", "über", "unter", "vor", "hinter"}
+
+
+def institutions_at_places(text: str) -> list[tuple[int, str]]:
+    """``Das Land Steiermark``, ``von der Stadt Salzburg``, ``Das Landgericht Augsburg``: a
+    region, city or court acting as an institution; not ``in der Stadt Azaz`` (a place)."""
+    if not ("Land" in text or "Stadt" in text or "gericht" in text or "Staatsanwaltschaft" in text):
+        return []
+    places = load_gazetteer().places
+    found = []
+    for match in AT_PLACE.finditer(text):
+        head, place = match.groups()
+        before = text[max(0, match.start() - 12):match.start()].split()
+        if place in places and not (before and before[-1].lower() in PLACE_PREPOSITIONS):
+            found.append((match.start(), f"{head} {place}"))
+    return found
+
+
 def named_units(text: str) -> list[tuple[int, str]]:
     """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
     ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``."""
@@ -237,6 +257,7 @@ def named_units(text: str) -> list[tuple[int, str]]:
         if not adjective[:1].isupper() or match.group(0)[:1].isupper():
             stem = adjective[:adjective.rindex("isch") + 4]
             found.append((match.start(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
+    found += institutions_at_places(text)
     if "US-" in text or "UN-" in text or "EU-" in text:
         found += [(match.start(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
     return found
