@@ -194,13 +194,13 @@ def test_stats(tmp_path, corpus):
 
 
 class FakeExtractor:
-    """Stands in for the NER model: the first word of each text is its 'person'."""
+    """Stands in for the NER model: 'Anna' and the first word of each text is its 'person'."""
 
     def extract(self, texts):
         from indexer.entities.extraction import DocumentEntities
 
         for text in texts:
-            yield DocumentEntities(persons=(text.split()[0],), countries=(("Belgien", "BE"),))
+            yield DocumentEntities(persons=(f"Anna {text.split()[0]}",), countries=(("Belgien", "BE"),))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -214,7 +214,7 @@ def test_entity_extraction_keeps_order_across_workers(tmp_path, monkeypatch, wor
     build([path], tmp_path / "ix", BuildOptions(entities=True, workers=workers))
     service = SearchService(tmp_path / "ix")
     page = service.search(SearchRequest(query="Person7"))
-    assert [(h.id, h.persons, h.countries) for h in page.hits] == [("7", ["T7"], ["Belgien"])]
+    assert [(h.id, h.persons, h.countries) for h in page.hits] == [("7", ["Anna T7"], ["Belgien"])]
     assert service.search(SearchRequest(query="", filters={"country": ("belgien",)})).total == 20
 
 

@@ -321,3 +321,12 @@ def test_evaluate_command_on_the_development_gold(shared_data):
 ])
 def test_regions_cities_and_courts_acting_as_institutions(text, expected):
     assert [name for _, name in named_units(text)] == expected
+
+
+def test_a_lone_unknown_word_needs_three_documents_to_stay_a_person():
+    from indexer.entities.extraction import merge_corpus_persons
+
+    one = [DocumentEntities(persons=("Glotaic", "Wenger", "Lindner"))]
+    assert merge_corpus_persons(one)[0].persons == ("Wenger", "Lindner")   # known surnames stay
+    three = [DocumentEntities(persons=("Glotaic",))] * 3
+    assert [d.persons for d in merge_corpus_persons(three)] == [("Glotaic",)] * 3

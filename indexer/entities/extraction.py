@@ -27,7 +27,7 @@ from indexer.entities.acronyms import acronym_definitions, corpus_expansions
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
-from indexer.entities.people import catalogue_surnames, resolve_persons, split_persons
+from indexer.entities.people import catalogue_surnames, is_known_surname, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
 from indexer.settings import DATA_DIR
@@ -36,6 +36,7 @@ DEFAULT_MODEL = DATA_DIR / "ner_model"
 PERSON_LABELS = {"PER", "PERSON"}
 PLACE_LABELS = {"LOC", "GPE"}
 ORGANISATION_LABELS = {"ORG"}
+LONE_EVIDENCE = 3   # documents that must name a lone, unknown word as a person
 SOFT_HYPHEN = "\u00ad"
 UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"]
 
@@ -199,7 +200,10 @@ def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntit
       the other way round -> organisation);
     * organisation spellings are unified (``Europäischen Union`` -> ``Europäische Union``);
     * an acronym that some document defines (one way only) is shown under its full name
-      everywhere (``BfAA`` -> ``Bundesamt für Auswärtige Angelegenheiten``).
+      everywhere (``BfAA`` -> ``Bundesamt für Auswärtige Angelegenheiten``);
+    * a lone word stays a person only with evidence: a known surname (the NER lexicon's or the
+      catalogue's) or a person in at least ``LONE_EVIDENCE`` documents (``Glotaic``, ``Hutus``,
+      ``Obertöne`` in one document go).
     """
     to_person, to_organisation = label_votes(entities)
     entities = [relabel(document, to_person, to_organisation) for document in entities]
@@ -208,13 +212,15 @@ def merge_corpus_persons(entities: list[DocumentEntities]) -> list[DocumentEntit
     entities = [replace(document, organisations=tuple(dict.fromkeys(
         expansions.get(name, name) for name in document.organisations))) for document in entities]
     organisations = corpus_organisation_names([document.organisations for document in entities])
+    renamed = [tuple(dict.fromkeys(persons.get(name, name) for name in document.persons)) for document in entities]
+    lone = Counter(name for names in renamed for name in names if " " not in name)
     return [
         replace(
             document,
-            persons=tuple(dict.fromkeys(persons.get(name, name) for name in document.persons)),
+            persons=tuple(name for name in names if " " in name or is_known_surname(name) or lone[name] >= LONE_EVIDENCE),
             organisations=tuple(dict.fromkeys(organisations.get(name, name) for name in document.organisations)),
         )
-        for document in entities
+        for document, names in zip(entities, renamed)
     ]
 
 

@@ -206,6 +206,11 @@ def is_first_name_only(name: str) -> bool:
     return is_first_name(name) and fold_name(name) not in surname_index(load_catalogue())
 
 
+def is_known_surname(word: str) -> bool:
+    """``Wenger``, ``Hitler`` (surnames of the NER lexicon), ``Lindner`` (of the catalogue) -> True."""
+    return "LAST" in name_classes().get(word, "") or fold_name(word) in surname_index(load_catalogue())
+
+
 def catalogue_surnames() -> frozenset[str]:
     """Folded surnames of catalogue persons (they keep a final s: ``Bartels``)."""
     return frozenset(surname_index(load_catalogue()))
