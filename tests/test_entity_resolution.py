@@ -330,3 +330,8 @@ def test_a_lone_unknown_word_needs_three_documents_to_stay_a_person():
     assert merge_corpus_persons(one)[0].persons == ("Wenger", "Lindner")   # known surnames stay
     three = [DocumentEntities(persons=("Glotaic",))] * 3
     assert [d.persons for d in merge_corpus_persons(three)] == [("Glotaic",)] * 3
+
+
+def test_a_prominent_person_inside_a_compound_counts():
+    text = "Vertreter der Berlusconi-Partei und Frau Strack-Zimmermann"
+    assert resolve_persons([], text, "DE", ()) == ("Silvio Berlusconi",)   # an MP outside a debate: not guessed

@@ -15,6 +15,7 @@ Example (seed article ``Berlin. NATO-Generalsekretär Mark Rutte berichtet ...``
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +39,7 @@ PLACE_LABELS = {"LOC", "GPE"}
 ORGANISATION_LABELS = {"ORG"}
 LONE_EVIDENCE = 3   # documents that must name a lone, unknown word as a person
 SOFT_HYPHEN = "\u00ad"
+SPACES = re.compile(r"[ \t]{2,}")
 UNUSED_PIPES = ["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"]
 
 
@@ -162,7 +164,7 @@ class EntityExtractor:
     def extract(self, texts: Iterable[str]) -> Iterator[DocumentEntities]:
         """One result per text, same order (spaCy ``nlp.pipe`` batches)."""
         limit = self.nlp.max_length - 1
-        texts = (text.replace(SOFT_HYPHEN, "") for text in texts)   # "Assads" is written "\xadAssads" in PDFs
+        texts = (SPACES.sub(" ", text.replace(SOFT_HYPHEN, "")) for text in texts)   # "\xadAssads", "Beppe  Grillo"
         pairs = ((text[:limit], text) for text in texts)   # NER sees at most spaCy's max_length
         for doc, text in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             mentions = (Mention(ent.label_, ent.text, ent.start_char) for ent in doc.ents)

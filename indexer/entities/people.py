@@ -134,7 +134,14 @@ def titled_surnames(text: str, index: dict, tokens: Tokens | None = None) -> lis
     surfaces = surname_surfaces(load_catalogue())
     found = []
     for position, word in enumerate(tokens.words):
-        if word not in surfaces or position == 0:
+        if word not in surfaces:
+            continue
+        if compound_modifier(tokens, position):   # Berlusconi-Partei, Merkel-Regierung
+            candidates = index.get(fold_name(word), ())
+            if len(candidates) == 1 and candidates[0].kind in PROMINENT:
+                found.append(candidates[0])
+            continue
+        if position == 0:
             continue
         start, end = tokens.spans[max(0, position - 5)][0], tokens.spans[position][1]
         match = TITLED_AT_END.search(text, start, end)
@@ -143,6 +150,16 @@ def titled_surnames(text: str, index: dict, tokens: Tokens | None = None) -> lis
         if len(candidates) == 1 and not name_classes().get(surname, "").startswith("FIRST"):
             found.append(candidates[0])
     return found
+
+
+def compound_modifier(tokens: Tokens, position: int) -> bool:
+    """The word is the first part of a hyphenated compound that goes on in lower case
+    (``Berlusconi-Partei``, ``Putin-Regime``), not of a double name (``Strack-Zimmermann``)."""
+    if position + 1 >= len(tokens.words) or (position and tokens.text[tokens.spans[position][0] - 1] == "-"):
+        return False
+    end, next_start = tokens.spans[position][1], tokens.spans[position + 1][0]
+    following = tokens.words[position + 1]
+    return tokens.text[end:next_start] == "-" and following[:1].isupper() and following.lower() in common_nouns()
 
 
 @lru_cache(maxsize=4)
