@@ -108,7 +108,7 @@ def filter_options(func):
 def export_options(func):
     """``--format csv|jsonl`` (the whole result set on standard output), ``--sep``, ``--rows``."""
     func = click.option("--rows", type=click.IntRange(1), default=None,
-                        help=f"Höchstzahl Zeilen mit --format (Standard und Obergrenze: {setting('export_max_rows')}).")(func)
+                        help=f"Höchstzahl Zeilen mit --format (Standard und Obergrenze: {zahl(setting('export_max_rows'))}).")(func)
     func = click.option("--sep", type=click.Choice(tuple(SEPARATORS)), default=next(iter(SEPARATORS)), show_default=True,
                         help="Trennzeichen der CSV: semicolon (deutsches Excel, Dezimalkomma) oder comma.")(func)
     return click.option("--format", "fmt", type=click.Choice(tuple(FORMATS)), default=None,
@@ -153,7 +153,8 @@ def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, s
 
 def write_export(hits, fmt: str, sep: str) -> None:
     """The whole result set as CSV or JSON Lines on standard output, as it is read."""
-    out = click.get_binary_stream("stdout")
+    sys.stdout.flush()
+    out = sys.stdout.buffer  # UTF-8 whatever the terminal's encoding
     for chunk in export_chunks(hits, fmt, sep):
         out.write(chunk.encode("utf-8"))
     out.flush()

@@ -56,7 +56,7 @@ def feed_title(state: SearchState) -> str:
 def atom(state: SearchState, page: SearchPage) -> bytes:
     """The Atom document (RFC 4287) of ``page``'s hits, newest first."""
     dated = [hit.date for hit in page.hits if hit.date]
-    updated = max(dated, default=NO_DATE)
+    updated, oldest = max(dated, default=NO_DATE), min(dated, default=NO_DATE)
     root = ET.Element("feed", xmlns=ATOM)
     add(root, "title", feed_title(state))
     add(root, "id", tag("suche" + state.query_string()))
@@ -66,12 +66,13 @@ def atom(state: SearchState, page: SearchPage) -> bytes:
                   href=url_for("web.search", _external=True) + state.query_string())
     add(ET.SubElement(root, "author"), "name", "Nachrichtensuche")
     for hit in page.hits:
-        root.append(entry(hit, state, updated))
+        root.append(entry(hit, state, oldest))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def entry(hit: Hit, state: SearchState, fallback: dt.date) -> ET.Element:
-    """One document: title, its date (undated: the feed's), the document page with the search, first snippet."""
+    """One document: title, its date, the document page with the search, first snippet. Atom
+    needs a date: an undated document (listed last) takes the oldest entry's, so the order holds."""
     item = ET.Element("entry")
     add(item, "title", hit.title or hit.id)
     add(item, "id", tag("dokument/" + quote(hit.id, safe="")))
