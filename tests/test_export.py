@@ -40,10 +40,16 @@ def test_export_is_a_generator_of_all_hits_in_the_search_order(export_service):
     assert hits[0].speaker == "Christian Lindner" and hits[1].speaker == "Erika Mustermann"  # speaker or author
 
 
-def test_export_follows_filters_and_relevance_like_the_search(export_service):
-    request = SearchRequest(query="Haushalt", date_from=dt.date(2024, 1, 1))
-    page = export_service.search(request)
-    assert [hit.id for hit in export_service.export(request)] == [hit.id for hit in page.hits]
+@pytest.mark.parametrize("request_", [
+    SearchRequest(query="Haushalt", date_from=dt.date(2024, 1, 1)),
+    SearchRequest(query="Haushalt", recency_boost=True),
+    SearchRequest(query="Haushalt", sort="date_asc"),
+])
+def test_export_follows_filters_and_order_like_the_search(export_service, request_):
+    page = export_service.search(request_)
+    exported = list(export_service.export(request_))
+    assert [hit.id for hit in exported] == [hit.id for hit in page.hits]
+    assert [hit.score for hit in exported] == [hit.score for hit in page.hits]
 
 
 def test_export_rows_are_bounded_by_limit_and_setting(export_service, monkeypatch):

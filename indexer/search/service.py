@@ -292,17 +292,28 @@ def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np
 def ordered(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, limit: int,
             config: RankingConfig) -> list[tuple[int, float]]:
     """The first ``limit`` hits in the request's order as (document number, score)."""
-    facets = lease.facets
-    by_date = request.sort != "relevance" or node is None
-    recency = request.recency_boost and not by_date
-    candidates = np.flatnonzero(hits_mask)
-    key = date_key(facets.days[candidates], request.sort == "date_asc") if by_date else found.scores[candidates]
-    top = candidates[top_order(key, max(limit, ranking.RECENCY_WINDOW) if recency else limit)]
+    recency = request.recency_boost and not by_date(request, node)
+    top = top_documents(lease, request, node, found, hits_mask, max(limit, ranking.RECENCY_WINDOW) if recency else limit)
     scored = [(int(d), float(found.scores[d])) for d in top]
     if recency:
-        newest = int(facets.days[facets.alive].max(initial=0))
-        scored = ranking.recency_rescore(scored, facets.days, newest, config)
+        newest = int(lease.facets.days[lease.facets.alive].max(initial=0))
+        scored = ranking.recency_rescore(scored, lease.facets.days, newest, config)
     return scored[:limit]
+
+
+def by_date(request: SearchRequest, node) -> bool:
+    return request.sort != "relevance" or node is None
+
+
+def top_documents(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray,
+                  limit: int) -> np.ndarray:
+    """The document numbers of the first ``limit`` hits by score or date (without recency)."""
+    candidates = np.flatnonzero(hits_mask)
+    if by_date(request, node):
+        key = date_key(lease.facets.days[candidates], request.sort == "date_asc")
+    else:
+        key = found.scores[candidates]
+    return candidates[top_order(key, limit)]
 
 
 def read_hit(lease: Lease, compiled: Compiled, docnum: int, score: float, position: int, mentions=None) -> Hit:
