@@ -41,7 +41,8 @@ COLUMNS = (
     Column("date", lambda hit: hit.date.isoformat() if hit.date else None),
     Column("source", lambda hit: hit.source),
     Column("title", lambda hit: hit.title),
-    Column("speaker", lambda hit: hit.speaker),  # speaker or author; party and more: one line each here
+    Column("speaker", lambda hit: hit.speaker),  # who spoke or wrote (the record's speaker or author)
+    Column("party", lambda hit: hit.party),
     Column("url", lambda hit: hit.url),
     *(Column(facet.attribute, lambda hit, name=facet.attribute: list(getattr(hit, name))) for facet in ENTITY_FACETS),
     Column("score", lambda hit: hit.score),

@@ -136,6 +136,7 @@ def test_jsonl_keeps_values(export_service):
     assert records[2]["title"] == "=SUMME(A1:A9) im Haushaltsausschuss"  # not a spreadsheet: as it is
     assert records[4]["date"] is None and isinstance(records[0]["score"], float)
     assert records[0]["persons"] == [] and "Haushalt" in records[0]["snippet"]
+    assert (records[0]["speaker"], records[0]["party"]) == ("Christian Lindner", "FDP")
 
 
 # --- search --format ------------------------------------------------------------------

@@ -67,6 +67,7 @@ def test_formula_looking_cells_are_defused(export_client):
     assert records["ex-3"]["title"] == "'-10 Prozent: Haushalt der Stadt schrumpft"
     assert records["ex-3"]["source"] == "'@Nordblick"
     assert records["ex-1"]["speaker"] == "Annalena Baerbock" and records["ex-2"]["speaker"] == "Erika Mustermann"
+    assert (records["ex-4"]["speaker"], records["ex-4"]["party"]) == ("Christian Lindner", "FDP")
 
 
 def test_jsonl_download(export_client):
