@@ -12,16 +12,18 @@ import functools
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from indexer.index import writer as builder
 from indexer.entities.corrections import read_corrections
+from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.errors import DateFormatError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
 from indexer.search.results import SORT_LABELS, SORTS, SearchPage, SearchRequest, Snippet
-from indexer.settings import index_dir, seeds_dir
+from indexer.settings import index_dir, seeds_dir, setting
 from indexer.text.dates import parse_bound
 from indexer.text.numbers import german_number as zahl
 
@@ -103,6 +105,16 @@ def filter_options(func):
     return func
 
 
+def export_options(func):
+    """``--format csv|jsonl`` (the whole result set on standard output), ``--sep``, ``--rows``."""
+    func = click.option("--rows", type=click.IntRange(1), default=None,
+                        help=f"Höchstzahl Zeilen mit --format (Standard und Obergrenze: {zahl(setting('export_max_rows'))}).")(func)
+    func = click.option("--sep", type=click.Choice(tuple(SEPARATORS)), default=next(iter(SEPARATORS)), show_default=True,
+                        help="Trennzeichen der CSV: semicolon (deutsches Excel, Dezimalkomma) oder comma.")(func)
+    return click.option("--format", "fmt", type=click.Choice(tuple(FORMATS)), default=None,
+                        help="Alle Treffer (nicht eine Seite) als CSV oder JSON Lines ausgeben.")(func)
+
+
 # --- search -----------------------------------------------------------------------------
 
 
@@ -114,23 +126,38 @@ def filter_options(func):
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
+@export_options
 @index_option
 @report_errors
-def search_command(query, date_from, date_to, sort, limit, page, as_json, index, **selected):
+def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, sep, rows, index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
     from indexer.search.service import SearchService
 
+    if fmt and as_json:
+        raise click.UsageError("--json und --format schließen sich aus.")
     path = index_dir(index)
     ensure_index(path)
     filters = {name: values for name, values in selected.items() if values}  # facet name -> values
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit)
     with SearchService(path) as service:
+        if fmt:
+            write_export(service.export(replace(request, page=1, with_facets=False), rows), fmt, sep)
+            return
         result = service.search(request)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_page(result, color=sys.stdout.isatty()))
+
+
+def write_export(hits, fmt: str, sep: str) -> None:
+    """The whole result set as CSV or JSON Lines on standard output, as it is read."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer  # UTF-8 whatever the terminal's encoding
+    for chunk in export_chunks(hits, fmt, sep):
+        out.write(chunk.encode("utf-8"))
+    out.flush()
 
 
 def ensure_index(path: Path) -> None:

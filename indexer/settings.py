@@ -24,6 +24,10 @@ SETTINGS = (
     Setting("seeds", "NEWS_SEARCH_SEEDS", "seeds", "Dokumente, aus denen `search` beim ersten Aufruf den Index baut."),
     Setting("max_page_size", "NEWS_SEARCH_MAX_PAGE_SIZE", 100, "Höchstzahl Treffer pro Seite."),
     Setting("max_depth", "NEWS_SEARCH_MAX_DEPTH", 1000, "Tiefster abrufbarer Treffer (Seite x Seitengröße)."),
+    Setting("export_max_rows", "NEWS_SEARCH_EXPORT_MAX_ROWS", 10_000,
+            "Höchstzahl Zeilen eines Exports (CSV, JSON Lines); limit= und --rows dürfen nicht darüber."),
+    Setting("feed_authority", "NEWS_SEARCH_FEED_AUTHORITY", "localhost",
+            "Domain in den tag:-IDs der Atom-Feeds (stabil lassen, sonst sehen Feedreader alles neu)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

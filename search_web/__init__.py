@@ -40,11 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
                                 numbered_paragraphs=numbered_paragraphs)
     app.extensions["search"] = SearchService(app.config["SEARCH_INDEX"])
 
-    from search_web import api, handlers, views
+    from search_web import api, feeds, handlers, views
 
     app.add_url_rule("/static/<path:filename>", "static", send_static, provide_automatic_options=False)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(feeds.bp)
     handlers.register(app)
     return app
 

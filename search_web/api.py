@@ -1,5 +1,7 @@
 """JSON API: ``GET /api/search`` (same parameters as the search page), ``GET /api/documents/<id>``,
-``GET /api/facets/<param>`` (one facet's values for its filter box, same parameters).
+``GET /api/facets/<param>`` (one facet's values for its filter box, same parameters),
+``GET /api/export`` (the whole result set as CSV or JSON Lines, streamed; same parameters
+plus ``format``, ``sep`` and ``limit``).
 
 Snippets and paragraphs come as data (``text``, ``marks``: ``[start, end]`` offsets into
 ``text``) plus ``html`` (escaped, matches in ``<mark>``; ``body_html`` for the document),
@@ -10,16 +12,18 @@ Errors are ``{"error": message, "hint": hint}`` with the status of the error (se
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
+from indexer.errors import BadRequestError
+from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.facets import FACET_PARAMS, by_param
 from indexer.search.results import SearchPage, to_jsonable
 
 from search_web import present
 from search_web.marks import marked, paragraphs_html
-from search_web.params import SearchState, parse_state
+from search_web.params import SearchState, parse_int, parse_state, split_args
 from search_web.views import READ_ONLY, document_state, service
 
 bp = Blueprint("api", __name__)
@@ -83,3 +87,24 @@ def document(doc_id: str):
     state = document_state(doc_id)
     view = service().document(doc_id, state.query, state.to_request().filters)
     return jsonify({**view.to_dict(), "body_html": str(paragraphs_html(view.paragraphs))})
+
+
+EXPORT_PARAMS = ("format", "sep", "limit")
+
+
+@bp.get("/export", **READ_ONLY)
+def export():
+    """The result set of the search's parameters, all pages in its order, as it is read: every
+    check (parameters, query, ``limit``) runs before the first byte, so an error is a 400, never
+    half a file."""
+    options, rest = split_args(request.args, EXPORT_PARAMS)
+    fmt, sep = options.get("format", "csv"), options.get("sep", next(iter(SEPARATORS)))
+    if fmt not in FORMATS:
+        raise BadRequestError(f"Unbekanntes Format {fmt[:20]!r}.", f"Möglich: format={' oder format='.join(FORMATS)}.")
+    if sep not in SEPARATORS:
+        raise BadRequestError(f"Unbekanntes Trennzeichen {sep[:20]!r}.", f"Möglich: sep={' oder sep='.join(SEPARATORS)}.")
+    limit = parse_int(options["limit"], "limit", 1000) if "limit" in options else None
+    state = parse_state(rest)
+    hits = service().export(replace(state.to_request(), page=1, with_facets=False), limit)
+    return Response(export_chunks(hits, fmt, sep), content_type=f"{FORMATS[fmt]}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="suche.{fmt}"'})

@@ -47,7 +47,13 @@ def register(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+PLAIN_TEXT_PATHS = ("/feed",)  # a feed reader shows text, not a page
+
+
 def error_response(status: int, message: str, hint: str):
+    if request.path in PLAIN_TEXT_PATHS:
+        text = f"Fehler: {message}\n" + (f"Hinweis: {hint}\n" if hint else "")
+        return make_response(text, status, {"Content-Type": "text/plain; charset=utf-8"})
     if request.path.startswith("/api/"):
         body = jsonify({"error": message, "hint": hint})
     else:

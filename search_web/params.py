@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from werkzeug.datastructures import MultiDict
+
 from indexer.errors import BadRequestError, DateFormatError
 from indexer.facets import DATE_BOUNDS, DATE_PARAMS, FACET_PARAMS, FACETS
 from indexer.search.results import SearchRequest
@@ -117,6 +119,15 @@ class SearchState:
     def without_filters(self) -> SearchState:
         return replace(self, filters={}, date_from=None, date_to=None, page=1, find={})
 
+    def result_set(self) -> SearchState:
+        """What chooses the hits, not how a page shows them: query, filters, dates, sort
+        (for the export and feed links)."""
+        return replace(self, page=1, size=DEFAULT_SIZE, more=frozenset(), find={})
+
+    def for_feed(self) -> SearchState:
+        """The search of its Atom feed: the result set without a sort (a feed is newest first)."""
+        return replace(self.result_set(), sort="relevance")
+
     def expanded(self, param: str, on: bool = True) -> SearchState:
         more = self.more | {param} if on else self.more - {param}
         find = self.find if on else {p: t for p, t in self.find.items() if p != param}
@@ -138,6 +149,20 @@ def parse_state(args) -> SearchState:
         sort=args.get("sort", "").strip() or "relevance", page=parse_int(args.get("page", ""), "page", 1),
         size=parse_int(args.get("size", ""), "size", DEFAULT_SIZE), more=parse_more(args), find=parse_find(args),
     )
+
+
+def split_args(args, names: tuple[str, ...]) -> tuple[dict[str, str], MultiDict]:
+    """``names`` taken out of ``args`` (each at most once), and the rest for ``parse_state``:
+    ``/api/export?q=…&format=csv`` -> ``({"format": "csv"}, {"q": …})``."""
+    rest = MultiDict(args)
+    taken = {}
+    for name in names:
+        values = rest.poplist(name)
+        if len(values) > 1:
+            raise BadRequestError(f"Parameter {name!r} mehrfach angegeben.", "Jeden dieser Parameter nur einmal angeben.")
+        if values and values[0].strip():
+            taken[name] = values[0].strip()
+    return taken, rest
 
 
 def parse_filters(args) -> dict[str, tuple[str, ...]]:

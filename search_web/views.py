@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -45,7 +46,16 @@ def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
         "unfiltered": unfiltered_total(state, page),
         "hidden": hidden_fields(state),
         "document_suffix": state.query_string(),  # a document link keeps the whole search
+        "feed_url": url_for("feeds.feed") + state.for_feed().query_string(),
+        "exports": export_links(state),
     }
+
+
+def export_links(state: SearchState) -> list[present.Link]:
+    """CSV and JSON Lines of the whole result set (query, filters, dates, sort), next to the count."""
+    pairs = state.result_set().pairs()
+    return [present.Link(label, url_for("api.export") + "?" + urlencode([*pairs, ("format", fmt)]))
+            for fmt, label in (("csv", "CSV"), ("jsonl", "JSON Lines"))]
 
 
 def sort_links(state: SearchState, base: str) -> list[present.Link]:

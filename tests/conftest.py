@@ -166,3 +166,22 @@ def snippet_index_dir(tmp_path_factory, snippet_documents_dir) -> Path:
 @pytest.fixture(scope="session")
 def snippet_service(snippet_index_dir) -> SearchService:
     yield from open_service(snippet_index_dir)
+
+
+@pytest.fixture(scope="session")
+def export_documents_dir(tmp_path_factory) -> Path:
+    """``tests/fixtures/export.jsonl``: six short articles, five about the Haushalt (one
+    undated), with titles and sources a spreadsheet would take for formulas, speakers and an author."""
+    path = tmp_path_factory.mktemp("export-documents")
+    (path / "export.jsonl").write_bytes((FIXTURES / "export.jsonl").read_bytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def export_index_dir(tmp_path_factory, export_documents_dir) -> Path:
+    return built_index(tmp_path_factory, "export-index", export_documents_dir, entities=False)
+
+
+@pytest.fixture(scope="session")
+def export_service(export_index_dir) -> SearchService:
+    yield from open_service(export_index_dir)

@@ -28,7 +28,8 @@ HOSTILE = [
 EXAMPLE_PATHS = {"/": "/?q=Skriptprobe", "/documents/<path:doc_id>": "/documents/xss-1",
                  "/api/search": "/api/search?q=Skriptprobe", "/api/documents/<path:doc_id>": "/api/documents/xss-1",
                  "/api/facets/<param>": "/api/facets/person?person_find=Skript",
-                 "/static/<path:filename>": "/static/style.css"}
+                 "/static/<path:filename>": "/static/style.css",
+                 "/api/export": "/api/export?q=Skriptprobe", "/feed": "/feed?q=Skriptprobe"}
 TRAVERSALS = ["/documents/..%2F..%2Fetc%2Fpasswd", "/api/documents/../../x", "/documents/%2e%2e/%2e%2e/etc/passwd",
               "/static/../search_web/__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2F__init__.py",
               "/static//etc/passwd", "/static/%2Fetc%2Fpasswd", "/api/documents/%2e%2e%2f%2e%2e%2fetc%2fpasswd",

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -90,15 +91,26 @@ class SearchService:
     @contextlib.contextmanager
     def _reading(self):
         """A lease on the current snapshot for one search: its own searcher, the shared arrays."""
-        with self._slots:
-            with self._lock:
-                snap = self._snapshot()
-                snap.enter()
-            try:
-                with snap.lease() as lease:
-                    yield lease
-            finally:
-                snap.leave()
+        with self._slots, self.pinned() as snap, snap.lease() as lease:
+            yield lease
+
+    @contextlib.contextmanager
+    def pinned(self):
+        """The current snapshot, kept open until the ``with`` ends even if a rebuild or an add
+        replaces it: for a read in steps (``export``), each step in ``leased(snapshot)``."""
+        with self._lock:
+            snap = self._snapshot()
+            snap.enter()
+        try:
+            yield snap
+        finally:
+            snap.leave()
+
+    @contextlib.contextmanager
+    def leased(self, snap: Snapshot):
+        """One step of a read on a pinned snapshot: a computing slot and a searcher of its own."""
+        with self._slots, snap.lease() as lease:
+            yield lease
 
     def close(self) -> None:
         """Closes the open index files once running searches end (``with SearchService(...)`` too)."""
@@ -138,6 +150,14 @@ class SearchService:
             found = match(lease, node, self.ranking)
             filters = filter_masks(lease.facets, request)
             return value_facet(lease.facets, name, request, without(filters, name, found.mask))
+
+    def export(self, request: SearchRequest, limit: int | None = None) -> Iterator[Hit]:
+        """All hits of ``request`` in its order (not one page), at most ``limit`` (default and
+        bound: the ``export_max_rows`` setting), read in batches: memory stays flat however
+        many rows. A bad request raises here, before the first hit (``indexer.search.export``)."""
+        from indexer.search.export import export_hits
+
+        return export_hits(self, request, limit)
 
     def document(self, doc_id: str, query: str = "", filters: dict[str, tuple[str, ...]] | None = None) -> DocumentView:
         """One document with the query's words and the entities of the query and ``filters`` marked."""
@@ -262,24 +282,45 @@ def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np
     first = (request.page - 1) * request.page_size
     if first >= total:
         return []
-    facets = lease.facets
-    by_date = request.sort != "relevance" or node is None
-    recency = request.recency_boost and not by_date
-    limit = max(first + request.page_size, ranking.RECENCY_WINDOW) if recency else first + request.page_size
-    candidates = np.flatnonzero(hits_mask)
-    key = date_key(facets.days[candidates], request.sort == "date_asc") if by_date else found.scores[candidates]
-    top = candidates[top_order(key, limit)]
-    scored = [(int(d), float(found.scores[d])) for d in top]
-    if recency:
-        newest = int(facets.days[facets.alive].max(initial=0))
-        scored = ranking.recency_rescore(scored, facets.days, newest, config)
+    scored = ordered(lease, request, node, found, hits_mask, first + request.page_size, config)
     hits = []
     for position, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
-        stored = lease.searcher.stored_fields(docnum)
-        snippets = make_snippets(stored.get("body", ""), found.compiled.stems, found.compiled.words,
-                                 mentions=mentions)
-        hits.append(make_hit(stored, score, snippets, position))
+        hits.append(read_hit(lease, found.compiled, docnum, score, position, mentions))
     return hits
+
+
+def ordered(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, limit: int,
+            config: RankingConfig) -> list[tuple[int, float]]:
+    """The first ``limit`` hits in the request's order as (document number, score)."""
+    recency = request.recency_boost and not by_date(request, node)
+    top = top_documents(lease, request, node, found, hits_mask, max(limit, ranking.RECENCY_WINDOW) if recency else limit)
+    scored = [(int(d), float(found.scores[d])) for d in top]
+    if recency:
+        newest = int(lease.facets.days[lease.facets.alive].max(initial=0))
+        scored = ranking.recency_rescore(scored, lease.facets.days, newest, config)
+    return scored[:limit]
+
+
+def by_date(request: SearchRequest, node) -> bool:
+    return request.sort != "relevance" or node is None
+
+
+def top_documents(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray,
+                  limit: int) -> np.ndarray:
+    """The document numbers of the first ``limit`` hits by score or date (without recency)."""
+    candidates = np.flatnonzero(hits_mask)
+    if by_date(request, node):
+        key = date_key(lease.facets.days[candidates], request.sort == "date_asc")
+    else:
+        key = found.scores[candidates]
+    return candidates[top_order(key, limit)]
+
+
+def read_hit(lease: Lease, compiled: Compiled, docnum: int, score: float, position: int, mentions=None) -> Hit:
+    """One hit from its stored fields, with its snippets."""
+    stored = lease.searcher.stored_fields(docnum)
+    snippets = make_snippets(stored.get("body", ""), compiled.stems, compiled.words, mentions=mentions)
+    return make_hit(stored, score, snippets, position)
 
 
 def date_key(days: np.ndarray, oldest_first: bool) -> np.ndarray:
