@@ -127,19 +127,26 @@ def export_options(func):
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
 @export_options
+@click.option("--entity", default=None, metavar="FACETTE:NAME",
+              help='Zusammenfassung eines Namens statt Treffern, z. B. person:"Wladimir Putin" (Zeitverlauf, '
+                   'oft zusammen genannt, Top-Dokumente; Suche und Filter grenzen ein).')
 @index_option
 @report_errors
-def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, sep, rows, index, **selected):
+def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, sep, rows, entity, index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
     from indexer.search.service import SearchService
 
     if fmt and as_json:
         raise click.UsageError("--json und --format schließen sich aus.")
+    if fmt and entity is not None:
+        raise click.UsageError("--entity und --format schließen sich aus.")
     path = index_dir(index)
     ensure_index(path)
     filters = {name: values for name, values in selected.items() if values}  # facet name -> values
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit)
+    if entity is not None:
+        return entity_command(path, entity, request, as_json)
     with SearchService(path) as service:
         if fmt:
             write_export(service.export(replace(request, page=1, with_facets=False), rows), fmt, sep)
@@ -158,6 +165,21 @@ def write_export(hits, fmt: str, sep: str) -> None:
     for chunk in export_chunks(hits, fmt, sep):
         out.write(chunk.encode("utf-8"))
     out.flush()
+
+
+def entity_command(path: Path, entity: str, request: SearchRequest, as_json: bool) -> None:
+    """``--entity person:NAME``: the entity page's data as text or JSON."""
+    from indexer.cli_entity import echo_entity, split_entity
+    from indexer.search.entity import facet_spec
+    from indexer.search.service import SearchService
+
+    facet, name = split_entity(entity)
+    with SearchService(path) as service:
+        page = service.entity(facet, name, request)
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        echo_entity(page, facet_spec(facet).singular)
 
 
 def ensure_index(path: Path) -> None:

@@ -51,6 +51,16 @@ class DocumentNotFound(SearchError):
     hint = "Die Dokument-ID prüfen."
 
 
+class EntityNotFound(SearchError):
+    """No such facet, or no such value in it: ``suggestions`` are the closest values (for links)."""
+
+    hint = "Den Namen prüfen oder in der Suche nach ihm suchen."
+
+    def __init__(self, message: str, hint: str | None = None, facet: str = "", suggestions: tuple[str, ...] = ()):
+        super().__init__(message, hint)
+        self.facet, self.suggestions = facet, tuple(suggestions)
+
+
 class IndexNotFound(SearchError):
     hint = "Zuerst einen Index bauen: search-index build seeds/"
 

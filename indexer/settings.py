@@ -28,6 +28,8 @@ SETTINGS = (
             "Höchstzahl Zeilen eines Exports (CSV, JSON Lines); limit= und --rows dürfen nicht darüber."),
     Setting("feed_authority", "NEWS_SEARCH_FEED_AUTHORITY", "localhost",
             "Domain in den tag:-IDs der Atom-Feeds (stabil lassen, sonst sehen Feedreader alles neu)."),
+    Setting("related_min_count", "NEWS_SEARCH_RELATED_MIN_COUNT", 3,
+            "Gemeinsame Dokumente, ab denen ein Name auf einer Entitätsseite als verwandt gilt."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

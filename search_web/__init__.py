@@ -40,12 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
                                 numbered_paragraphs=numbered_paragraphs)
     app.extensions["search"] = SearchService(app.config["SEARCH_INDEX"])
 
-    from search_web import api, feeds, handlers, views
+    from search_web import api, entities, feeds, handlers, views
 
     app.add_url_rule("/static/<path:filename>", "static", send_static, provide_automatic_options=False)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(entities.bp)
+    app.jinja_env.globals["entity_url"] = entities.entity_url
     handlers.register(app)
     return app
 

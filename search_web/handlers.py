@@ -10,8 +10,8 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import (BadRequestError, DocumentError, DocumentNotFound, IndexFormatError, IndexLockedError,
-                            IndexNotFound, QuerySyntaxError, SearchError)
+from indexer.errors import (BadRequestError, DocumentError, DocumentNotFound, EntityNotFound, IndexFormatError,
+                            IndexLockedError, IndexNotFound, QuerySyntaxError, SearchError)
 
 log = logging.getLogger("search_web")
 
@@ -28,7 +28,7 @@ SECURITY_HEADERS = {
 #: here (EmptyQueryError is a QuerySyntaxError: 400), any other SearchError gets 500
 STATUS = {
     QuerySyntaxError: 400, BadRequestError: 400, DocumentError: 400,
-    DocumentNotFound: 404,
+    DocumentNotFound: 404, EntityNotFound: 404,
     IndexLockedError: 409,
     IndexNotFound: 503, IndexFormatError: 503,
 }
@@ -50,21 +50,35 @@ def register(app: Flask) -> None:
 PLAIN_TEXT_PATHS = ("/feed",)  # a feed reader shows text, not a page
 
 
-def error_response(status: int, message: str, hint: str):
+def error_response(status: int, message: str, hint: str, suggestions: list[dict] | None = None):
+    """The error page or ``{"error", "hint"}``; ``suggestions`` (``value``, ``url``, ``api_url``)
+    are links offered instead (the closest names of an unknown entity)."""
     if request.path in PLAIN_TEXT_PATHS:
         text = f"Fehler: {message}\n" + (f"Hinweis: {hint}\n" if hint else "")
         return make_response(text, status, {"Content-Type": "text/plain; charset=utf-8"})
     if request.path.startswith("/api/"):
-        body = jsonify({"error": message, "hint": hint})
+        body = jsonify({"error": message, "hint": hint, **({"suggestions": suggestions} if suggestions else {})})
     else:
-        body = render_template("error.html", status=status, message=message, hint=hint)
+        body = render_template("error.html", status=status, message=message, hint=hint, suggestions=suggestions)
     return make_response(body, status)
+
+
+def entity_missing(error: EntityNotFound):
+    """A 404 that links the closest values of the facet (``Putn`` -> Wladimir Putin)."""
+    from search_web.entities import entity_url
+
+    links = [{"value": value, "url": entity_url(error.facet, value), "api_url": entity_url(error.facet, value, None,
+                                                                                         "entities.api")}
+             for value in error.suggestions]
+    return error_response(404, error.message, error.hint, links)
 
 
 def search_error(error: SearchError):
     if isinstance(error, IndexNotFound):
         log.error("index not available: %s", error.message)
         return error_response(503, *INDEX_MISSING)
+    if isinstance(error, EntityNotFound):
+        return entity_missing(error)
     status = status_of(error)
     if status >= 500:
         log.error("search error: %s", error.message)

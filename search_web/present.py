@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from flask import url_for
+
 from indexer.facets import DATE_PARAMS, FACETS, PERIOD_LABEL, by_param, month_name
 from indexer.search.results import Facet, SearchPage
 from indexer.settings import setting
@@ -28,6 +30,7 @@ class Link:
     label: str
     url: str
     current: bool = False
+    page: str = ""  # a chip of an entity filter: the entity's page
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,8 @@ def month_range(value: str) -> tuple[dt.date, dt.date]:
 
 def chips(state: SearchState, base: str) -> list[Link]:
     """Active filters, each with the URL that removes it."""
-    out = [Link(f"{label_of(param)}: {value}", base + state.without_value(param, value).query_string())
+    out = [Link(f"{label_of(param)}: {value}", base + state.without_value(param, value).query_string(),
+                page=url_for("entities.page", facet=by_param(param).name, name=value))
            for param, values in state.filters.items() for value in values]
     if state.date_from or state.date_to:
         out.append(Link(f"{PERIOD_LABEL}: {date_span(state.date_from, state.date_to)}",

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from indexer.errors import DocumentNotFound
-from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS
+from indexer.facets import DATE_PARAMS, ENTITY_FACETS, FACET_PARAMS, by_param
 from indexer.search.results import SORT_LABELS, SORTS, SearchPage
 from indexer.search.service import SearchService
 from indexer.text.folding import fold
@@ -113,6 +113,7 @@ class EntityLink:
     url: str
     alone_url: str
     selected: bool
+    page_url: str  # the entity's page
 
 
 def entity_links(view, state: SearchState, base: str) -> list[tuple[str, list[EntityLink]]]:
@@ -126,7 +127,8 @@ def entity_link(state: SearchState, param: str, value: str, base: str) -> Entity
     selected = any(selects(typed, value) for typed in state.filters.get(param, ()))
     added = base + (state.at_page(1) if selected else state.with_value(param, value)).query_string()
     alone = base + SearchState().with_value(param, value).query_string()
-    return EntityLink(value, added, alone if alone != added else "", selected)
+    page = url_for("entities.page", facet=by_param(param).name, name=value)
+    return EntityLink(value, added, alone if alone != added else "", selected, page)
 
 
 def selects(typed: str, value: str) -> bool:

@@ -137,6 +137,50 @@ class DocumentView:
 
 
 @dataclass(frozen=True)
+class RelatedValue:
+    """A value found in the same documents as an entity: ``count`` documents with both,
+    ``documents`` with the value (in the page's scope), ``lift`` = observed / expected."""
+
+    value: str
+    count: int
+    documents: int
+    lift: float
+
+
+@dataclass(frozen=True)
+class RelatedFacet:
+    name: str  # a facet of indexer.facets
+    label: str
+    values: list[RelatedValue]  # highest lift first
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """One entity (``facet_name``, ``value`` as stored) among the documents the request selects:
+    ``total`` of the ``scope`` documents mention it; its timeline (the ``year`` facet, and
+    ``month`` within one year, gaps with 0), related values per facet, the top hits."""
+
+    request: SearchRequest
+    facet_name: str
+    value: str
+    total: int
+    scope: int
+    undated: int
+    facets: list[Facet]  # year (and month): the timeline
+    related: list[RelatedFacet]
+    hits: list[Hit]
+    min_count: int
+    took_ms: float = 0.0
+
+    def facet(self, name: str) -> Facet | None:
+        """The ``year`` or ``month`` facet (as on a SearchPage, so the histogram code serves both)."""
+        return next((f for f in self.facets if f.name == name), None)
+
+    def to_dict(self) -> dict:
+        return to_jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
 class IndexStats:
     documents: int
     terms: int

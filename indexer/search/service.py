@@ -34,8 +34,8 @@ from indexer.search.facets import build_facets, value_facet, without
 from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query
 from indexer.search.ranking import RankingConfig
-from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, Facet, Hit, IndexStats, SearchPage,
-                                    SearchRequest, byline)
+from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, EntityPage, Facet, Hit, IndexStats,
+                                    SearchPage, SearchRequest, byline)
 from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
 from indexer.search.spelling import suggest
@@ -158,6 +158,21 @@ class SearchService:
         from indexer.search.export import export_hits
 
         return export_hits(self, request, limit)
+
+    def entity(self, facet: str, value: str, request: SearchRequest = SearchRequest(),
+               min_count: int | None = None) -> EntityPage:
+        """One facet value's page among the documents ``request`` selects (``indexer.search.entity``):
+        count, timeline, related values (``min_count`` shared documents; default: the setting
+        ``related_min_count``), top hits. ``EntityNotFound`` with the closest values when unknown."""
+        from indexer.search.entity import entity_page  # builds on this module's steps
+
+        started = time.perf_counter()
+        check_request(request)
+        node = parse_query(request.query)
+        count = setting("related_min_count") if min_count is None else min_count
+        with self._reading() as lease:
+            page = entity_page(lease, request, node, facet, value, self.ranking, count)
+        return replace(page, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
     def document(self, doc_id: str, query: str = "", filters: dict[str, tuple[str, ...]] | None = None) -> DocumentView:
         """One document with the query's words and the entities of the query and ``filters`` marked."""
