@@ -6,10 +6,12 @@ import hashlib
 import json
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import indexer.index.writer
 from indexer.index.writer import BuildOptions, build, entities_available
 from indexer.search.service import SearchService
 
@@ -185,3 +187,54 @@ def export_index_dir(tmp_path_factory, export_documents_dir) -> Path:
 @pytest.fixture(scope="session")
 def export_service(export_index_dir) -> SearchService:
     yield from open_service(export_index_dir)
+
+
+# --- a literal index for entity pages: entities given per article (no NER model needed) ----
+
+
+@dataclass(frozen=True)
+class GivenEntities:
+    """What ``indexer.index.writer.extract_entities`` returns for one article."""
+
+    persons: tuple = ()
+    countries: tuple = ()  # (name, ISO code)
+    organisations: tuple = ()
+    mentioned_dates: tuple = ()
+
+
+RU, DE, CN, CI = ("Russland", "RU"), ("Deutschland", "DE"), ("China", "CN"), ("Côte d'Ivoire", "CI")
+GRUENE, STIFTUNG = "Bündnis 90/Die Grünen", 'Stiftung "Neue Wege"'
+#: Wladimir Putin is in ep-1..ep-5; Deutschland in every article (lift 1), Russland in four
+#: of Putin's five and nowhere else, Xi Jinping and China in three of them (lift 2)
+ENTITY_PAGE_ENTITIES = {
+    "ep-1": GivenEntities(("Wladimir Putin",), (RU, DE), ("NATO",)),
+    "ep-2": GivenEntities(("Wladimir Putin", "Xi Jinping"), (RU, CN, DE)),
+    "ep-3": GivenEntities(("Wladimir Putin", "Xi Jinping"), (RU, CN, DE)),
+    "ep-4": GivenEntities(("Wladimir Putin", "Xi Jinping"), (CN, DE)),
+    "ep-5": GivenEntities(("Wladimir Putin",), (RU, DE), (GRUENE,)),
+    "ep-6": GivenEntities(("Olaf Scholz",), (DE,), (GRUENE,)),
+    "ep-7": GivenEntities(("Olaf Scholz",), (DE, CI), (GRUENE,)),
+    "ep-8": GivenEntities(("Olaf Scholz",), (DE,), ("NATO",)),
+    "ep-9": GivenEntities(("Annalena Baerbock",), (DE, CI), (STIFTUNG,)),
+    "ep-10": GivenEntities(("Annalena Baerbock",), (DE,), ("NATO",)),
+}
+
+
+def given_entities(articles, options):
+    """Stands in for ``extract_entities``: ``ENTITY_PAGE_ENTITIES`` by article id."""
+    return [ENTITY_PAGE_ENTITIES.get(article.id, GivenEntities()) for article in articles]
+
+
+@pytest.fixture(scope="session")
+def entity_index_dir(tmp_path_factory) -> Path:
+    """``tests/fixtures/entity_pages.jsonl`` (ten articles) with ``ENTITY_PAGE_ENTITIES``."""
+    documents = tmp_path_factory.mktemp("entity-documents")
+    (documents / "entity_pages.jsonl").write_bytes((FIXTURES / "entity_pages.jsonl").read_bytes())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer.index.writer, "extract_entities", given_entities)
+        return built_index(tmp_path_factory, "entity-index", documents, entities=True)
+
+
+@pytest.fixture(scope="session")
+def entity_service(entity_index_dir) -> SearchService:
+    yield from open_service(entity_index_dir)

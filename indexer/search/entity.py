@@ -43,15 +43,23 @@ def facet_spec(facet: str) -> FacetSpec:
 
 
 def entity_ordinals(store: FacetStore, spec: FacetSpec, value: str) -> list[int]:
-    """The ordinals of the values that fold like ``value``; ``EntityNotFound`` with the closest ones."""
+    """The ordinals of the values that fold like ``value`` (or of the one value that has all its
+    words: ``putin`` -> Wladimir Putin, when no other value has them); ``EntityNotFound`` with
+    the closest values otherwise."""
     field = store.fields[spec.field]
-    ordinals = field.lookup.get(fold(value)) if value.strip() else None
+    key = fold(value)
+    ordinals = field.lookup.get(key) or unique(field, field.with_words(set(key.split()))) if key else None
     if ordinals:
         return sorted(ordinals, key=lambda o: -np.count_nonzero(field.ords == o))  # most frequent spelling first
     suggestions = closest(field, value)
     hint = f"Meinten Sie: {' · '.join(suggestions)}?" if suggestions else EntityNotFound.hint
     raise EntityNotFound(f"{spec.singular} {value.strip()[:80]!r} kommt im Index nicht vor.", hint, spec.name,
                          tuple(suggestions))
+
+
+def unique(field, ordinals: list[int]) -> list[int]:
+    """``ordinals`` when they are spellings of one value (one folding key), else none."""
+    return ordinals if len({fold(field.values[o]) for o in ordinals}) == 1 else []
 
 
 def entity_page(lease: Lease, request: SearchRequest, node, facet: str, value: str, config: RankingConfig,
