@@ -138,7 +138,8 @@ def test_search_page_links_facet_values_and_chips(entity_app, web):
     for facet, name in ODD[:2]:
         assert f'href="{escape(url(entity_app, facet, name))}"' in text(web.get("/")), name
     html = text(web.get("/?org=B%C3%BCndnis+90/Die+Gr%C3%BCnen"))
-    chip = re.search(r'class="with-page">.*?class="entity-page" href="([^"]+)"', html, re.S)[1]
+    chip = re.search(r'aria-label="Filter entfernen: Organisation: [^"]+">.*?</a><a class="entity-page" href="([^"]+)"',
+                     html, re.S)[1]
     assert chip == url(entity_app, *ODD[0])
     assert 'name="org" value="Bündnis 90/Die Grünen" checked' in html  # the filter itself still works
 
