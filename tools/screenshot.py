@@ -1,12 +1,15 @@
-"""Refreshes the README screenshot ``docs/screenshot-search.png`` (the tests never write it).
+"""Refreshes the README screenshots ``docs/screenshot-search.png`` and ``docs/screenshot-entity.png``
+(the tests never write them).
 
     python -m tools.screenshot                      # ./index (built from seeds/ if missing)
     python -m tools.screenshot --index index --out docs/screenshot-search.png
     python -m tools.screenshot --documents tests/fixtures/articles.jsonl --out /tmp/shot.png
+    python -m tools.screenshot --index index --entity 'person:Wladimir Putin'   # -> docs/screenshot-entity.png
 
 Starts ``search-web`` on 127.0.0.1 (a free port) over the index, opens
 ``/?q=Nordkorea&country=Russland`` in Debian's headless Chromium (``/usr/bin/chromium``,
-through Playwright; no browser is downloaded) and saves a full-page PNG. Without an index
+through Playwright; no browser is downloaded) and saves a full-page PNG (``--entity facet:name``: that entity's page,
+``/entities/<facet>/<name>``, into ``docs/screenshot-entity.png``). Without an index
 it first builds one from ``seeds/`` (a few minutes, as ``search`` does on first use); with
 ``--documents`` it builds a temporary index of those files instead.
 """
@@ -20,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from indexer.index.store import current_generation
 from indexer.index.writer import BuildOptions, build, entities_available
@@ -29,6 +33,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot-search.png"
+ENTITY_SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot-entity.png"
 PAGE = "/?q=Nordkorea&country=Russland"
 VIEWPORT = {"width": 1280, "height": 900}
 
@@ -37,9 +42,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tools.screenshot", description=__doc__.splitlines()[0])
     parser.add_argument("--index", default=None, help="index directory (default: $NEWS_SEARCH_INDEX or ./index)")
     parser.add_argument("--documents", nargs="+", default=None, help="build a temporary index of these files instead")
-    parser.add_argument("--out", type=Path, default=SCREENSHOT, help=f"PNG to write (default: {SCREENSHOT})")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"PNG to write (default: {SCREENSHOT}, with --entity {ENTITY_SCREENSHOT})")
     parser.add_argument("--page", default=PAGE, help=f"path and query string to show (default: {PAGE})")
-    return parser.parse_args(argv)
+    parser.add_argument("--entity", default=None, metavar="FACET:NAME",
+                        help="show this entity's page instead, e.g. 'person:Wladimir Putin'")
+    args = parser.parse_args(argv)
+    if args.entity:
+        facet, _, name = args.entity.partition(":")
+        if not name.strip():
+            parser.error("--entity takes FACET:NAME, e.g. 'person:Wladimir Putin'")
+        args.page = entity_path(facet.strip(), name.strip())
+    args.out = args.out or (ENTITY_SCREENSHOT if args.entity else SCREENSHOT)
+    return args
+
+
+def entity_path(facet: str, name: str) -> str:
+    """``/entities/organisation/B%C3%BCndnis%2090/Die%20Gr%C3%BCnen``: quoted as the app's url_for quotes."""
+    return f"/entities/{quote(facet, safe='')}/{quote(name, safe='/')}"
 
 
 def ensure_index(path: Path, documents: list[str] | None) -> None:
