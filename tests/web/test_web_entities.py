@@ -152,3 +152,12 @@ def test_document_page_links_each_entity(entity_app, web):
     assert 'title="Zur Suche hinzufügen: Olaf Scholz"' in html  # the filter links stay
     for page in pages:
         assert web.get(page).status_code == 200, page
+
+
+def test_screenshot_option_builds_the_entity_url(entity_app):
+    """``python -m tools.screenshot --entity …`` (never run here) shows the page url_for links to."""
+    from tools.screenshot import ENTITY_SCREENSHOT, SCREENSHOT, parse_args
+
+    args = parse_args(["--entity", "organisation:Bündnis 90/Die Grünen"])
+    assert (args.page, args.out) == (url(entity_app, *ODD[0]), ENTITY_SCREENSHOT)
+    assert parse_args([]).out == SCREENSHOT

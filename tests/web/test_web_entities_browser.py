@@ -82,3 +82,11 @@ def test_from_a_document_to_an_entity_and_on_to_both_together(page):
     page.wait_for_url(re.compile(r"/\?q=country"))
     assert unquote(page.url.split("?", 1)[1]).replace("+", " ") == 'q=country:"Russland"&country=Nordkorea'
     assert int(page.locator(".count strong").inner_text()) == together
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto("/entities/country/Nordkorea")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
