@@ -117,12 +117,12 @@ def demo(index: str, repeats: int, min_count: int) -> None:
             click.echo(f"Demo-Index {index}: {store.size} Dokumente")
             for facet, value in DEMO_ENTITIES:
                 found = entity_steps(store, facet, value, store.everything(), min_count)
-                report(f"{value}: Arrays", found,
-                       timed(lambda: entity_steps(store, facet, value, store.everything(), min_count), repeats))
+                run = lambda f=facet, v=value: entity_steps(store, f, v, store.everything(), min_count)
+                report(f"{value}: Arrays", found, timed(run, repeats))
         for facet, value in DEMO_ENTITIES:
             page = service.entity(facet, value)
             report(f"{value}: SearchService.entity (mit Treffern)", page.total,
-                   timed(lambda: service.entity(facet, value), repeats))
+                   timed(lambda f=facet, v=value: service.entity(f, v), repeats))
         page = service.entity("person", "Wladimir Putin", SearchRequest(query="Sanktionen"))
         report("Wladimir Putin, q=Sanktionen: ganze Seite", page.total,
                timed(lambda: service.entity("person", "Wladimir Putin", SearchRequest(query="Sanktionen")), repeats))

@@ -12,7 +12,7 @@ name is a 404 that offers the closest names (``search_web.handlers``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
@@ -124,7 +124,7 @@ def api(facet: str, name: str):
         "timeline": {f.name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
                               for v in f.values] for f in entity.facets},
         "related": [{"name": name, "label": label, "values": [
-            {**to_jsonable(link.value.__dict__), "url": link.url, "search_url": link.together_url,
+            {**asdict(link.value), "url": link.url, "search_url": link.together_url,
              "api_url": entity_url(name, link.value.value, narrowing(state), "entities.api")}
             for link in links]} for label, name, links in related_links(entity, state)],
         "hits": [hit_json(hit, narrowing(state).with_value(spec.param, entity.value)) for hit in entity.hits],

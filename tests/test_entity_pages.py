@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from indexer.cli import search_command
 from indexer.errors import EntityNotFound
+from indexer.facets import by_name
 from indexer.index.columns import FieldOrdinals, lookup_of
 from indexer.search.related import closest, lift, related
 from indexer.search.results import SearchRequest
@@ -115,7 +116,7 @@ def test_cli_entity(entity_index_dir):
     result = CliRunner().invoke(search_command, ["--entity", "person:Wladimir Putin", "--index", str(entity_index_dir)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Wladimir Putin (Person): 5 Dokumente"
+    assert lines[0] == f"Wladimir Putin ({by_name('person').singular}): 5 Dokumente"
     assert "Jahr: 2022: 2 · 2023: 1 · 2024: 2" in lines
     assert "  Länder: Russland (4, ×2,0) · China (3, ×2,0) · Deutschland (5, ×1,0)" in lines
     assert "Top-Dokumente:" in lines and any("ep-5" in line for line in lines)

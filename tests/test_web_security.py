@@ -29,11 +29,14 @@ EXAMPLE_PATHS = {"/": "/?q=Skriptprobe", "/documents/<path:doc_id>": "/documents
                  "/api/search": "/api/search?q=Skriptprobe", "/api/documents/<path:doc_id>": "/api/documents/xss-1",
                  "/api/facets/<param>": "/api/facets/person?person_find=Skript",
                  "/static/<path:filename>": "/static/style.css",
-                 "/api/export": "/api/export?q=Skriptprobe", "/feed": "/feed?q=Skriptprobe"}
+                 "/api/export": "/api/export?q=Skriptprobe", "/feed": "/feed?q=Skriptprobe",
+                 "/entities/<facet>/<path:name>": "/entities/person/Skriptprobe",
+                 "/api/entities/<facet>/<path:name>": "/api/entities/person/Skriptprobe"}
 TRAVERSALS = ["/documents/..%2F..%2Fetc%2Fpasswd", "/api/documents/../../x", "/documents/%2e%2e/%2e%2e/etc/passwd",
               "/static/../search_web/__init__.py", "/static/%2e%2e/__init__.py", "/static/..%2F__init__.py",
               "/static//etc/passwd", "/static/%2Fetc%2Fpasswd", "/api/documents/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-              "/documents/....//....//etc/passwd", "/static/..\\__init__.py"]
+              "/documents/....//....//etc/passwd", "/static/..\\__init__.py", "/entities/person/..%2F..%2Fetc%2Fpasswd",
+              "/api/entities/organisation/%2e%2e/%2e%2e/etc/passwd"]
 LEAKS = ("Traceback", 'File "', "/work/", "site-packages", "werkzeug", "root:x:0:0", "def create_app", "Werkzeug Debugger")
 REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 

@@ -63,7 +63,7 @@ def test_page_shows_count_timeline_related_and_hits(web):
 
 def test_together_in_one_facet_goes_into_the_query(web):
     html = text(web.get("/entities/person/Wladimir%20Putin"))
-    xi = re.search(r'>Xi Jinping</a>.*?class="together" href="([^"]+)"', html, re.S)[1]
+    xi = re.search(r'>Xi Jinping</a>.*?class="together" href="([^"]+)"', html, re.DOTALL)[1]
     assert href(xi) == '/?q=person:"Xi Jinping"&person=Wladimir Putin'
     response = web.get(xi.replace("&amp;", "&"))
     assert "<strong>3</strong> Treffer" in text(response)
@@ -139,7 +139,7 @@ def test_search_page_links_facet_values_and_chips(entity_app, web):
         assert f'href="{escape(url(entity_app, facet, name))}"' in text(web.get("/")), name
     html = text(web.get("/?org=B%C3%BCndnis+90/Die+Gr%C3%BCnen"))
     chip = re.search(r'aria-label="Filter entfernen: Organisation: [^"]+">.*?</a><a class="entity-page" href="([^"]+)"',
-                     html, re.S)[1]
+                     html, re.DOTALL)[1]
     assert chip == url(entity_app, *ODD[0])
     assert 'name="org" value="Bündnis 90/Die Grünen" checked' in html  # the filter itself still works
 

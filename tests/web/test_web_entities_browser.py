@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from indexer.facets import by_name
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -70,7 +72,7 @@ def test_from_a_document_to_an_entity_and_on_to_both_together(page):
     page.goto("/documents/w-nk-3?q=Nordkorea")
     page.locator(".entities li", has_text="Kim Jong Un").locator("a.entity-page").click()
     page.wait_for_url(re.compile(r"/entities/person/Kim%20Jong%20Un$"))
-    assert page.locator("h1").inner_text() == "Kim Jong Un" and page.locator(".entity-kind").inner_text() == "PERSON"
+    assert page.locator("h1").inner_text() == "Kim Jong Un" and page.locator(".entity-kind").inner_text() == by_name("person").singular.upper()
     page.fill("#entity-q", "Moskau")
     page.press("#entity-q", "Enter")
     page.wait_for_url(re.compile(r"q=Moskau"))
