@@ -1,17 +1,17 @@
 """Entity page cost: co-occurrence from the facet ordinal arrays, and the whole page.
 
-    python -m benchmarks.entities                                  # synthetic 100k + the demo index
-    python -m benchmarks.entities --docs 100000 --entity-docs 10000 --index /work/bench/demo-after
+    python -m benchmarks.entities                                  # synthetic 100k + the demo index in ./index
+    python -m benchmarks.entities --docs 100000 --entity-docs 10000 --index index
 
 Synthetic part: a ``FacetStore`` of ``--docs`` documents shaped like news (persons, countries
-and organisations with Zipf-distributed values, one country in 80 % of the documents, dates
-over ten years) and one person in ``--entity-docs`` of them. It times the steps of the
+and organisations with Zipf-distributed values, one country in 80 % of the documents; one
+speaker, party and source each; dates over ten years) and one person in ``--entity-docs`` of them. It times the steps of the
 entity page that grow with the number of documents, through the functions the service runs
 (``indexer.search.entity``): resolving the name, the entity's document mask, the related
 values of every facet (lift, minimum count) and the timeline. Query matching and the top
 hits' snippets are the search's own cost and are timed on the demo index only.
 
-Demo part (``--index``, opened read-only): the same steps on the index's arrays, and
+Demo part (``--index``, the demo corpus built by ``search-index build seeds/``; opened read-only): the same steps on the index's arrays, and
 ``SearchService.entity`` end to end, for a few entities. Prints milliseconds (median and
 fastest wall time of ``--repeats``, median CPU time); asserts nothing.
 """
@@ -32,16 +32,17 @@ from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
 from indexer.settings import setting
 
-#: facet -> (distinct values, mean values per document)
-SHAPE = {"person": (40_000, 2.5), "country": (200, 3.0), "organisation": (20_000, 3.0)}
+#: facet -> (distinct values, mean values per document); 0: exactly one per document (metadata)
+SHAPE = {"person": (40_000, 2.5), "country": (200, 3.0), "organisation": (20_000, 3.0),
+         "speaker": (5_000, 0), "party": (12, 0), "source": (20, 0)}
 DEMO_ENTITIES = (("country", "Deutschland"), ("organisation", "NATO"), ("person", "Wladimir Putin"),
                  ("country", "Nordkorea"))
 
 
-def zipf_field(rng, docs: int, values: int, per_doc: float, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+def zipf_field(rng, docs: int, values: int, per_doc: float) -> tuple[np.ndarray, np.ndarray]:
     """(document, value) pairs, each document's values Zipf-distributed, duplicates dropped."""
-    pairs = int(docs * per_doc)
-    doc = rng.integers(0, docs, pairs)
+    pairs = int(docs * per_doc) or docs
+    doc = rng.integers(0, docs, pairs) if per_doc else np.arange(docs)
     value = np.minimum(rng.zipf(1.3, pairs) - 1, values - 1)
     unique = np.unique(doc.astype(np.int64) * values + value)
     return unique // values, unique % values
@@ -51,8 +52,9 @@ def synthetic_store(docs: int, entity_docs: int, seed: int = 14) -> FacetStore:
     """``docs`` documents; person 0 (``Person 0``) is in exactly ``entity_docs`` of them."""
     rng = np.random.default_rng(seed)
     fields = {}
-    for name, (values, per_doc) in SHAPE.items():
-        doc, value = zipf_field(rng, docs, values, per_doc, name)
+    for name in FACET_NAMES:  # every facet of the registry (a new one needs a SHAPE entry)
+        values, per_doc = SHAPE[name]
+        doc, value = zipf_field(rng, docs, values, per_doc)
         if name == "person":
             keep = value != 0
             doc, value = doc[keep], value[keep]
@@ -131,7 +133,7 @@ def demo(index: str, repeats: int, min_count: int) -> None:
 @click.command()
 @click.option("--docs", default=100_000, show_default=True, help="synthetic documents")
 @click.option("--entity-docs", default=10_000, show_default=True, help="documents of the synthetic entity")
-@click.option("--index", default="/work/bench/demo-after", show_default=True, help="a built index ('' to skip)")
+@click.option("--index", default="index", show_default=True, help="a built demo index ('' to skip)")
 @click.option("--repeats", default=15, show_default=True)
 def main(docs: int, entity_docs: int, index: str, repeats: int) -> None:
     """Times the entity page's array work (synthetic) and whole pages (demo index)."""
