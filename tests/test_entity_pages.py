@@ -129,6 +129,8 @@ def test_cli_entity_narrowed_json_and_errors(entity_index_dir):
     result = CliRunner().invoke(search_command, ["Sanktionen", "--entity", "person:putin", "--json", "--index", index])
     data = json.loads(result.output)
     assert (data["value"], data["total"], data["scope"]) == ("Wladimir Putin", 2, 3)
+    result = CliRunner().invoke(search_command, ["--entity", "person:putin", "--format", "csv", "--index", index])
+    assert result.exit_code == 2 and "--entity und --format" in result.output
     for bad in ("Putin", "ort:Berlin"):
         result = CliRunner().invoke(search_command, ["--entity", bad, "--index", index])
         assert result.exit_code == 2 and result.output.startswith("Fehler: ")
