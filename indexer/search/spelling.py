@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.search.query import Node, positive_words
@@ -18,6 +18,7 @@ from indexer.search.snippets import match_spans
 
 MAX_WORDS = 6
 MAX_CANDIDATES = 5  # index words within two edits tried per query word, nearest and most frequent first
+RARE_DOCS, RARE_SHARE = 3, 0.001  # a known word in at most this many documents (or share) may be a typo
 FORM_SAMPLE = 5  # documents read for the original form of a correction
 
 
@@ -41,13 +42,14 @@ def suggest(searcher, node: Node | None, query: str, total: int, count: Callable
 
 def correct(searcher, word: str, known: bool = True) -> str | None:
     """The index word (``exact`` field, folded) meant by ``word``, or None when it looks right;
-    a word the index knows only when ``known`` (and then for one three times as frequent)."""
+    a word the index knows only when ``known`` and it is rare (a typo some documents share), and
+    then for one three times as frequent."""
     normalised = analyze_exact(word)
     if len(normalised) != 1 or normalised[0] in STOPWORDS or len(normalised[0]) < 4:
         return None
     text, reader = normalised[0], searcher.reader()
     frequency = reader.doc_frequency("exact", text)
-    if frequency and not known:
+    if frequency and not (known and frequency <= max(RARE_DOCS, reader.doc_count() * RARE_SHARE)):
         return None
     near = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.terms_within("exact", text, 2, prefix=1)]
     ranked = sorted((distance(text, t), -reader.doc_frequency("exact", t), t) for t in near if t != text)
