@@ -54,7 +54,7 @@ def test_a_keyword_list_shows_no_switch_until_chosen(client):
     anyword = page_text(client.get("/?q=Bundeswehr+Soldaten+Mali&words=any"))
     assert '<strong aria-current="true">beliebige Wörter</strong>' in anyword
     assert '<input type="hidden" name="words" value="any">' in anyword  # the filter form keeps the choice
-    assert "words=any" in link(anyword, "Datum")  # so do sorting and paging
+    assert "words=any" in link(anyword, "neueste zuerst")  # so do sorting and paging
 
 
 def test_the_any_word_fallback_offers_the_switch_back(client):
@@ -87,7 +87,7 @@ def test_zero_hits_run_the_correction_with_a_link_to_the_query_as_typed(client):
                      html)
     assert query_of(link(html, "Nordkroea")) == {"q": ["Nordkroea"], "country": ["Russland"], "autocorrect": ["0"]}
     assert "Treffer für „Nordkorea“" in html and hit_ids(html)
-    assert "q=Nordkorea" in link(html, "Datum")  # the page goes on with the correction
+    assert "q=Nordkorea" in link(html, "neueste zuerst")  # the page goes on with the correction
     typed = page_text(client.get(link(html, "Nordkroea")))
     assert "Keine Treffer für „Nordkroea“" in typed and "Meinten Sie" in typed and "Stattdessen" not in typed
     data = client.get("/api/search?q=Nordkroea").get_json()
