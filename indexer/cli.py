@@ -20,9 +20,9 @@ import click
 from indexer.index import writer as builder
 from indexer.entities.corrections import read_corrections
 from indexer.export import FORMATS, SEPARATORS, export_chunks
-from indexer.errors import DateFormatError, SearchError, print_error
+from indexer.errors import DateFormatError, DateOrderError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
-from indexer.search.results import SORT_LABELS, SORTS, SearchPage, SearchRequest, Snippet
+from indexer.search.results import SORT_LABELS, SORTS, WORDS, Hit, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir, setting
 from indexer.text.dates import parse_bound
 from indexer.text.numbers import german_number as zahl
@@ -89,6 +89,7 @@ def index_option(func):
 def parse_day(ctx, param, value) -> dt.date | None:
     """``--from 28.10.2024``, ``--to 2024-10`` (the month's last day): the one date parser."""
     last = next(bound.last for bound in DATE_BOUNDS if bound.attribute == param.name)
+    ctx.meta[param.name] = value  # as typed, for the hint on a swapped range
     try:
         return parse_bound(value or "", last)
     except DateFormatError as exc:
@@ -123,6 +124,10 @@ def export_options(func):
 @filter_options
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="date: neueste zuerst, date_asc: älteste zuerst (ohne Datum zuletzt).")
+@click.option("--words", type=click.Choice(WORDS), default=None,
+              help="Alle Wörter oder beliebige (Standard: beliebige bei einer Frage, sonst alle).")
+@click.option("--autocorrect/--no-autocorrect", default=True, show_default=True,
+              help="Findet die Anfrage nichts, ihre Rechtschreibkorrektur suchen.")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Treffer pro Seite.")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Maschinenlesbare Ausgabe (JSON).")
@@ -132,7 +137,8 @@ def export_options(func):
                    'oft zusammen genannt, Top-Dokumente; Suche und Filter grenzen ein).')
 @index_option
 @report_errors
-def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, sep, rows, entity, index, **selected):
+def search_command(query, date_from, date_to, sort, words, autocorrect, limit, page, as_json, fmt, sep, rows, entity,
+                   index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
     from indexer.search.service import SearchService
 
@@ -140,11 +146,12 @@ def search_command(query, date_from, date_to, sort, limit, page, as_json, fmt, s
         raise click.UsageError("--json und --format schließen sich aus.")
     if fmt and entity is not None:
         raise click.UsageError("--entity und --format schließen sich aus.")
+    check_date_order(date_from, date_to)
     path = index_dir(index)
     ensure_index(path)
     filters = {name: values for name, values in selected.items() if values}  # facet name -> values
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
-                            sort=sort, page=page, page_size=limit)
+                            sort=sort, page=page, page_size=limit, words=words, autocorrect=autocorrect)
     if entity is not None:
         return entity_command(path, entity, request, as_json)
     with SearchService(path) as service:
@@ -182,6 +189,13 @@ def entity_command(path: Path, entity: str, request: SearchRequest, as_json: boo
         echo_entity(page, facet_spec(facet).singular)
 
 
+def check_date_order(start: dt.date | None, end: dt.date | None) -> None:
+    """``DateOrderError`` with the swapped options as the hint: ``--from 2024 --to 2025``."""
+    if start and end and start > end:
+        typed = click.get_current_context().meta
+        raise DateOrderError(start, end, f"Die Grenzen tauschen: --from {typed['date_to']} --to {typed['date_from']}")
+
+
 def ensure_index(path: Path) -> None:
     """Builds the index from ``seeds/`` on first use, with a one-line notice."""
     from indexer.index.store import current_generation
@@ -196,27 +210,48 @@ def ensure_index(path: Path) -> None:
 
 def format_page(page: SearchPage, color: bool) -> str:
     order = SORT_LABELS[page.request.sort] if page.request.sort != "relevance" else ""
-    lines = [f"{zahl(page.total)} Treffer für »{page.request.query}« ({zahl(page.took_ms)} ms)"
+    query = page.corrected_query or page.request.query
+    lines = [f"{zahl(page.total)} Treffer für »{query}« ({zahl(page.took_ms)} ms)"
              + (f", Seite {zahl(page.page)} von {zahl(page.pages)}" if page.pages > 1 else "")
              + (f", {order}" if order else "") + (f" ({zahl(page.undated)} ohne Datum)" if order and page.undated else "")]
-    if page.notice:
-        lines.append(page.notice)
+    lines += [line for line in (page.query_notice, page.notice, words_line(page)) if line]
+    if page.corrected_query:
+        lines.append(f"Ergebnisse für »{page.corrected_query}«. Stattdessen suchen nach »{page.request.query}«: "
+                     "--no-autocorrect")
     if page.suggestion:
         lines.append(f"Meinten Sie: {page.suggestion}")
     for hit in page.hits:
-        lines.append("")
-        when = hit.date.strftime("%d.%m.%Y") if hit.date else "ohne Datum"
-        lines.append(styled(f"{hit.rank}. {hit.byline or hit.title}", color, bold=True))
-        if hit.byline:
-            lines.append(f"   {clamped(hit.title)}")
-        lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
-        for snippet in hit.snippets:
-            lines.append("   " + terminal_text(snippet, color))
-        entities = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.organisations[:3])
-        if entities:
-            lines.append(f"   [{entities}]")
+        lines += format_hit(hit, color)
+    if page.partial_hits:
+        lines += ["", "--- Weitere Treffer mit einigen der Wörter ---"]
+        for hit in page.partial_hits:
+            lines += format_hit(hit, color)
     lines.extend(format_facets(page))
     return "\n".join(lines)
+
+
+def words_line(page: SearchPage) -> str:
+    """How the words were searched, with the option that switches, when it could go either way."""
+    if page.words == "any" or (page.words and page.request.words):
+        other = "all" if page.words == "any" else "any"
+        now = "beliebige Wörter" if page.words == "any" else "alle Wörter"
+        return f"Gesucht: {now} (umschalten: --words {other})"
+    return ""
+
+
+def format_hit(hit: Hit, color: bool) -> list[str]:
+    when = hit.date.strftime("%d.%m.%Y") if hit.date else "ohne Datum"
+    lines = ["", styled(f"{hit.rank}. {hit.byline or hit.title}", color, bold=True)]
+    if hit.byline:
+        lines.append(f"   {clamped(hit.title)}")
+    lines.append(f"   {when} · {hit.source or 'unbekannte Quelle'} · {hit.id}" + (f" · {hit.url}" if hit.url else ""))
+    if hit.missing_words:
+        lines.append(f"   Es fehlt: {', '.join(hit.missing_words)}")
+    lines += ["   " + terminal_text(snippet, color) for snippet in hit.snippets]
+    entities = ", ".join(hit.persons[:4] + hit.countries[:4] + hit.organisations[:3])
+    if entities:
+        lines.append(f"   [{entities}]")
+    return lines
 
 
 def clamped(text: str, limit: int = SUBTITLE_CHARS) -> str:

@@ -47,6 +47,16 @@ class DateFormatError(BadRequestError, ValueError):
     hint = "Format JJJJ-MM-TT oder TT.MM.JJJJ, z. B. 2024-10-28 oder 28.10.2024 (Zeiträume auch 2024 oder 2024-10)."
 
 
+class DateOrderError(BadRequestError):
+    """The from-date lies after the to-date; the edges offer the swapped range (a link, an option hint)."""
+
+    hint = "Die Datumsgrenzen tauschen."
+
+    def __init__(self, start, end, hint: str | None = None):
+        super().__init__(f"Das Von-Datum ({start:%d.%m.%Y}) liegt nach dem Bis-Datum ({end:%d.%m.%Y}).", hint)
+        self.start, self.end = start, end
+
+
 class DocumentNotFound(SearchError):
     hint = "Die Dokument-ID prüfen."
 

@@ -39,16 +39,22 @@ def search():
 def page_json(state: SearchState, page: SearchPage) -> dict:
     base = url_for("api.search")
     pager = present.pagination(state, page, base)
+    shown = replace(state, query=page.corrected_query) if page.corrected_query else state  # hits link what was searched
     return {
         "query": state.query, "total": page.total, "undated": page.undated,
         "page": page.page, "pages": page.pages, "page_size": page.page_size, "last_page": present.last_page(page),
         "sort": state.sort, "filters": dict(state.filters),
         "date_from": to_jsonable(state.date_from), "date_to": to_jsonable(state.date_to),
         "suggestion": page.suggestion, "notice": page.notice, "took_ms": page.took_ms,
-        "hits": [hit_json(hit, state) for hit in page.hits],
+        "corrected_query": page.corrected_query, "query_notice": page.query_notice,
+        "words": page.words or None, "unfiltered": page.unfiltered,
+        "hits": [hit_json(hit, shown) for hit in page.hits],
+        "partial_hits": [hit_json(hit, shown) for hit in page.partial_hits],
         "facets": present.api_facets(state, page),
         "links": {"self": base + state.query_string(), "next": pager["next"], "prev": pager["prev"],
-                  "html": url_for("web.search") + state.query_string()},
+                  "html": url_for("web.search") + state.query_string(),
+                  "words": dict(zip(present.WORD_LABELS, (link.url for link in present.words_links(state, page, base)))) or None,
+                  "as_typed": base + state.as_typed().query_string() if page.corrected_query else None},
     }
 
 

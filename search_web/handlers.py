@@ -6,12 +6,16 @@ No stack trace, exception text of unexpected errors or file path ever reaches a 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import (BadRequestError, DocumentError, DocumentNotFound, EntityNotFound, IndexFormatError,
-                            IndexLockedError, IndexNotFound, QuerySyntaxError, SearchError)
+from indexer.errors import (BadRequestError, DateOrderError, DocumentError, DocumentNotFound, EntityNotFound,
+                            IndexFormatError, IndexLockedError, IndexNotFound, QuerySyntaxError, SearchError)
+from indexer.facets import DATE_PARAMS
+
+from search_web.present import Link
 
 log = logging.getLogger("search_web")
 
@@ -50,16 +54,20 @@ def register(app: Flask) -> None:
 PLAIN_TEXT_PATHS = ("/feed",)  # a feed reader shows text, not a page
 
 
-def error_response(status: int, message: str, hint: str, suggestions: list[dict] | None = None):
+def error_response(status: int, message: str, hint: str, suggestions: list[dict] | None = None,
+                   fix: Link | None = None):
     """The error page or ``{"error", "hint"}``; ``suggestions`` (``value``, ``url``, ``api_url``)
-    are links offered instead (the closest names of an unknown entity)."""
+    are links offered instead (the closest names of an unknown entity); ``fix`` is a link that
+    repairs the request, e.g. swapped dates."""
     if request.path in PLAIN_TEXT_PATHS:
         text = f"Fehler: {message}\n" + (f"Hinweis: {hint}\n" if hint else "")
         return make_response(text, status, {"Content-Type": "text/plain; charset=utf-8"})
     if request.path.startswith("/api/"):
-        body = jsonify({"error": message, "hint": hint, **({"suggestions": suggestions} if suggestions else {})})
+        body = jsonify({"error": message, "hint": hint, **({"suggestions": suggestions} if suggestions else {}),
+                        **({"fix": fix.url} if fix else {})})
     else:
-        body = render_template("error.html", status=status, message=message, hint=hint, suggestions=suggestions)
+        body = render_template("error.html", status=status, message=message, hint=hint, suggestions=suggestions,
+                               fix=fix)
     return make_response(body, status)
 
 
@@ -83,7 +91,19 @@ def search_error(error: SearchError):
     if status >= 500:
         log.error("search error: %s", error.message)
         return error_response(status, *UNEXPECTED)
-    return error_response(status, error.message, error.hint)
+    fix = swapped_dates(error) if isinstance(error, DateOrderError) else None
+    return error_response(status, error.message, error.hint, fix=fix)
+
+
+def swapped_dates(error: DateOrderError) -> Link | None:
+    """The same request with ``from`` and ``to`` swapped as typed (``from=2025&to=2024`` -> 2024 to 2025)."""
+    start, end = DATE_PARAMS
+    typed = {name: request.args.get(name, "") for name in DATE_PARAMS}
+    if not all(typed.values()):
+        return None
+    swap = {start: end, end: start}
+    pairs = [(name, typed[swap[name]] if name in swap else value) for name, value in request.args.items(multi=True)]
+    return Link(f"Zeitraum tauschen: von {typed[end]} bis {typed[start]}", f"{request.path}?{urlencode(pairs)}")
 
 
 def status_of(error: SearchError) -> int:

@@ -18,14 +18,14 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.errors import BadRequestError, DateFormatError
 from indexer.facets import DATE_BOUNDS, DATE_PARAMS, FACET_PARAMS, FACETS
-from indexer.search.results import SearchRequest
+from indexer.search.results import WORDS, SearchRequest
 from indexer.text.dates import parse_bound
 from indexer.text.numbers import german_number
 
 #: URL parameter -> facet name of the service (``org`` -> ``organisation``), from indexer.facets
 FILTER_PARAMS = {facet.param: facet.name for facet in FACETS}
 FIND_PARAMS = {facet.find_param: facet.param for facet in FACETS}
-SCALAR_PARAMS = ("q", *DATE_PARAMS, "sort", "page", "size")
+SCALAR_PARAMS = ("q", *DATE_PARAMS, "sort", "page", "size", "words", "autocorrect")
 KNOWN_PARAMS = frozenset((*SCALAR_PARAMS, *FILTER_PARAMS, *FIND_PARAMS, "more"))
 
 DEFAULT_SIZE = 10
@@ -49,6 +49,8 @@ class SearchState:
     size: int = DEFAULT_SIZE
     more: frozenset[str] = frozenset()
     find: dict[str, str] = field(default_factory=dict)  # person/country/org/... -> text of the filter box
+    words: str | None = None  # "all" or "any"; None: the service decides (any for a question)
+    autocorrect: bool = True  # False: search the query as typed even when it finds nothing
 
     # --- towards the service -----------------------------------------------------------
 
@@ -56,7 +58,7 @@ class SearchState:
         return SearchRequest(
             query=self.query, filters={FILTER_PARAMS[p]: v for p, v in self.filters.items() if v},
             date_from=self.date_from, date_to=self.date_to, sort=self.sort, page=self.page,
-            page_size=self.size, facet_limit=self.facet_limit(),
+            page_size=self.size, facet_limit=self.facet_limit(), words=self.words, autocorrect=self.autocorrect,
             facet_find={FILTER_PARAMS[p]: text for p, text in self.find.items() if text},
         )
 
@@ -85,6 +87,10 @@ class SearchState:
             out.append(("sort", self.sort))
         if self.size != DEFAULT_SIZE:
             out.append(("size", str(self.size)))
+        if self.words:
+            out.append(("words", self.words))
+        if not self.autocorrect:
+            out.append(("autocorrect", "0"))
         out += [("more", param) for param in FILTER_PARAMS if param in self.more]
         out += [(f"{param}_find", text) for param, text in self.find.items() if text]
         if self.page != 1:
@@ -102,6 +108,13 @@ class SearchState:
 
     def sorted_by(self, sort: str) -> SearchState:
         return replace(self, sort=sort, page=1)
+
+    def with_words(self, words: str) -> SearchState:
+        return replace(self, words=words, page=1)
+
+    def as_typed(self) -> SearchState:
+        """The query searched as typed, without its spelling correction."""
+        return replace(self, autocorrect=False, page=1)
 
     def with_value(self, param: str, value: str) -> SearchState:
         values = self.filters.get(param, ())
@@ -139,7 +152,7 @@ def parse_state(args) -> SearchState:
     unknown = sorted(set(args) - KNOWN_PARAMS)
     if unknown:
         raise BadRequestError(f"Unbekannter Parameter {unknown[0][:40]!r}.",
-                              f"Möglich: {', '.join(('q', *FACET_PARAMS, *DATE_PARAMS, 'sort', 'page', 'size'))}.")
+                              f"Möglich: {', '.join(('q', *FACET_PARAMS, *DATE_PARAMS, 'sort', 'page', 'size', 'words'))}.")
     for name in SCALAR_PARAMS:
         if len(args.getlist(name)) > 1:
             raise BadRequestError(f"Parameter {name!r} mehrfach angegeben.", "Jeden dieser Parameter nur einmal angeben.")
@@ -148,6 +161,8 @@ def parse_state(args) -> SearchState:
         query=args.get("q", "").strip(), filters=parse_filters(args), **days,
         sort=args.get("sort", "").strip() or "relevance", page=parse_int(args.get("page", ""), "page", 1),
         size=parse_int(args.get("size", ""), "size", DEFAULT_SIZE), more=parse_more(args), find=parse_find(args),
+        words=parse_choice(args.get("words", ""), "words", WORDS),
+        autocorrect=parse_choice(args.get("autocorrect", ""), "autocorrect", ("0", "1")) != "0",
     )
 
 
@@ -163,6 +178,14 @@ def split_args(args, names: tuple[str, ...]) -> tuple[dict[str, str], MultiDict]
         if values and values[0].strip():
             taken[name] = values[0].strip()
     return taken, rest
+
+
+def parse_choice(raw: str, name: str, choices: tuple[str, ...]) -> str | None:
+    """One of ``choices``, or None when absent: ``words=any``."""
+    raw = raw.strip()
+    if raw and raw not in choices:
+        raise BadRequestError(f"Unbekannter Wert {raw[:20]!r} für {name!r}.", f"Möglich: {', '.join(choices)}.")
+    return raw or None
 
 
 def parse_filters(args) -> dict[str, tuple[str, ...]]:

@@ -98,6 +98,17 @@ def toggle_link(state: SearchState, param: str, facet: Facet, base: str) -> Link
     return Link(f"alle {german_number(facet.total_values)} anzeigen", base + state.expanded(param).query_string())
 
 
+WORD_LABELS = {"all": "alle Wörter", "any": "beliebige Wörter"}
+
+
+def words_links(state: SearchState, page: SearchPage, base: str) -> list[Link]:
+    """The switch "alle Wörter / beliebige Wörter": when the words were searched as any, or the user chose."""
+    if not page.words or (page.words == "all" and not state.words):
+        return []
+    return [Link(label, base + state.with_words(words).query_string(), page.words == words)
+            for words, label in WORD_LABELS.items()]
+
+
 def api_facets(state: SearchState, page: SearchPage) -> list[dict]:
     """Facets for JSON: value facets trimmed like on the page, dates as they are."""
     out = []

@@ -30,7 +30,10 @@ def service() -> SearchService:
 def search():
     state = parse_state(request.args)
     page = service().search(state.to_request())
-    return render_template("search.html", **search_context(state, page, url_for("web.search")))
+    base = url_for("web.search")
+    shown = replace(state, query=page.corrected_query) if page.corrected_query else state  # links go on with it
+    return render_template("search.html", **search_context(shown, page, base),
+                           original_url=base + state.as_typed().query_string())
 
 
 def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
@@ -41,9 +44,10 @@ def search_context(state: SearchState, page: SearchPage, base: str) -> dict:
         "years": present.year_bars(state, page, base), "month_label": month_label, "months": months,
         "chips": present.chips(state, base), "pager": present.pagination(state, page, base),
         "clear_url": base + state.without_filters().query_string(),
-        "suggestion_url": base + replace(state, query=page.suggestion, page=1).query_string() if page.suggestion else "",
+        "suggestion_url": base + replace(state, query=page.suggestion, page=1, autocorrect=True).query_string() if page.suggestion else "",
         "sort_links": sort_links(state, base), "order": order_label(state),
-        "unfiltered": unfiltered_total(state, page),
+        "unfiltered": page.unfiltered if state.has_filters and not page.total else None,
+        "words_links": present.words_links(state, page, base),
         "hidden": hidden_fields(state),
         "document_suffix": state.query_string(),  # a document link keeps the whole search
         "feed_url": url_for("feeds.feed") + state.for_feed().query_string(),
@@ -76,14 +80,6 @@ def hidden_fields(state: SearchState) -> list[tuple[str, str]]:
     """What the search box form carries along besides ``q``: filters, dates, sort, size."""
     keep = {*FACET_PARAMS, *DATE_PARAMS, "sort", "size"}
     return [(name, value) for name, value in state.pairs() if name in keep]
-
-
-def unfiltered_total(state: SearchState, page: SearchPage) -> int | None:
-    """Hits of the same query without any filter, for the empty-result page."""
-    if page.total or not state.has_filters:
-        return None
-    bare = replace(state.without_filters().to_request(), with_facets=False, page_size=1)
-    return service().search(bare).total
 
 
 def document_state(doc_id: str) -> SearchState:

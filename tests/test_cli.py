@@ -106,9 +106,9 @@ def test_search_filters_and_sort(run, index_dir):
 
 
 def test_bad_query_is_one_line_with_hint(run, index_dir):
-    result = run(search_command, '"unclosed', "--index", index_dir)
+    result = run(search_command, "Nordkorea)", "--index", index_dir)
     assert result.exit_code == 2
-    assert result.output.splitlines()[0].startswith("Fehler: Anführungszeichen nicht geschlossen")
+    assert result.output.splitlines()[0].startswith("Fehler: Unerwartetes")
     assert result.output.splitlines()[1].startswith("Hinweis:")
     assert "Traceback" not in result.output
 
@@ -141,7 +141,9 @@ def test_bad_date_option(run, index_dir):
 
 
 def test_suggestion(run, index_dir):
-    assert "Meinten Sie: nordkorea" in run(search_command, "Nordkroea", "--index", index_dir).output
+    assert "Meinten Sie: Nordkorea" in run(search_command, "Nordkroea", "--no-autocorrect", "--index", index_dir).output
+    corrected = run(search_command, "Nordkroea", "--index", index_dir).output
+    assert corrected.startswith("2 Treffer für »Nordkorea«") and "Stattdessen suchen nach »Nordkroea«" in corrected
 
 
 def test_missing_index_is_built_from_seeds(run, tmp_path, documents_dir):

@@ -63,7 +63,7 @@ def test_export_rows_are_bounded_by_limit_and_setting(export_service, monkeypatc
 
 
 @pytest.mark.parametrize("request_, error", [
-    (SearchRequest(query='"Haushalt'), QuerySyntaxError),
+    (SearchRequest(query="Haushalt)"), QuerySyntaxError),  # a stray bracket (an unclosed quote is read as closed)
     (SearchRequest(query="der die das"), QuerySyntaxError),  # stopwords only: found when compiling
     (SearchRequest(query="Haushalt", sort="title"), BadRequestError),
 ])
@@ -172,7 +172,7 @@ def test_cli_bad_format_options_are_usage_errors(export_index_dir, args, message
 
 
 def test_cli_bad_query_or_too_many_rows_prints_no_half_file(export_index_dir):
-    result = run('"Haushalt', "--format", "csv", "--index", export_index_dir)
+    result = run("Haushalt)", "--format", "csv", "--index", export_index_dir)
     assert result.exit_code == 2 and result.stdout == "" and result.stderr.startswith("Fehler: ")
     result = run("Haushalt", "--format", "csv", "--rows", "4", "--index", export_index_dir,
                  NEWS_SEARCH_EXPORT_MAX_ROWS=3)

@@ -9,7 +9,8 @@ mentions are marked.
 Ranking extras (see ``indexer.search.ranking``): each plain word also brings optional clauses that
 never change which documents match, only their order: its compound parts at query time
 (weaker) and its unstemmed form in ``exact``. A question (``mode="question"``) drops its
-question words and needs only some of its words (phrases in it stay required).
+question words and needs only some of its words (phrases in it stay required);
+``mode="question_all"`` drops them too but needs all the other words.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class QueryCompiler:
         self.config = config  # the service's ranking configuration: weights of the clauses
         self.cache = cache  # a PostingsCache of this reader's snapshot: expansions are kept there
         self.resolve = resolve
-        self.mode = mode  # "and", "or" or "question": how plain words combine at the top level
+        self.mode = mode  # "and", "or", "question" or "question_all": how plain words combine at the top level
         self.stems: set[str] = set()
         self.words: set[str] = set()
         self.entities: set[tuple[str, str]] = set()
@@ -139,7 +140,7 @@ class QueryCompiler:
         return wq.DateRange("date", start, end)
 
     def visit_and(self, node: And) -> wq.Query | None:
-        if self.mode == "question":
+        if self.mode in ("question", "question_all"):
             return self.question(node)
         parts = [self.visit(item) for item in node.items]
         positive = [p for p, item in zip(parts, node.items) if p is not None and not isinstance(item, Not)]
@@ -153,12 +154,15 @@ class QueryCompiler:
         return combine(wq.And, [joined] + negative)
 
     def question(self, node: And) -> wq.Query | None:
-        """Any of its words but the question words, or their compound parts; phrases stay required."""
+        """Any of its words but the question words, or their compound parts; phrases stay required.
+        In ``question_all`` mode all of those words are required."""
         words = [i for i in node.items if isinstance(i, Word)]
         content = [w for w in words if not ranking.is_question_word(w.text)] or words
         factors = ranking.answer_type_factors([w.text for w in words], self.config)
         self.factors = {id(w): f for w, f in zip(words, factors)}
         optional = [q for q in (self.visit(w) for w in content) if q is not None]
+        if self.mode == "question_all":  # all words but the question words
+            return combine(wq.And, optional + [self.visit(i) for i in node.items if not isinstance(i, Word)])
         if optional:
             optional, self.parts = optional + self.parts, []
         required = [q for q in (self.visit(i) for i in node.items if not isinstance(i, Word)) if q is not None]

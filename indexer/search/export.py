@@ -18,6 +18,7 @@ import numpy as np
 
 from indexer.errors import BadRequestError
 from indexer.search.query import parse_query
+from indexer.search.ordering import top_documents
 from indexer.search.results import Hit, SearchRequest
 from indexer.settings import setting
 from indexer.text.numbers import german_number
@@ -75,5 +76,5 @@ def order(lease, request: SearchRequest, node, found, hits_mask: np.ndarray, lim
     if request.recency_boost:
         scored = steps.ordered(lease, request, node, found, hits_mask, limit, config)
         return np.array([d for d, _ in scored], dtype=np.int64), np.array([s for _, s in scored])
-    docnums = steps.top_documents(lease, request, node, found, hits_mask, limit)
+    docnums = top_documents(lease, request, node, found, hits_mask, limit)
     return docnums, found.scores[docnums]

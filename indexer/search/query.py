@@ -9,7 +9,8 @@
     person:"Wladimir Putin"  country:Russland  org:NATO  source:bundestag
     date:2024  date:2024-10  date:28.10.2024  date:[2024-01-01 TO 2024-06-30]  mentioned:2025
 
-Malformed input raises ``QuerySyntaxError`` with a one-line message and a hint.
+An unclosed quote or bracket is read as closed at the end of the query (``read_query`` says
+so); other malformed input raises ``QuerySyntaxError`` with a one-line message and a hint.
 """
 
 from __future__ import annotations
@@ -94,14 +95,23 @@ _TOKEN = re.compile(
 
 
 def parse_query(text: str) -> Node | None:
-    """The tree of ``text``; None for an empty query."""
+    """The tree of ``text``; None for an empty query. An unclosed quote or bracket is read as
+    if closed at the end (``read_query`` also says how the query was read)."""
+    return read_query(text)[0]
+
+
+def read_query(text: str) -> tuple[Node | None, str]:
+    """The tree of ``text`` and, when it had to be read leniently, a notice with the query as
+    read (``"Bundeswehr Mali`` as ``"Bundeswehr Mali"``, ``(Nordkorea OR Russland`` as
+    ``(Nordkorea OR Russland)``), else ""."""
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"Suchanfrage zu lang ({german_number(len(text))} Zeichen, "
                                f"höchstens {german_number(MAX_QUERY_CHARS)}).",
                                "Die Anfrage kürzen.")
-    tokens = tokenize(LONE_SURROGATE.sub("\ufffd", text).translate(QUOTES))
+    text = LONE_SURROGATE.sub("\ufffd", text).translate(QUOTES)
+    tokens, open_quote = tokenize(text)
     if not tokens:
-        return None
+        return None, ""
     parser = _Parser(tokens)
     node = parser.parse_or(0)
     if parser.pos < len(tokens):
@@ -111,19 +121,38 @@ def parse_query(text: str) -> Node | None:
     if parser.expanding > MAX_EXPANDING:
         raise QuerySyntaxError(f"Zu viele Platzhalter- oder unscharfe Wörter ({parser.expanding}, höchstens {MAX_EXPANDING}).",
                                "Weniger Wörter mit * oder ~ verwenden.")
-    return node
+    return node, lenient_notice(text, open_quote, parser.unclosed)
 
 
-def tokenize(text: str) -> list[tuple[str, object]]:
-    tokens = []
+def lenient_notice(text: str, open_quote: bool, open_brackets: int) -> str:
+    """How an unclosed quote or bracket was read: closed at the end, where it always runs to."""
+    if not open_quote and not open_brackets:
+        return ""
+    what = " und ".join(w for w, on in (("Anführungszeichen", open_quote), ("Klammer" if open_brackets < 2 else "Klammern", open_brackets)) if on)
+    closed = text.rstrip() + '"' * open_quote + ")" * open_brackets
+    return f"{what} nicht geschlossen; gesucht wurde: {closed}"
+
+
+def tokenize(text: str) -> tuple[list[tuple[str, object]], bool]:
+    """The tokens of ``text``, and whether its last quote was left open (it is read as closed)."""
+    tokens, open_quote = [], False
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind is None:
             continue
         if kind == "value":
             kind = "field"
+        open_quote |= unclosed_quote(kind, match)
         tokens.extend(signed(match.group("sign"), classify(kind, match)))
-    return tokens
+    return tokens, open_quote
+
+
+def unclosed_quote(kind: str, match: re.Match) -> bool:
+    """A phrase or a quoted field value without its closing quote: it runs to the end of the query."""
+    if kind == "field" and match.group("field").lower() not in FIELD_NAMES:
+        return False
+    raw = (match.group("value") or "") if kind == "field" else match.group(0)
+    return kind in ("phrase", "field") and raw.startswith('"') and (len(raw) < 2 or not raw.endswith('"'))
 
 
 def signed(sign: str | None, token: tuple[str, object]) -> list[tuple[str, object]]:
@@ -141,9 +170,7 @@ def classify(kind: str, match: re.Match) -> tuple[str, object]:
     if kind == "paren":
         return raw, raw
     if kind == "phrase":
-        if len(raw) < 2 or not raw.endswith('"'):
-            raise QuerySyntaxError("Anführungszeichen nicht geschlossen.", 'Phrasen so schreiben: "russische Soldaten".')
-        return "phrase", raw[1:-1]
+        return "phrase", raw[1:-1] if len(raw) > 1 and raw.endswith('"') else raw[1:]
     if kind == "op":
         return "op", OPERATORS[raw]
     if kind == "field":
@@ -165,9 +192,9 @@ def field_token(name: str, value: str) -> tuple[str, object]:
     if not value or value in ('"', "["):
         raise QuerySyntaxError(f"Feld {name!r} ohne Wert.", f'Beispiel: {name}:"Wert"')
     if value.startswith('"'):
-        if len(value) < 2 or not value.endswith('"'):
-            raise QuerySyntaxError("Anführungszeichen nicht geschlossen.", f'Beispiel: {name}:"Wladimir Putin"')
-        value = value[1:-1]
+        value = value[1:-1] if value.endswith('"') else value[1:]
+        if not value.strip():
+            raise QuerySyntaxError(f"Feld {name!r} ohne Wert.", f'Beispiel: {name}:"Wert"')
     return "field", (field, value.strip())
 
 
@@ -182,6 +209,7 @@ class _Parser:
         self.pos = 0
         self.clauses = 0
         self.expanding = 0  # Prefix and Fuzzy nodes
+        self.unclosed = 0  # brackets still open at the end: read as closed there
 
     def peek(self):
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
@@ -236,9 +264,10 @@ class _Parser:
         self.clauses += 1
         if kind == "(":
             node = self.parse_or(depth + 1)
-            if self.peek()[0] != ")":
-                raise QuerySyntaxError("Klammer nicht geschlossen.", "Klammern prüfen: jede ( braucht eine ).")
-            self.pos += 1
+            if self.peek()[0] == ")":
+                self.pos += 1
+            else:  # only the end of the query stops a group without its ")"
+                self.unclosed += 1
             return node
         if kind == "phrase":
             return Phrase(value)

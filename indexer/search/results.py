@@ -13,6 +13,7 @@ from indexer.facets import FACET_FIELDS  # noqa: F401  (the names a request may 
 SORTS = ("relevance", "date", "date_asc")  # date: newest first; date_asc: oldest first; undated last in both
 #: how each order is shown in the count line and the sort links ("12 Artikel, neueste zuerst")
 SORT_LABELS = {"relevance": "Relevanz", "date": "neueste zuerst", "date_asc": "älteste zuerst"}
+WORDS = ("all", "any")  # how the words of a query combine: all of them, or any (most and rarest first)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class SearchRequest:
     facet_find: dict[str, str] = field(default_factory=dict)  # facet name -> text of its filter box
     with_facets: bool = True
     recency_boost: bool = False
+    words: str | None = None  # "all" or "any"; None: any for a question, else all (any when all finds nothing)
+    autocorrect: bool = True  # a query that finds nothing runs its spelling correction instead
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Hit:
     speaker: str = ""  # who spoke or wrote (metadata facets; "" when the record has none)
     party: str = ""
     byline: str = ""  # speaker with party, the hit's first line when there is one: see ``byline``
+    missing_words: list[str] = field(default_factory=list)  # a partial hit: the query words it lacks
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,12 @@ class SearchPage:
     pages: int
     took_ms: float
     undated: int = 0  # matching documents without a date ("ohne Datum")
-    notice: str = ""  # e.g. "AND fand nichts, ODER-Suche verwendet"
+    notice: str = ""  # how the words were searched, e.g. "Kein Dokument enthält alle Wörter; …"
+    words: str = ""  # "all" or "any" when the query's words could combine either way, else ""
+    partial_hits: list[Hit] = field(default_factory=list)  # all words found less than a page: most of them
+    corrected_query: str | None = None  # the query found nothing; these are the hits of this correction
+    query_notice: str = ""  # the query was read leniently, e.g. an unclosed quote as if closed
+    unfiltered: int = 0  # documents the query finds without the filters (facets are counted on these)
 
     def facet(self, name: str) -> Facet | None:
         return next((f for f in self.facets if f.name == name), None)

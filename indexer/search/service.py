@@ -22,34 +22,32 @@ from typing import Iterator
 import numpy as np
 from whoosh import query as wq
 
-from indexer.errors import BadRequestError, DocumentNotFound
+from indexer.errors import BadRequestError, DateOrderError, DocumentNotFound
 from indexer.facets import ENTITY_FACETS, ENTITY_FIELDS, METADATA_FACETS
 from indexer.index import store
-from indexer.index.columns import NO_DAY
 from indexer.index.schema import split_values, to_date
 from indexer.search import ranking
-from indexer.search.compiler import Compiled, QueryCompiler, is_plain_words
+from indexer.search import words as word_modes
+from indexer.search.compiler import Compiled, QueryCompiler
 from indexer.search.evaluator import Evaluator
 from indexer.search.facets import build_facets, value_facet, without
 from indexer.search.mentions import mention_pattern
-from indexer.search.query import parse_query
+from indexer.search.query import parse_query, read_query
 from indexer.search.ranking import RankingConfig
-from indexer.search.results import (FACET_FIELDS, SORTS, DocumentView, EntityPage, Facet, Hit, IndexStats,
+from indexer.search.ordering import by_date, top_documents
+from indexer.search.results import (FACET_FIELDS, SORTS, WORDS, DocumentView, EntityPage, Facet, Hit, IndexStats,
                                     SearchPage, SearchRequest, byline)
 from indexer.search.snapshot import Lease, Snapshot
 from indexer.search.snippets import highlight_paragraphs, make_snippets
-from indexer.search.spelling import suggest
 from indexer.settings import setting
 from indexer.text.numbers import german_number
 
-SUGGEST_BELOW = 3  # offer "did you mean" when a query finds fewer hits than this
-OR_NOTICE = "Kein Dokument enthält alle Wörter; gezeigt werden Dokumente mit einigen davon."
+OR_NOTICE = word_modes.OR_NOTICE
 #: searches that compute at the same time in one process. A search is CPU-bound Python: under
 #: the GIL, two at once share one core and thrash it (demo index, 4 waitress threads: 43
 #: requests/s and p95 769 ms running side by side, against 88/s and 146 ms one at a time), so
 #: one at a time where the GIL is on, unbounded on a free-threaded build. More cores: more
 #: processes (``search-web --workers``).
-UNDATED_LAST = dt.date.max.toordinal() + 1  # oldest first: below every day's key
 PARALLEL = 1 if getattr(sys, "_is_gil_enabled", lambda: True)() else None
 
 
@@ -134,10 +132,10 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchPage:
         started = time.perf_counter()
         check_request(request)
-        node = parse_query(request.query)
+        node, notice = read_query(request.query)
         with self._reading() as lease:
             page = execute(lease, request, node, self.ranking)
-        return replace(page, took_ms=round((time.perf_counter() - started) * 1000, 2))
+        return replace(page, query_notice=notice, took_ms=round((time.perf_counter() - started) * 1000, 2))
 
     def facet(self, request: SearchRequest, name: str) -> Facet:
         """One entity facet of the page ``request`` asks for, without the hits: the values for
@@ -147,7 +145,7 @@ class SearchService:
             raise BadRequestError(f"Unbekannte Facette {name[:40]!r}.", f"Möglich: {', '.join(FACET_FIELDS)}.")
         node = parse_query(request.query)
         with self._reading() as lease:
-            found = match(lease, node, self.ranking)
+            found = match(lease, node, self.ranking, request.words)
             filters = filter_masks(lease.facets, request)
             return value_facet(lease.facets, name, request, without(filters, name, found.mask))
 
@@ -211,17 +209,33 @@ class SearchService:
 @dataclass(frozen=True)
 class Match:
     """What a query matches before filters: the compiled query (for snippets), the mask of
-    matching documents, their scores, and a notice on how the query was understood."""
+    matching documents, their scores, a notice on how the query was understood, how its words
+    combined (``words``: all, any or "") and the count before an any-word fallback (``strict``)."""
 
     compiled: Compiled
     mask: np.ndarray
     scores: np.ndarray
     notice: str = ""
+    words: str = ""
+    strict: int = 0
 
 
 def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -> SearchPage:
-    """The page ``request`` asks for: match, filter, rank, facets, suggestion."""
-    found = match(lease, node, config)
+    """The page ``request`` asks for; a query that finds nothing runs its spelling correction instead."""
+    from indexer.search.fallbacks import partial_hits, suggestion_for  # they search through this module
+
+    found = match(lease, node, config, request.words)
+    suggestion = suggestion_for(lease, request, node, found.strict, config)
+    if suggestion and found.strict == 0 and request.autocorrect:
+        node = parse_query(suggestion)
+        found = match(lease, node, config, request.words)
+        page = build_page(lease, replace(request, query=suggestion), node, found, config, partial_hits)
+        return replace(page, request=request, corrected_query=suggestion)
+    return replace(build_page(lease, request, node, found, config, partial_hits), suggestion=suggestion)
+
+
+def build_page(lease: Lease, request: SearchRequest, node, found: Match, config: RankingConfig, partial) -> SearchPage:
+    """Filter, rank, facets and (``partial``) the documents with most of the words of what ``node`` matched."""
     filters = filter_masks(lease.facets, request)
     hits_mask = found.mask.copy()
     for mask in filters.values():
@@ -231,13 +245,12 @@ def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -
     hits = rank(lease, request, node, found, hits_mask, total, config, mentions)
     facets = build_facets(lease.facets, request, found.mask, filters)
     undated = int(np.count_nonzero(lease.facets.years[hits_mask] == 0))
-    unfiltered = int(found.mask.sum())  # without filters: a misspelling, not a narrow filter, finds little
-    suggestion = suggest(lease.searcher, node, unfiltered) if unfiltered < SUGGEST_BELOW else None
     size = request.page_size
     return SearchPage(
-        request=request, total=total, hits=hits, facets=facets, suggestion=suggestion,
+        request=request, total=total, hits=hits, facets=facets, suggestion=None,
         page=request.page, page_size=size, pages=max(1, math.ceil(total / size)), took_ms=0.0,
-        undated=undated, notice=found.notice,
+        undated=undated, notice=found.notice, words=found.words, unfiltered=int(found.mask.sum()),
+        partial_hits=partial(lease, request, node, found, hits_mask, filters, config, mentions),
     )
 
 
@@ -257,22 +270,26 @@ def entity_mentions(lease: Lease, compiled: Compiled, filters: dict[str, tuple[s
     return mention_pattern(tuple(sorted(entities))) if entities else None
 
 
-def match(lease: Lease, node, config: RankingConfig) -> Match:
+def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -> Match:
     """The documents ``node`` matches and their scores.
 
     A question matches documents with some of its words; other plain words are ANDed and
     fall back to OR when AND finds nothing (``Nordkorea Bananen``: either word, with a notice).
+    ``words`` ("all" or "any") overrides both for plain words.
     """
     if node is None:
-        return Match(Compiled(wq.Every()), lease.facets.everything(), np.zeros(lease.facets.size))
-    if ranking.is_question(node, config):
-        found = evaluate(lease, compile_query(lease, node, config, "question"))
-        return replace(found, notice=ranking.QUESTION_NOTICE) if found.mask.any() else found
-    found = evaluate(lease, compile_query(lease, node, config))
-    if found.mask.any() or not is_plain_words(node):
+        everything = lease.facets.everything()
+        return Match(Compiled(wq.Every()), everything, np.zeros(lease.facets.size), strict=int(everything.sum()))
+    mode = word_modes.compile_mode(node, words, config)
+    found = evaluate(lease, compile_query(lease, node, config, mode))
+    choice = word_modes.words_of(mode) if word_modes.has_choice(node, config) else ""
+    found = replace(found, words=choice, strict=int(found.mask.sum()))
+    if mode == "question" and words is None and found.strict:
+        return replace(found, notice=ranking.QUESTION_NOTICE)
+    if found.strict or mode != "and" or words is not None or choice != "all":
         return found
     anyword = evaluate(lease, compile_query(lease, node, config, "or"))
-    return replace(anyword, notice=OR_NOTICE) if anyword.mask.any() else anyword
+    return replace(anyword, notice=OR_NOTICE, words="any") if anyword.mask.any() else found
 
 
 def evaluate(lease: Lease, compiled: Compiled) -> Match:
@@ -316,44 +333,11 @@ def ordered(lease: Lease, request: SearchRequest, node, found: Match, hits_mask:
     return scored[:limit]
 
 
-def by_date(request: SearchRequest, node) -> bool:
-    return request.sort != "relevance" or node is None
-
-
-def top_documents(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray,
-                  limit: int) -> np.ndarray:
-    """The document numbers of the first ``limit`` hits by score or date (without recency)."""
-    candidates = np.flatnonzero(hits_mask)
-    if by_date(request, node):
-        key = date_key(lease.facets.days[candidates], request.sort == "date_asc")
-    else:
-        key = found.scores[candidates]
-    return candidates[top_order(key, limit)]
-
-
 def read_hit(lease: Lease, compiled: Compiled, docnum: int, score: float, position: int, mentions=None) -> Hit:
     """One hit from its stored fields, with its snippets."""
     stored = lease.searcher.stored_fields(docnum)
     snippets = make_snippets(stored.get("body", ""), compiled.stems, compiled.words, mentions=mentions)
     return make_hit(stored, score, snippets, position)
-
-
-def date_key(days: np.ndarray, oldest_first: bool) -> np.ndarray:
-    """A key whose largest values come first: newest (or oldest) first, undated (``NO_DAY``) last."""
-    if not oldest_first:
-        return days
-    return np.where(days > NO_DAY, -days, -UNDATED_LAST)
-
-
-def top_order(key: np.ndarray, limit: int) -> np.ndarray:
-    """Positions of the ``limit`` largest keys, largest first, ties in position order."""
-    if len(key) > limit * 4:
-        threshold = np.partition(key, len(key) - limit)[len(key) - limit]
-        positions = np.flatnonzero(key >= threshold)
-    else:
-        positions = np.arange(len(key))
-    order = np.lexsort((positions, -key[positions]))
-    return positions[order][:limit]
 
 
 def check_request(request: SearchRequest) -> None:
@@ -371,8 +355,10 @@ def check_request(request: SearchRequest) -> None:
     unknown = (set(request.filters) | set(request.facet_find)) - set(FACET_FIELDS)
     if unknown:
         raise BadRequestError(f"Unbekannter Filter {sorted(unknown)[0]!r}.", f"Möglich: {', '.join(FACET_FIELDS)}.")
+    if request.words not in (None, *WORDS):
+        raise BadRequestError(f"Unbekannte Wortverknüpfung {request.words!r}.", f"Möglich: {', '.join(WORDS)}.")
     if request.date_from and request.date_to and request.date_from > request.date_to:
-        raise BadRequestError("Das Von-Datum liegt nach dem Bis-Datum.", "Die Datumsgrenzen tauschen.")
+        raise DateOrderError(request.date_from, request.date_to)
 
 
 def _ordinal_date(day) -> dt.date:

@@ -39,8 +39,8 @@ def test_facet_values_report_selected_state(client):
 
 
 def test_suggestion_for_a_typo(client):
-    data = client.get("/api/search?q=Nordkroea").get_json()
-    assert data["total"] == 0 and data["suggestion"] == "nordkorea"
+    data = client.get("/api/search?q=Nordkroea&autocorrect=0").get_json()
+    assert data["total"] == 0 and data["suggestion"] == "Nordkorea" and data["corrected_query"] is None
 
 
 def test_umlauts_are_not_escaped_in_json(client):

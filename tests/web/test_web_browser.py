@@ -389,4 +389,32 @@ def test_without_script_the_jumps_are_anchor_links(browser, live_url):
     assert in_viewport(page, "#treffer-3")
     page.locator("a.jump", has_text="Vorheriger").click()  # from the top: the last one
     page.wait_for_url(re.compile(rf"#treffer-{page.locator('.body mark').count()}$"))
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "no-js"])
+def test_words_switch_and_correction_are_plain_links(browser, live_url, script):
+    """The switch "alle Wörter / beliebige Wörter" and "Stattdessen suchen nach" work with and
+    without JavaScript; a filter applied afterwards keeps the chosen words."""
+    context = browser.new_context(base_url=live_url, java_script_enabled=script, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/")
+    page.fill("#q", "Wo sind Soldaten der Bundeswehr?")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=Wo"))
+    assert page.locator(".words strong").inner_text() == "beliebige Wörter"
+    anyword = total(page)
+    page.click(".words a:text('alle Wörter')")
+    page.wait_for_url(re.compile(r"words=all"))
+    assert page.locator(".words strong").inner_text() == "alle Wörter" and total(page) < anyword
+    page.locator("#facet-country input").first.check()
+    if not script:
+        page.click("button.apply")
+    page.wait_for_url(re.compile(r"country="))
+    assert params(page)["words"] == ["all"]
+    page.goto("/?q=Nordkroea")
+    assert page.locator(".corrected strong").inner_text() == "Nordkorea" and total(page) > 0
+    page.click(".corrected a")
+    page.wait_for_url(re.compile(r"autocorrect=0"))
+    assert total(page) == 0 and page.locator(".suggestion a").inner_text() == "Nordkorea"
     context.close()

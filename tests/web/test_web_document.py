@@ -106,7 +106,7 @@ def test_the_document_api_marks_the_searched_entities(client):
 
 
 @pytest.mark.parametrize("query, message", [("page=abc", "page"), ("farbe=rot", "Unbekannter Parameter"),
-                                            ("q=%22offen", "")])
+                                            ("q=offen%29", "Unerwartetes")])
 def test_bad_search_parameters_on_the_document_page_are_a_400(client, query, message):
     response = client.get("/documents/nk-1?" + query)
     assert response.status_code == 400 and message in response.get_data(as_text=True)

@@ -101,7 +101,7 @@ def test_filters_dates_and_sort_apply_to_every_page(client):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("q=%22Haushalt", "Anführungszeichen nicht geschlossen."),
+    ("q=Haushalt%29", "Unerwartetes ')'."),
     ("q=Haushalt&format=xml", "Unbekanntes Format 'xml'."),
     ("q=Haushalt&format=csv&format=jsonl", "Parameter 'format' mehrfach angegeben."),
     ("q=Haushalt&sep=tab", "Unbekanntes Trennzeichen 'tab'."),

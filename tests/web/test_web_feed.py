@@ -50,7 +50,7 @@ def test_feed_without_query_lists_all_articles(client):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("q=%22Nordkorea", "Fehler: Anführungszeichen nicht geschlossen.\nHinweis: "),
+    ("q=Nordkorea%29", "Fehler: Unerwartetes ')'.\nHinweis: "),
     ("q=Nordkorea&from=2024-13-01", "Fehler: Ungültiges Datum '2024-13-01' in 'from'.\n"),
     ("q=Nordkorea&sort=titel", "Fehler: Unbekannte Sortierung 'titel'.\nHinweis: "),
     ("q=Nordkorea&format=csv", "Fehler: Unbekannter Parameter 'format'.\nHinweis: "),

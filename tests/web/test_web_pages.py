@@ -84,9 +84,9 @@ def test_page_after_the_last_offers_the_first(client):
 
 
 def test_did_you_mean_links_to_the_suggestion_keeping_filters(client):
-    html = page_text(client.get("/?q=Nordkroea&country=Russland"))
+    html = page_text(client.get("/?q=Nordkroea&country=Russland&autocorrect=0"))
     assert "Meinten Sie" in html
-    assert 'href="/?q=nordkorea&amp;country=Russland">nordkorea</a>' in html
+    assert 'href="/?q=Nordkorea&amp;country=Russland">Nordkorea</a>' in html
 
 
 def test_notice_when_and_falls_back_to_or(client):

@@ -28,6 +28,7 @@ def states(draw) -> SearchState:
         sort=draw(st.sampled_from(["relevance", "date"])), page=draw(st.integers(1, 50)),
         size=draw(st.integers(1, 100)), more=frozenset(draw(st.sets(st.sampled_from(["person", "country", "org"])))),
         find={p: draw(VALUES) for p in draw(st.sets(st.sampled_from(["person", "country", "org"])))},
+        words=draw(st.sampled_from([None, "all", "any"])), autocorrect=draw(st.booleans()),
     )
 
 

@@ -17,7 +17,7 @@ from search_web.marks import marked, paragraphs_html
 BAD = [
     "page=-1", "page=0", "page=abc", "page=1.5", "page=99999999999999", "size=100000", "size=0", "size=x",
     "page=500&size=100", "nope=1", "more=foo", "from=2024-13-01", "to=2024-02-30", "from=gestern",
-    "from=2025-01-01&to=2024-01-01", "sort=beliebt", "q=%22unclosed", "q=AND+OR", "q=(", "q=)", "q=a*",
+    "from=2025-01-01&to=2024-01-01", "sort=beliebt", "q=AND+OR", "q=(", "q=)", "q=a*",
     "q=" + "x" * 1200, "country=" + "y" * 300, "&".join(["country=c%d" % i for i in range(25)]), "q=a&q=b",
 ]
 PATHS = ["/", "/api/search"]
@@ -44,9 +44,9 @@ def test_bad_parameters_are_a_friendly_400(client, path, params):
 
 
 def test_error_page_keeps_the_query_in_the_box(client):
-    body = client.get("/?q=%22Angriff+auf").get_data(as_text=True)
-    assert "Anführungszeichen nicht geschlossen." in body
-    assert 'value="&#34;Angriff auf"' in body
+    body = client.get("/?q=Angriff+auf)").get_data(as_text=True)
+    assert "Unerwartetes &#39;)&#39;." in body
+    assert 'value="Angriff auf)"' in body
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch", "options"])
