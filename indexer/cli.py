@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from indexer.index import writer as builder
+from indexer.cli_entity import entity_summary
 from indexer.entities.corrections import read_corrections
 from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.errors import DateFormatError, DateOrderError, SearchError, print_error
@@ -153,7 +154,7 @@ def search_command(query, date_from, date_to, sort, words, autocorrect, limit, p
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit, words=words, autocorrect=autocorrect)
     if entity is not None:
-        return entity_command(path, entity, request, as_json)
+        return entity_summary(path, entity, request, as_json)
     with SearchService(path) as service:
         if fmt:
             write_export(service.export(replace(request, page=1, with_facets=False), rows), fmt, sep)
@@ -172,21 +173,6 @@ def write_export(hits, fmt: str, sep: str) -> None:
     for chunk in export_chunks(hits, fmt, sep):
         out.write(chunk.encode("utf-8"))
     out.flush()
-
-
-def entity_command(path: Path, entity: str, request: SearchRequest, as_json: bool) -> None:
-    """``--entity person:NAME``: the entity page's data as text or JSON."""
-    from indexer.cli_entity import echo_entity, split_entity
-    from indexer.search.entity import facet_spec
-    from indexer.search.service import SearchService
-
-    facet, name = split_entity(entity)
-    with SearchService(path) as service:
-        page = service.entity(facet, name, request)
-    if as_json:
-        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        echo_entity(page, facet_spec(facet).singular)
 
 
 def check_date_order(start: dt.date | None, end: dt.date | None) -> None:

@@ -11,11 +11,14 @@ The same ``SearchService.entity`` data as ``/entities/<facet>/<name>`` and its J
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
 from indexer.errors import EntityNotFound
 from indexer.facets import FACET_NAMES
-from indexer.search.results import EntityPage
+from indexer.search.results import EntityPage, SearchRequest
 from indexer.text.numbers import german_number as zahl
 
 
@@ -51,3 +54,17 @@ def format_entity(page: EntityPage, label: str) -> str:
 
 def echo_entity(page: EntityPage, label: str) -> None:
     click.echo(format_entity(page, label))
+
+
+def entity_summary(path: Path, entity: str, request: SearchRequest, as_json: bool) -> None:
+    """``--entity person:NAME``: the entity page's data as text or JSON."""
+    from indexer.search.entity import facet_spec
+    from indexer.search.service import SearchService
+
+    facet, name = split_entity(entity)
+    with SearchService(path) as service:
+        page = service.entity(facet, name, request)
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        echo_entity(page, facet_spec(facet).singular)
