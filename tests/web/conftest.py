@@ -147,3 +147,44 @@ def wait_for_port(process: subprocess.Popen, log: Path, timeout: float = 30.0) -
     process.kill()
     process.wait()
     raise RuntimeError(f"search-web did not start: {log.read_text(encoding='utf-8', errors='replace')[-2000:]}")
+
+
+# --- the browser (Playwright with Debian's Chromium; never a downloaded browser) -----------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``browser`` skip with a reason where Debian's Chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason="no Chromium at /usr/bin/chromium (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[test])")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, live_url):
+    """A desktop page on the live server that fails the test on any script error or CSP violation."""
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900}, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    context.close()
+    assert not problems, problems  # no CSP violations, no script errors
+

@@ -6,32 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 
 from indexer.export import BOM, HEADER
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def page(live_url):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e .[test])")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(base_url=live_url, accept_downloads=True, locale="de-DE")
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
+@pytest.fixture()
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, accept_downloads=True, locale="de-DE")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def test_export_link_downloads_a_csv_of_the_filtered_search(page, tmp_path):
