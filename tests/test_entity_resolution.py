@@ -126,7 +126,7 @@ def test_unlinked_junk_goes(name):
 
 def test_named_units_and_ministries_by_country():
     text = "Die Direktion 2 (West) ermittelt. Das russische Außenministerium und die US-Botschaft schweigen."
-    assert [name for _, name in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",
+    assert [unit.name for unit in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",
                                                       "US-Botschaft"]
 
 
@@ -320,7 +320,7 @@ def test_evaluate_command_on_the_development_gold(shared_data):
     ("Das Land hat Probleme.", []),
 ])
 def test_regions_cities_and_courts_acting_as_institutions(text, expected):
-    assert [name for _, name in named_units(text)] == expected
+    assert [unit.name for unit in named_units(text)] == expected
 
 
 def test_a_lone_unknown_word_needs_three_documents_to_stay_a_person():
@@ -335,3 +335,18 @@ def test_a_lone_unknown_word_needs_three_documents_to_stay_a_person():
 def test_a_prominent_person_inside_a_compound_counts():
     text = "Vertreter der Berlusconi-Partei und Frau Strack-Zimmermann"
     assert resolve_persons([], text, "DE", ()) == ("Silvio Berlusconi",)   # an MP outside a debate: not guessed
+
+
+def test_no_home_country_means_no_home_aliases_and_institutions_give_one():
+    text = "Ein Schmuckstück aus Western Australia; die Linke Hand hält es."
+    assert document_entities(text, []).organisations == ()
+    text = "Im Bundestag sagte die Linke, die Bundeswehr brauche mehr Geld."
+    assert document_entities(text, []).organisations == ("Deutscher Bundestag", "Die Linke", "Bundeswehr")
+
+
+@pytest.mark.parametrize("mention, expected", [("Irving Bruch der Kniescheibe", "Irving Bruch"),
+                                             ("Graf & Pitkowitz", None)])
+def test_person_spans(mention, expected):
+    from indexer.entities.persons import clean_person
+
+    assert clean_person(mention) == expected

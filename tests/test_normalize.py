@@ -161,7 +161,7 @@ def test_organisation_normalisation(mention, organisation):
     (["der Europäischen Union", "die Europäische Union"], ("Europäische Union",)),
     (["des Deutschen Bundestages", "Deutschen Bundestag"], ("Deutschen Bundestag",)),
     (["Grünen", "Grüne", "Linken"], ("Grüne", "Linken")),
-    (["NGOs", "NGO"], ("NGO",)),
+    (["WHOs", "WHO"], ("WHO",)),
     (["Vereinten Nationen", "UNO", "UN"], ("Vereinten Nationen", "UNO", "UN")),
 ])
 def test_organisations_of_one_document_are_deduplicated(mentions, organisations):

@@ -28,7 +28,7 @@ from indexer.entities.acronyms import acronym_definitions, corpus_expansions
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
-from indexer.entities.people import catalogue_surnames, is_known_surname, resolve_persons, split_persons
+from indexer.entities.people import catalogue_surnames, is_known_surname, lexicon_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
 from indexer.settings import DATA_DIR
@@ -83,13 +83,16 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     organisations = [
         (m.start, m.text) for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
-    people = persons_in_document(persons, text, catalogue_surnames())
+    people = persons_in_document(persons, text, catalogue_surnames() | lexicon_surnames())
     organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
     countries = link_countries(text, places, gazetteer)
     home = home_country(code for _, code in countries)
     catalogue = load_catalogue()
     tokens = Tokens(text)
     matches = scan_catalogue(text, catalogue, None, home, tokens)   # one scan for organisations and persons
+    if home is None:   # no German-speaking country named: the catalogue's institutions tell (Bundestag -> DE)
+        home = home_by_institutions(matches)
+        matches = scan_catalogue(text, catalogue, None, home, tokens) if home else matches
     linked, unlinked = organisation_names(text, organisations, home, catalogue, matches)
     moved, unlinked = split_persons(unlinked)
     definitions = defined_names(text, home, catalogue)
@@ -104,6 +107,16 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         mentioned_dates=mentioned_dates(text),
         acronyms=tuple(definitions.items()),
     )
+
+
+def home_by_institutions(matches) -> str | None:
+    """The country most of the text's catalogue institutions belong to (``Bundestag``,
+    ``Bundeswehr`` -> DE; ``ÖVP`` -> AT)."""
+    countries = Counter(m.entry.country for m in matches if m.entry.country)
+    if not countries:
+        return None
+    country, _ = countries.most_common(1)[0]
+    return country
 
 
 def defined_names(text: str, home: str | None, catalogue) -> dict[str, str]:

@@ -45,6 +45,15 @@ SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
 
 
 @dataclass(frozen=True)
+class Unit:
+    """An organisation named by a pattern: ``Unit(4, 34, "Russisches Außenministerium")``."""
+
+    start: int
+    end: int
+    name: str
+
+
+@dataclass(frozen=True)
 class CatalogueMatch:
     start: int
     end: int
@@ -83,7 +92,7 @@ def remember_key(word: str) -> str:
 def scan_catalogue(text: str, catalogue: Catalogue, type_: str | None = None,
                    home: str | None = None, tokens: Tokens | None = None) -> list[CatalogueMatch]:
     """Catalogue entries named in ``text`` (longest match first), in text order; home aliases
-    only of entries of the ``home`` country (Germany when None)."""
+    only of entries of the ``home`` country (none when the text names no German-speaking country)."""
     tokens = tokens or Tokens(text)
     first = catalogue.first_keys
     found: list[CatalogueMatch] = []
@@ -91,7 +100,7 @@ def scan_catalogue(text: str, catalogue: Catalogue, type_: str | None = None,
     for index in [i for i, key in enumerate(tokens.keys) if key in first]:
         if index < end_of_last:
             continue
-        width, entries = longest_entry(tokens, index, catalogue, type_, home or "DE")
+        width, entries = longest_entry(tokens, index, catalogue, type_, home)
         if width:
             spans = tokens.spans
             found.extend(CatalogueMatch(spans[index][0], spans[index + width - 1][1], entry) for entry in entries)
@@ -175,18 +184,16 @@ def home_country(codes: Iterable[str]) -> str | None:
 def link(catalogue: Catalogue, type_: str, mention: str, home: str | None) -> Entry | None:
     """The one entry of ``type_`` named ``mention``: ``Vereinten Nationen`` -> Vereinte Nationen;
     ``Grünen`` -> the German or the Austrian party by ``home``; None when unknown or ambiguous."""
-    found = catalogue.lookup(type_, mention)
-    entries = [entry for entry in found if usable(entry, mention, home or "DE")]
-    if not entries and home is None and len(found) == 1:
-        entries = list(found)   # no home named: an alias only one entry has
+    entries = [entry for entry in catalogue.lookup(type_, mention) if usable(entry, mention, home)]
     if len(entries) > 1:
-        entries = [entry for entry in entries if entry.country == (home or "DE")] or entries
+        entries = [entry for entry in entries if entry.country == home] or entries
     return entries[0] if len(entries) == 1 else None
 
 
-def usable(entry: Entry, mention: str, home: str) -> bool:
-    """Strong forms link anywhere; weak and home aliases of a country's entry only in that
-    country's texts."""
+def usable(entry: Entry, mention: str, home: str | None) -> bool:
+    """Strong forms link anywhere; weak and home aliases of a country's entry only in texts of
+    that country (a text naming no German-speaking country is no one's home: the
+    ``Wirtschaftsministerium`` of a report from Moscow is not the German one)."""
     key = alias_key(mention)
     strong = any(alias_key(form) == key for form in entry.scanned)
     return strong or not entry.country or entry.country == home
@@ -203,10 +210,12 @@ def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str
     if matches is None:
         matches = scan_catalogue(text, catalogue, None, home)
     matches = [m for m in matches if m.entry.type == "organisation"]
-    found = [(m.start, m.entry.name) for m in matches] + named_units(text)
+    units = named_units(text)
+    found = [(m.start, m.entry.name) for m in matches] + [(unit.start, unit.name) for unit in units]
+    spans = [(m.start, m.end) for m in matches] + [(unit.start, unit.end) for unit in units]
     unlinked = []
     for start, mention in mentions:
-        if any(m.start <= start < m.end for m in matches):
+        if any(begin <= start < end for begin, end in spans):
             continue
         entries = organisation_entries(mention, home, catalogue)
         if entries is not None:
@@ -230,7 +239,7 @@ AT_PLACE = re.compile(r"\b(?:[Dd](?:as|er|ie|es|em)) (Land|Stadt|Landgericht|Amt
 PLACE_PREPOSITIONS = {"in", "im", "aus", "auf", "nach", "nahe", "um", "durch", "über", "unter", "vor", "hinter"}
 
 
-def institutions_at_places(text: str) -> list[tuple[int, str]]:
+def institutions_at_places(text: str) -> list[Unit]:
     """``Das Land Steiermark``, ``von der Stadt Salzburg``, ``Das Landgericht Augsburg``: a
     region, city or court acting as an institution; not ``in der Stadt Azaz`` (a place)."""
     if not ("Land" in text or "Stadt" in text or "gericht" in text or "Staatsanwaltschaft" in text):
@@ -241,25 +250,25 @@ def institutions_at_places(text: str) -> list[tuple[int, str]]:
         head, place = match.groups()
         before = text[max(0, match.start() - 12):match.start()].split()
         if place in places and not (before and before[-1].lower() in PLACE_PREPOSITIONS):
-            found.append((match.start(), f"{head} {place}"))
+            found.append(Unit(match.start(), match.end(), f"{head} {place}"))
     return found
 
 
-def named_units(text: str) -> list[tuple[int, str]]:
+def named_units(text: str) -> list[Unit]:
     """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
     ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``."""
     found = []
     for match in UNIT.finditer(text) if "irektion" in text else ():
         number, area = match.groups()
-        found.append((match.start(), f"Polizeidirektion {number}" + (f" ({area})" if area else "")))
+        found.append(Unit(match.start(), match.end(), f"Polizeidirektion {number}" + (f" ({area})" if area else "")))
     for match in PORTFOLIO.finditer(text) if "ministerium" in text else ():
         adjective, ministry = match.groups()
         if not adjective[:1].isupper() or match.group(0)[:1].isupper():
             stem = adjective[:adjective.rindex("isch") + 4]
-            found.append((match.start(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
+            found.append(Unit(match.start(), match.end(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
     found += institutions_at_places(text)
     if "US-" in text or "UN-" in text or "EU-" in text:
-        found += [(match.start(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
+        found += [Unit(match.start(), match.end(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
     return found
 
 

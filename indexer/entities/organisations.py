@@ -160,4 +160,6 @@ def corpus_organisation_names(documents: list[tuple[str, ...]]) -> dict[str, str
 NOT_ORGANISATIONS = {organisation_key(name) for name in (
     "BIP", "Kalter Krieg", "Kalten Krieges", "DDR", "Sowjetunion", "UdSSR", "Jugoslawien", "PESCO", "SSZ",
     "EU Trust Fund", "Normandie-Format", "Minsker Abkommen", "Große Koalition", "Ampel", "Ampelkoalition", "WM", "EM",
-    "FCAS", "MGCS", "Eurodrohne", "Eurofighter", "Tornado", "Taurus", "Patriot", "Leopard")}   # weapons and programmes
+    "FCAS", "MGCS", "Eurodrohne", "Eurofighter", "Tornado", "Taurus", "Patriot", "Leopard",   # weapons, programmes
+    "TTIP", "CETA", "MVP", "ISS", "IAA", "WWDC", "CES", "SOS", "DAX", "ATX", "KZ", "AKW", "NGO", "NGOs", "USB",
+    "GPS", "PC", "TV", "DNA", "AIDS", "HIV", "CO2", "PKW", "LKW", "SUV", "BIP", "ORF-Interview")}   # things, not bodies

@@ -31,6 +31,7 @@ from indexer.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
 PROMINENT = {"head", "minister"}
+FIRM_WORDS = {"AG", "GmbH", "SE", "KG", "Inc", "Ltd", "Corp", "LLC", "Company", "Group", "Records", "Studios"}
 PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
 PARTICLE_KEYS = PARTICLES | {"al", "el", "bin"}
 ADDRESS_WORDS = {"frau", "herr", "herrn", "kollege", "kollegin", "kollegen", "abgeordnete", "abgeordneten"}
@@ -56,7 +57,8 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
         entry = catalogue_person(name, catalogue, index, home, parties)
         if entry is not None:
             resolved.append(entry.name)
-        elif not is_first_name_only(name) and not is_noun_phrase(name) and name not in load_gazetteer().places:
+        elif not (is_first_name_only(name) or is_noun_phrase(name) or name in load_gazetteer().places
+                  or names_a_firm(name)):
             resolved.append(genitive_before_noun(name, text))
     if matches is None:
         matches = scan_catalogue(text, catalogue, "person", tokens=tokens)
@@ -206,6 +208,12 @@ def is_noun_phrase(name: str) -> bool:
     return any(is_common_noun(word.lower().split("-")[-1], nouns) for word in words)
 
 
+def names_a_firm(name: str) -> bool:
+    """``Sean Daniel Company``, ``Meier GmbH``: a company's name, no person."""
+    last = name.split()[-1].rstrip(".")
+    return last in FIRM_WORDS or last.split("-")[-1].lower() in ("company", "group", "holding", "gesellschaft")
+
+
 def is_first_name(word: str) -> bool:
     """A first name of the NER lexicon or of a catalogue person: ``Heiko``, ``Annalena``."""
     return "FIRST" in name_classes().get(word, "") or word in catalogue_first_names(load_catalogue())
@@ -226,6 +234,12 @@ def is_first_name_only(name: str) -> bool:
 def is_known_surname(word: str) -> bool:
     """``Wenger``, ``Hitler`` (surnames of the NER lexicon), ``Lindner`` (of the catalogue) -> True."""
     return "LAST" in name_classes().get(word, "") or fold_name(word) in surname_index(load_catalogue())
+
+
+@lru_cache(maxsize=1)
+def lexicon_surnames() -> frozenset[str]:
+    """Folded surnames the NER lexicon knows (``Hanks`` keeps its s: Tom Hanks)."""
+    return frozenset(fold_name(word) for word, kind in name_classes().items() if "LAST" in kind)
 
 
 def catalogue_surnames() -> frozenset[str]:

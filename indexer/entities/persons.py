@@ -123,7 +123,7 @@ def clean_person(mention: str) -> str | None:
         tokens = tokens[1:]
     while tokens and (not is_name_token(tokens[-1]) or (len(tokens) > 1 and TIME_WORD.match(tokens[-1]))):
         tokens = tokens[:-1]
-    if not is_plausible_name(tokens) or tokens[-1].lower().endswith(STREETS):
+    if not is_plausible_name(tokens) or tokens[-1].lower().endswith(STREETS) or "&" in mention:
         return None
     return " ".join(tokens) + (f" {mention.split()[-1].rstrip('.')}." if ordinal else "")
 
@@ -131,7 +131,7 @@ def clean_person(mention: str) -> str | None:
 def cut_at_article(tokens: list[str]) -> list[str]:
     """``Jacky Ickx den Großen Preis`` -> ``Jacky Ickx``; ``Ursula von der Leyen`` stays."""
     for index in range(1, len(tokens)):
-        if tokens[index] in ("den", "dem", "des", "die", "das", "einen", "einem") and \
+        if tokens[index] in ("der", "den", "dem", "des", "die", "das", "einen", "einem") and \
                 tokens[index - 1].lower() not in LEADING_PARTICLES:
             return tokens[:index]
     return tokens
