@@ -341,9 +341,8 @@ def stats_command(index, as_json):
 def run_build(action, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
     """Runs ``action`` with a progress bar when stderr is a terminal."""
     entities = builder.entities_available() if entities is None else entities
-    if corrections is not None:
-        read_corrections(corrections)   # a bad line stops here, before any document is read
-    options = builder.BuildOptions(on_error=on_error, entities=entities, corrections=corrections)
+    fixes = read_corrections(corrections) if corrections else None   # a bad line stops before any document is read
+    options = builder.BuildOptions(on_error=on_error, entities=entities, corrections=fixes)
     if not sys.stderr.isatty():
         return action(paths, path, options)
     with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing

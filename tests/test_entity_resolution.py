@@ -350,3 +350,26 @@ def test_person_spans(mention, expected):
     from indexer.entities.persons import clean_person
 
     assert clean_person(mention) == expected
+
+
+def test_a_build_applies_the_corrections(tmp_path, monkeypatch):
+    import json
+
+    import indexer.index.writer as writer
+    from indexer.search.results import SearchRequest
+    from indexer.search.service import SearchService
+
+    class Extractor:
+        def extract(self, texts):
+            for _ in texts:
+                yield DocumentEntities(persons=("Anna Merkel",), organisations=("Große Koalition", "SPD"))
+
+    monkeypatch.setattr(writer, "_EXTRACTOR", Extractor())
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Die Koalition tagt."}) + "\n", encoding="utf-8")
+    fixes = tmp_path / "fix.tsv"
+    fixes.write_text("organisation\tdrop\tGroße Koalition\nperson\trename\tAnna Merkel\tAngela Merkel\n", encoding="utf-8")
+    writer.build([source], tmp_path / "ix", writer.BuildOptions(workers=1, corrections=read_corrections(fixes)))
+    with SearchService(tmp_path / "ix") as service:
+        hit = service.search(SearchRequest(query="Koalition")).hits[0]
+    assert (hit.persons, hit.organisations) == (["Angela Merkel"], ["SPD"])

@@ -77,8 +77,7 @@ class Catalogue:
     by_key: dict[tuple[str, tuple[str, ...]], tuple[Entry, ...]]  # (type, alias key) -> entries
     scan: dict[tuple[str, ...], tuple[tuple[str, Entry, bool], ...]]  # alias key -> (form, entry, home only)
     first_keys: frozenset[str]
-    longest: int
-    widths: dict[str, tuple[int, ...]] = None  # first key -> alias lengths in words, longest first
+    widths: dict[str, tuple[int, ...]]  # first key -> alias lengths in words, longest first
 
     def lookup(self, type_: str, mention: str) -> tuple[Entry, ...]:
         """Entries of ``type_`` with ``mention`` as name or alias: ``("organisation", "UNO")``."""
@@ -176,8 +175,7 @@ def build_catalogue(entries: list[Entry]) -> Catalogue:
         widths.setdefault(key[0], set()).add(len(key))
     return Catalogue(
         tuple(entries), {k: tuple(v) for k, v in by_key.items()}, {k: tuple(v) for k, v in scan.items()},
-        frozenset(k[0] for k in scan), max((len(k) for k in scan), default=0),
-        {k: tuple(sorted(v, reverse=True)) for k, v in widths.items()},
+        frozenset(k[0] for k in scan), {k: tuple(sorted(v, reverse=True)) for k, v in widths.items()},
     )
 
 

@@ -28,7 +28,7 @@ from indexer.entities.acronyms import acronym_definitions, corpus_expansions
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
-from indexer.entities.people import catalogue_surnames, is_known_surname, lexicon_surnames, resolve_persons, split_persons
+from indexer.entities.people import is_known_surname, known_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
 from indexer.settings import DATA_DIR
@@ -83,7 +83,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     organisations = [
         (m.start, m.text) for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
     ]
-    people = persons_in_document(persons, text, catalogue_surnames() | lexicon_surnames())
+    people = persons_in_document(persons, text, known_surnames())
     organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
     countries = link_countries(text, places, gazetteer)
     home = home_country(code for _, code in countries)

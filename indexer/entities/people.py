@@ -233,18 +233,15 @@ def is_first_name_only(name: str) -> bool:
 
 def is_known_surname(word: str) -> bool:
     """``Wenger``, ``Hitler`` (surnames of the NER lexicon), ``Lindner`` (of the catalogue) -> True."""
-    return "LAST" in name_classes().get(word, "") or fold_name(word) in surname_index(load_catalogue())
+    return fold_name(word) in known_surnames()
 
 
 @lru_cache(maxsize=1)
-def lexicon_surnames() -> frozenset[str]:
-    """Folded surnames the NER lexicon knows (``Hanks`` keeps its s: Tom Hanks)."""
-    return frozenset(fold_name(word) for word, kind in name_classes().items() if "LAST" in kind)
-
-
-def catalogue_surnames() -> frozenset[str]:
-    """Folded surnames of catalogue persons (they keep a final s: ``Bartels``)."""
-    return frozenset(surname_index(load_catalogue()))
+def known_surnames() -> frozenset[str]:
+    """Folded surnames of the NER lexicon and of catalogue persons, once per process; they keep
+    a final s (``Bartels``)."""
+    lexicon = (fold_name(word) for word, kind in name_classes().items() if "LAST" in kind)
+    return frozenset(lexicon) | frozenset(surname_index(load_catalogue()))
 
 
 @lru_cache(maxsize=1)

@@ -84,7 +84,7 @@ class BuildOptions:
     entities: bool = True
     lock_wait: float = 5.0
     workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))  # NER processes
-    corrections: Path | None = None  # facet corrections file, read before any document
+    corrections: object = None  # parsed facet corrections (indexer.entities.corrections.Corrections) or None
     progress: Progress = field(default_factory=NoProgress)
 
 
@@ -246,10 +246,7 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
     """
     if not options.entities or not articles:
         return [None] * len(articles)
-    from indexer.entities.corrections import read_corrections
     from indexer.entities.extraction import merge_corpus_persons
-
-    corrections = read_corrections(options.corrections) if options.corrections else None
 
     texts = [a.entity_text() for a in articles]
     chunks = [texts[i:i + NER_CHUNK] for i in range(0, len(texts), NER_CHUNK)]
@@ -265,7 +262,8 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
             found.extend(chunk)
             options.progress.advance(len(chunk))
     merged = merge_corpus_persons(found)
-    return [corrections.apply(document) for document in merged] if corrections else merged
+    fixes = options.corrections
+    return [fixes.apply(document) for document in merged] if fixes else merged
 
 
 NER_CHUNK = 64
