@@ -17,6 +17,7 @@ import functools
 import re
 
 from indexer.search.mentions import mention_spans
+from indexer.search.occurrences import candidate_words
 from indexer.search.results import Snippet
 from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
 from indexer.text.sentences import sentence_spans
@@ -32,22 +33,31 @@ _JOINED = re.compile(r"[\w.,'’-]")  # a character that would make a match part
 def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` that match, merged and sorted.
 
-    Each distinct word is analysed once (cached across texts); the matching ones are then
-    found with one regular expression.
+    Only the words in which a term may occur are analysed (``occurrences.candidate_words``),
+    each distinct word once (cached across texts); the matching ones are then found with
+    one regular expression.
     """
     if not stems and not words:
         return []
-    distinct = set(_WORD.findall(text))
+    distinct = candidate_words(text, frozenset(stems | words))
+    if distinct is None:
+        distinct = set(_WORD.findall(text))
     matching = {w for w in distinct if not stems.isdisjoint(index_terms(w))} if stems else set()
     if words:
         matching.update(w for w in distinct - matching if exact_term(w) in words)
     if not matching:
         return []
-    pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(matching, key=len, reverse=True)))
-                         + r")(?![\w])(?![-.,'’]\w)")
     # a whole word only; the check of the character before runs on the few candidates, not
     # as a look-behind at every position of the text (that was half of a snippet's cost)
-    return merge([m.span() for m in pattern.finditer(text) if not (m.start() and _JOINED.match(text, m.start() - 1))])
+    return merge([m.span() for m in words_pattern(frozenset(matching)).finditer(text)
+                  if not (m.start() and _JOINED.match(text, m.start() - 1))])
+
+
+@functools.lru_cache(maxsize=1024)
+def words_pattern(words: frozenset[str]) -> re.Pattern:
+    """The words as whole words, longest first (the hits of one query share it)."""
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                      + r")(?![\w])(?![-.,'’]\w)")
 
 
 @functools.lru_cache(maxsize=200_000)
