@@ -24,6 +24,7 @@ from indexer.search import snippets
 from indexer.search.query import parse_query
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService, compile_query
+from indexer.text.sentences import sentence_spans
 
 QUERIES = ("Nordkorea", "Bundeswehr Mali", "Ukraine Waffen", '"russische Soldaten"', "Sanktion*",
            "Rente", "Klimaschutz Wirtschaft", "Putin NOT Selenskyj")
@@ -54,7 +55,7 @@ def segmenters(stems: set[str], words: set[str]):
         whole = lambda text: [m.span() for m in snippets._SENTENCE.finditer(text)]  # noqa: E731
         return whole, whole
     spans = {}  # body -> its matches, found before the timing
-    return snippets.sentence_spans, lambda text: snippets.sentences_around(
+    return sentence_spans, lambda text: snippets.sentences_around(
         text, spans.get(text) or spans.setdefault(text, snippets.match_spans(text, stems, words)))
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
+
 import pytest
 
-from indexer.text.sentences import sentence_spans, sentences
+from indexer.text.sentences import sentence_at, sentence_spans, sentences
 
 ONE_SENTENCE = [
     "Die Bundeswehr hat rund 600.000 Schuss Munition geliefert.",
@@ -74,3 +78,54 @@ def test_a_part_of_the_text_is_segmented_with_offsets_into_the_whole():
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_blank_text_has_no_sentences(text):
     assert sentences(text) == []
+
+
+def word_starts(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\w+", text)]
+
+
+def sentence_of(text: str, pos: int) -> tuple[int, int]:
+    return next((s, e) for s, e in sentence_spans(text) if s <= pos < e)
+
+
+LOCAL_CASES = [text for text, _ in SPLITS] + ONE_SENTENCE + [
+    "Erster Satz. " * 120 + "Am 24. Februar sprach Dr. Weber z. B. über 600.000 Euro. Dann ging er!",
+    "Ein Satz ohne Ende " * 80 + "und dann doch. Noch einer?! „Ja.“ (Klar.) Ende…",
+]
+
+
+@pytest.mark.parametrize("text", LOCAL_CASES)
+def test_sentence_at_is_the_sentence_that_whole_segmentation_gives(text):
+    """Segmenting only near a position gives the sentence of segmenting the whole text."""
+    for pos in word_starts(text):
+        assert sentence_at(text, pos) == sentence_of(text, pos), (pos, text[pos:pos + 30])
+
+
+def test_sentence_at_looks_back_past_its_window():
+    long_sentence = "Wort " * 300  # no boundary for 1,500 characters before the position
+    text = "Anfang. " + long_sentence + "Nordkorea liegt dort."
+    assert sentence_at(text, text.index("Nordkorea")) == (8, len(text))
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_sentence_at_agrees_on_real_speeches(shared_data):
+    with gzip.open(shared_data / "corpora" / "demo_bundestag_foreign_policy.jsonl.gz", "rt", encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for number, line in zip(range(300), lines) if number % 3 == 0]
+    checked = 0
+    for text in texts:
+        for line_start, line_end in line_bounds(text):
+            spans = sentence_spans(text, line_start, line_end)
+            for pos in word_starts(text[line_start:line_end])[::7]:
+                pos += line_start
+                expected = next((s, e) for s, e in spans if s <= pos < e)
+                assert sentence_at(text, pos, line_start, line_end) == expected
+                checked += 1
+    assert checked > 5000
+
+
+def line_bounds(text: str):
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1

@@ -20,7 +20,7 @@ from indexer.search.mentions import mention_spans
 from indexer.search.occurrences import candidate_words
 from indexer.search.results import Snippet
 from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
-from indexer.text.sentences import sentence_spans
+from indexer.text.sentences import sentence_at
 
 FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
@@ -111,15 +111,15 @@ def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_
 
 
 def sentences_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences of the lines that hold a match (sentences never cross a line break;
-    segmenting only these lines makes a long speech with a few matches cheap)."""
-    found, line_end = [], -1
+    """The sentences that hold a match, in text order (sentences never cross a line break;
+    only the text near each match is segmented, so a long speech costs what its matches do)."""
+    found: list[tuple[int, int]] = []
     for start, _ in spans:
-        if start > line_end:
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", start)
-            line_end = len(text) if line_end < 0 else line_end
-            found += sentence_spans(text, line_start, line_end)
+        if found and start < found[-1][1]:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        found.append(sentence_at(text, start, line_start, len(text) if line_end < 0 else line_end))
     return found
 
 

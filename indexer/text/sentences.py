@@ -53,6 +53,54 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+def sentence_at(text: str, pos: int, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """The sentence of ``text[start:end]`` around ``pos``, as ``sentence_spans`` cuts it, found
+    by looking at the candidates near ``pos`` only (a long paragraph is not segmented whole)."""
+    end = len(text) if end is None else end
+    return sentence_start(text, pos, start), sentence_end(text, pos, end)
+
+
+def sentence_start(text: str, pos: int, start: int) -> int:
+    """Where the sentence that holds ``pos`` begins: after the last boundary before ``pos``."""
+    window = pos
+    while True:
+        window = max(start, window - LOOK_BACK)
+        if window > start:  # begin at white space: no candidate is cut in two there
+            blank = text.rfind(" ", start, window + 1)
+            window = blank if blank > start else start
+        boundary = start
+        for match in _CANDIDATE.finditer(text, window, pos):
+            if text[match.start()] == "\n" or ends_sentence(text, match.start(), match.end()):
+                boundary = match.end()
+        if boundary > start or window == start:
+            return skip_space(text, boundary, pos)
+
+
+def sentence_end(text: str, pos: int, end: int) -> int:
+    """Where the sentence that holds ``pos`` ends: at the first boundary from ``pos`` on."""
+    stop = end
+    for match in _CANDIDATE.finditer(text, pos, end):
+        if text[match.start()] == "\n":
+            stop = match.start()
+            break
+        if ends_sentence(text, match.start(), match.end()):
+            stop = match.end()
+            break
+    while stop > pos and text[stop - 1].isspace():
+        stop -= 1
+    return stop
+
+
+def skip_space(text: str, start: int, limit: int) -> int:
+    while start < limit and text[start].isspace():
+        start += 1
+    return start
+
+
+#: how far ``sentence_start`` looks back at a time for the previous boundary
+LOOK_BACK = 400
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``: ``"Wer? Ich."`` -> ``["Wer?", "Ich."]``."""
     return [text[start:end] for start, end in sentence_spans(text)]
