@@ -50,12 +50,15 @@ def per_hit_us(run, bodies: list[str], repeats: int) -> float:
 
 
 def segmenters(stems: set[str], words: set[str]):
-    """(whole body, lines with matches) segmentation of this version of snippets.py."""
-    if not hasattr(snippets, "sentences_around"):  # before issue 13: one regex over the whole body
+    """(whole body, what this version of snippets.py segments) for the three versions: one
+    regex over the whole body (before issue 13), the lines with a match (issue 13), the
+    sentences with a match (issue 16)."""
+    if hasattr(snippets, "_SENTENCE"):
         whole = lambda text: [m.span() for m in snippets._SENTENCE.finditer(text)]  # noqa: E731
         return whole, whole
+    used = getattr(snippets, "sentence_groups", None) or getattr(snippets, "sentences_around")
     spans = {}  # body -> its matches, found before the timing
-    return sentence_spans, lambda text: snippets.sentences_around(
+    return sentence_spans, lambda text: used(
         text, spans.get(text) or spans.setdefault(text, snippets.match_spans(text, stems, words)))
 
 

@@ -12,7 +12,6 @@ terminal render the marks.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 
@@ -20,7 +19,7 @@ from indexer.search.mentions import mention_spans
 from indexer.search.occurrences import candidate_words
 from indexer.search.results import Snippet
 from indexer.text.analyser import TOKEN_PATTERN, analyze, analyze_exact
-from indexer.text.sentences import sentence_at
+from indexer.text.sentences import sentence_end, sentence_start
 
 FRAGMENT_CHARS = 240
 MAX_FRAGMENTS = 3
@@ -94,48 +93,50 @@ def shift(spans: list[tuple[int, int]], start: int, end: int, offset: int) -> tu
 def make_snippets(text: str, stems: set[str], words: set[str], limit: int = MAX_FRAGMENTS,
                   mentions: re.Pattern | None = None) -> list[Snippet]:
     """Up to ``limit`` fragments, the sentences with the most distinct matches (a mention of
-    the searched entity counts ``ENTITY_BONUS`` more), in text order."""
+    the searched entity counts ``ENTITY_BONUS`` more), in text order; a repeated sentence
+    shows once. Only the chosen sentences are looked up to their start."""
     named = mention_spans(text, mentions)
     spans = merge(sorted(match_spans(text, stems, words) + named))
     if not spans:
         return [lead_fragment(text)] if text.strip() else []
-    scored, seen = [], set()
-    for (start, end), inside in spans_by_sentence(sentences_around(text, spans), spans):
-        if (sentence := " ".join(text[start:end].split())) not in seen:  # a repeated sentence shows once
+    scored = []
+    for first, end, floor, inside in sentence_groups(text, spans):
+        distinct = len({text[s:e].lower() for s, e in inside})
+        bonus = ENTITY_BONUS if any(first <= s < end for s, _ in named) else 0
+        scored.append(((distinct + bonus) * 10 + len(inside), -first, end, floor, inside))
+    chosen, seen = [], set()
+    for _, first, end, floor, inside in sorted(scored, reverse=True):
+        start = sentence_start(text, -first, floor)
+        if (sentence := " ".join(text[start:end].split())) not in seen:
             seen.add(sentence)
-            distinct = len({text[s:e].lower() for s, e in inside})
-            bonus = ENTITY_BONUS if any(start <= s < end for s, _ in named) else 0
-            scored.append(((distinct + bonus) * 10 + len(inside), -start, start, end, inside))
-    best = sorted(scored, reverse=True)[:limit]
-    return [fragment(text, start, end, inside) for *_, start, end, inside in sorted(best, key=lambda b: b[2])]
+            chosen.append((start, end, inside))
+            if len(chosen) == limit:
+                break
+    return [fragment(text, start, end, inside) for start, end, inside in sorted(chosen)]
 
 
-def sentences_around(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences that hold a match, in text order (sentences never cross a line break;
-    only the text near each match is segmented, so a long speech costs what its matches do)."""
-    found: list[tuple[int, int]] = []
-    for start, _ in spans:
-        if found and start < found[-1][1]:
-            continue
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        found.append(sentence_at(text, start, line_start, len(text) if line_end < 0 else line_end))
-    return found
-
-
-def spans_by_sentence(sentences: list[tuple[int, int]], spans: list[tuple[int, int]]):
-    """(sentence, its spans) for each sentence with a span inside, in text order.
-
-    >>> list(spans_by_sentence([(0, 10), (11, 20)], [(2, 5), (12, 14), (15, 18)]))
-    [((0, 10), [(2, 5)]), ((11, 20), [(12, 14), (15, 18)])]
-    """
-    starts = [start for start, _ in sentences]
-    found: dict[int, list[tuple[int, int]]] = {}
+def sentence_groups(text: str, spans: list[tuple[int, int]]):
+    """``(first span start, sentence end, floor, spans)`` for each sentence that holds a span,
+    in text order; ``floor`` is where the look back for its start may stop (its line's
+    start or the previous such sentence's end). Only the text after each group's first
+    span is segmented, up to the sentence's end: a long speech costs what its matches do."""
+    groups: list[tuple[int, int, int, list[tuple[int, int]]]] = []
+    line_end, end = -1, -1
     for span in spans:
-        index = bisect.bisect_right(starts, span[0]) - 1
-        if index >= 0 and span[1] <= sentences[index][1]:
-            found.setdefault(index, []).append(span)
-    return [(sentences[index], inside) for index, inside in found.items()]
+        if span[0] < end:  # inside the current sentence (a span across its end belongs nowhere)
+            if span[1] <= end and groups and groups[-1][1] == end:
+                groups[-1][3].append(span)
+            continue
+        if span[0] > line_end:
+            floor = text.rfind("\n", 0, span[0]) + 1
+            line_end = text.find("\n", span[0])
+            line_end = len(text) if line_end < 0 else line_end
+        else:
+            floor = end
+        end = sentence_end(text, span[0], line_end)
+        if span[1] <= end:
+            groups.append((span[0], end, floor, [span]))
+    return groups
 
 
 def fragment(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Snippet:
