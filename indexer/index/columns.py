@@ -201,8 +201,10 @@ class FacetStore:
     def year_counts(self, mask: np.ndarray) -> tuple[dict[int, int], int]:
         """({year: count}, undated count) over the masked documents."""
         years = self.years[mask]
-        counts = np.bincount(years[years > 0] - MIN_YEAR) if years.any() else np.zeros(0, dtype=np.int64)
-        found = {MIN_YEAR + int(i): int(c) for i, c in enumerate(counts) if c}
+        dated = years[years > 0]
+        first = int(dated.min()) if len(dated) else MIN_YEAR
+        counts = np.bincount(dated - first)  # from the first year: not 2,000 empty bins from year 1
+        found = {first + int(i): int(counts[i]) for i in np.flatnonzero(counts)}
         return found, int(np.count_nonzero(years == 0))
 
     def month_counts(self, mask: np.ndarray, year: int) -> dict[int, int]:

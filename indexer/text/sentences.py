@@ -61,19 +61,19 @@ def sentence_at(text: str, pos: int, start: int = 0, end: int | None = None) -> 
 
 
 def sentence_start(text: str, pos: int, start: int) -> int:
-    """Where the sentence that holds ``pos`` begins: after the last boundary before ``pos``."""
-    window = pos
-    while True:
-        window = max(start, window - LOOK_BACK)
+    """Where the sentence that holds ``pos`` begins: after the last boundary before ``pos``,
+    looked for backwards, a window of ``LOOK_BACK`` characters at a time."""
+    limit = pos
+    while limit > start:
+        window = max(start, limit - LOOK_BACK)
         if window > start:  # begin at white space: no candidate is cut in two there
             blank = text.rfind(" ", start, window + 1)
             window = blank if blank > start else start
-        boundary = start
-        for match in _CANDIDATE.finditer(text, window, pos):
+        for match in reversed(list(_CANDIDATE.finditer(text, window, limit))):
             if text[match.start()] == "\n" or ends_sentence(text, match.start(), match.end()):
-                boundary = match.end()
-        if boundary > start or window == start:
-            return skip_space(text, boundary, pos)
+                return skip_space(text, match.end(), pos)
+        limit = window
+    return skip_space(text, start, pos)
 
 
 def sentence_end(text: str, pos: int, end: int) -> int:
