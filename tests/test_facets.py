@@ -1,6 +1,7 @@
 """The numpy facet store: cached arrays equal freshly computed ones; counts follow the index."""
 
 import numpy as np
+import pytest
 
 from indexer.index import store
 from indexer.index.columns import CACHE_PREFIX, FacetStore
@@ -66,3 +67,20 @@ def test_values_resolve_exactly_or_by_all_their_words():
     assert store.resolve("person", "Genscher") == ["Hans-Dietrich Genscher"]
     assert store.resolve("person", "Putin Scholz") == []
     assert store.resolve("person", "   ") == []
+
+
+@pytest.mark.parametrize("hits", [0, 1, 7, 60, 400, 3000])
+def test_sparse_facet_counts_equal_dense_counts(hits):
+    """A few hits count their own entries (sorted ``docs``); the result equals counting all."""
+    from indexer.index import columns
+
+    rng = np.random.default_rng(hits)
+    size, terms = 5000, [f"Wert {i}" for i in range(300)]
+    docs = rng.integers(0, size, 20000)
+    facet = columns.merged(terms, docs, rng.integers(0, len(terms), 20000))
+    mask = np.zeros(size, dtype=bool)
+    mask[rng.choice(size, hits, replace=False)] = True
+    dense = facet.counts(mask)
+    present, counts = facet.value_counts(mask)
+    assert present.tolist() == np.flatnonzero(dense).tolist()
+    assert counts.tolist() == dense[present].tolist()

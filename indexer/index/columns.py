@@ -25,6 +25,8 @@ NO_DAY = 0
 CACHE_PREFIX = "facets-v3-"  # v2: with field lengths; v3: spellings merged by folding key
 LENGTH_PREFIX = "length_"
 MIN_YEAR = 1
+#: facet counts read only the hits' entries when hits are fewer than the documents / this
+SPARSE_FACTOR = 16
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
 LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths BM25 needs
@@ -78,6 +80,19 @@ class FieldOrdinals:
         if np.count_nonzero(selected) * 8 > len(selected):  # many: weighting beats compressing
             return np.bincount(self.ords, weights=selected, minlength=len(self.values)).astype(np.int64)
         return np.bincount(self.ords[selected], minlength=len(self.values))
+
+    def value_counts(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ordinals, counts) of the values with a count among the masked documents. A few
+        hundred hits read only their own entries (``docs`` is sorted), not every entry."""
+        hits = np.flatnonzero(mask)
+        if len(hits) * SPARSE_FACTOR >= len(mask):
+            counts = self.counts(mask)
+            present = np.flatnonzero(counts)
+            return present, counts[present]
+        low, high = np.searchsorted(self.docs, hits), np.searchsorted(self.docs, hits, side="right")
+        sizes = high - low
+        entries = np.repeat(low - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        return np.unique(self.ords[entries], return_counts=True)
 
     def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
         mask = np.zeros(size, dtype=bool)
@@ -185,18 +200,17 @@ class FacetStore:
                    among: list[int] | None = None) -> tuple[list[tuple[str, int]], int]:
         """(value, count) pairs, most frequent first, and the number of values with a count;
         ``among``: only these value ordinals."""
-        counts = self.fields[field].counts(mask)
+        facet = self.fields[field]
+        present, counts = facet.value_counts(mask)
         if among is not None:
-            kept = np.zeros_like(counts)
-            kept[among] = counts[among]
-            counts = kept
-        nonzero = np.flatnonzero(counts)
-        top = nonzero
-        if len(nonzero) > limit > 0:  # only values that can be in the top need the (string) sort
-            threshold = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
-            top = nonzero[counts[nonzero] >= threshold]
-        order = top[np.lexsort((self.fields[field].sort_keys[top], -counts[top]))] if len(top) else top
-        return [(self.fields[field].values[o], int(counts[o])) for o in order[:limit]], len(nonzero)
+            kept = np.isin(present, among)
+            present, counts = present[kept], counts[kept]
+        top = np.arange(len(present))
+        if len(present) > limit > 0:  # only values that can be in the top need the (string) sort
+            threshold = np.partition(counts, len(present) - limit)[len(present) - limit]
+            top = top[counts >= threshold]
+        order = top[np.lexsort((facet.sort_keys[present[top]], -counts[top]))] if len(top) else top
+        return [(facet.values[present[i]], int(counts[i])) for i in order[:limit]], len(present)
 
     def year_counts(self, mask: np.ndarray) -> tuple[dict[int, int], int]:
         """({year: count}, undated count) over the masked documents."""
