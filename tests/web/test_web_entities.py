@@ -161,3 +161,17 @@ def test_screenshot_option_builds_the_entity_url(entity_app):
     args = parse_args(["--entity", "organisation:Bündnis 90/Die Grünen"])
     assert (args.page, args.out) == (url(entity_app, *ODD[0]), ENTITY_SCREENSHOT)
     assert parse_args([]).out == SCREENSHOT
+
+
+@pytest.mark.parametrize("name", ["Wladimir Putin", "Bündnis 90/Die Grünen", "AT&T", "Café „Zum Löwen“", "100 %?#",
+                                  "O'Neill", "a+b=c;d@e", "/führend"])
+@pytest.mark.parametrize("endpoint", ["entities.page", "entities.api"])
+def test_entity_links_equal_what_url_for_builds(entity_app, name, endpoint):
+    """``entity_url`` builds one prefix per request and quotes the name as werkzeug's path converter does."""
+    from flask import url_for
+
+    from search_web.entities import entity_url
+
+    with entity_app.test_request_context("/"):
+        for facet, param in (("person", "person"), ("organisation", "org")):
+            assert entity_url(param, name, endpoint=endpoint) == url_for(endpoint, facet=facet, name=name)
