@@ -96,6 +96,9 @@ def test_every_foldable_character_is_detected():
 @pytest.mark.slow
 @pytest.mark.shared_data
 def test_prefilter_agrees_on_real_texts_and_random_queries(shared_data):
+    """Matches and snippets of 2,000 (query, text) pairs of real speeches and police reports."""
+    from indexer.search.snippets import make_snippets
+
     texts = []
     for name in ("demo_bundestag_foreign_policy.jsonl.gz", "berlin_police_reports.jsonl.gz"):
         with gzip.open(shared_data / "corpora" / name, "rt", encoding="utf-8") as lines:
@@ -112,6 +115,49 @@ def test_prefilter_agrees_on_real_texts_and_random_queries(shared_data):
         stems = set(analyze(" ".join(query), mode="query"))
         words = {exact_term(w) for w in query} - {""} if round_ % 3 == 0 else set()
         for text in rng.sample(texts, 5):
+            if round_ % 2:  # half of the queries take words of the text itself: matches to mark
+                own = sorted(set(_WORD.findall(text)))
+                stems = set(analyze(" ".join(rng.sample(own, min(2, len(own)))), mode="query"))
             assert match_spans(text, stems, words) == reference_spans(text, stems, words), (query, text[:80])
+            assert make_snippets(text, stems, words) == reference_snippets(text, stems, words), (query, text[:80])
             compared += 1
     assert compared == 2000
+
+
+def reference_snippets(text: str, stems: set[str], words: set[str], limit: int = 3):
+    """Snippets as issue 13 made them: every word analysed, every line with a match segmented
+    whole, every matched sentence scored (the fast path must give the same fragments)."""
+    from indexer.search.snippets import ENTITY_BONUS, fragment, lead_fragment
+    from indexer.text.sentences import sentence_spans
+
+    spans = reference_spans(text, stems, words)
+    if not spans:
+        return [lead_fragment(text)] if text.strip() else []
+    sentences, pos = [], 0
+    for line in text.split("\n"):
+        if any(pos <= s < pos + len(line) for s, _ in spans):
+            sentences += sentence_spans(text, pos, pos + len(line))
+        pos += len(line) + 1
+    scored, seen = [], set()
+    for start, end in sentences:
+        inside = [(s, e) for s, e in spans if start <= s and e <= end]
+        if inside and (sentence := " ".join(text[start:end].split())) not in seen:
+            seen.add(sentence)
+            distinct = len({text[s:e].lower() for s, e in inside})
+            scored.append(((distinct + 0 * ENTITY_BONUS) * 10 + len(inside), -start, start, end, inside))
+    best = sorted(scored, reverse=True)[:limit]
+    return [fragment(text, start, end, inside) for *_, start, end, inside in sorted(best, key=lambda b: b[2])]
+
+
+SPEECH = ("Herr Präsident! Meine Damen und Herren! Die Lage in Nordkorea ist ernst. " * 3 + "\n"
+          + "Wir reden über Sanktionen. Sanktionen wirken, z. B. gegen Nordkorea, am 24. Februar. "
+          + "Dr. Weber sagte: „Die Sanktionen gegen Russland und Nordkorea bleiben.“ Das ist so. " * 2 + "\n"
+          + "Ein Satz ohne Treffer. " * 40 + "Zum Schluss: Nordkorea, Nordkorea und Sanktionen!")
+
+
+@pytest.mark.parametrize("stems, words", QUERIES + [({"nordkorea", "sanktion"}, set()), ({"lag"}, {"damen"})])
+def test_snippets_equal_the_whole_text_snippets(stems, words):
+    from indexer.search.snippets import make_snippets
+
+    for text in TEXTS + [SPEECH]:
+        assert make_snippets(text, stems, words) == reference_snippets(text, stems, words), text[:60]
