@@ -114,11 +114,16 @@ class Evaluator:
         return matches
 
     def sparse_term(self, field: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
-        """(distinct document numbers, their scores) of one term."""
+        """(distinct document numbers, their scores) of one term; the scores are cached with
+        the postings (the snapshot's weighting, lengths and idf do not change)."""
+        ids, scores = self.cache.get(("scores", field, text), lambda: self.scored_postings(field, text))
+        return ids, (scores * boost if boost != 1 else scores)
+
+    def scored_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = self.postings(field, text)
         if not len(ids):
             return ids, np.zeros(0)
-        return ids, self.term_scores(field, text, ids, weights) * boost
+        return ids, self.term_scores(field, text, ids, weights)
 
     def term_scores(self, field: str, text, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The searcher's scorer for this term, as arrays (BM25F or plain weight)."""
