@@ -25,8 +25,9 @@ NO_DAY = 0
 CACHE_PREFIX = "facets-v3-"  # v2: with field lengths; v3: spellings merged by folding key
 LENGTH_PREFIX = "length_"
 MIN_YEAR = 1
-#: facet counts read only the hits' entries when hits are fewer than the documents / this
-SPARSE_FACTOR = 16
+#: a facet reads only its hits' entries when the hits are fewer than its entries / this (measured:
+#: 20k index, 18k person entries: 34 vs 43 us at 10 hits, equal at ~300, 112 vs 42 us at 1,000)
+SPARSE_FACTOR = 48
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
 LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths BM25 needs
@@ -85,14 +86,15 @@ class FieldOrdinals:
         """(ordinals, counts) of the values with a count among the masked documents. A few
         hundred hits read only their own entries (``docs`` is sorted), not every entry."""
         hits = np.flatnonzero(mask)
-        if len(hits) * SPARSE_FACTOR >= len(mask):
+        if len(hits) * SPARSE_FACTOR >= len(self.docs):
             counts = self.counts(mask)
-            present = np.flatnonzero(counts)
-            return present, counts[present]
-        low, high = np.searchsorted(self.docs, hits), np.searchsorted(self.docs, hits, side="right")
-        sizes = high - low
-        entries = np.repeat(low - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        return np.unique(self.ords[entries], return_counts=True)
+        else:
+            low, high = np.searchsorted(self.docs, hits), np.searchsorted(self.docs, hits, side="right")
+            sizes = high - low
+            entries = np.repeat(low - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            counts = np.bincount(self.ords[entries], minlength=len(self.values))
+        present = np.flatnonzero(counts)
+        return present, counts[present]
 
     def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
         mask = np.zeros(size, dtype=bool)
