@@ -17,9 +17,6 @@ from pathlib import Path
 
 import click
 
-from indexer.index import writer as builder
-from indexer.cli_entity import entity_summary
-from indexer.entities.corrections import read_corrections
 from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.errors import DateFormatError, DateOrderError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
@@ -154,6 +151,8 @@ def search_command(query, date_from, date_to, sort, words, autocorrect, limit, p
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit, words=words, autocorrect=autocorrect)
     if entity is not None:
+        from indexer.cli_entity import entity_summary
+
         return entity_summary(path, entity, request, as_json)
     with SearchService(path) as service:
         if fmt:
@@ -190,7 +189,7 @@ def ensure_index(path: Path) -> None:
         return
     seeds = seeds_dir()
     click.echo(f"Noch kein Index in {path}/: baue ihn einmalig aus {seeds}/ (einige Minuten) …", err=True)
-    report = run_build(builder.build, [seeds], path, "skip", None)
+    report = run_build("build", [seeds], path, "skip", None)
     click.echo(summary_line(report), err=True)
 
 
@@ -292,7 +291,7 @@ def write_options(func):
 @report_errors
 def build_command(paths, index, on_error, entities, as_json, corrections):
     """Baut den Index neu aus PATHS (Dateien oder Verzeichnisse) und schaltet atomar um."""
-    report = run_build(builder.build, paths, index_dir(index), on_error, entities, corrections)
+    report = run_build("build", paths, index_dir(index), on_error, entities, corrections)
     print_report(report, as_json)
 
 
@@ -302,7 +301,7 @@ def build_command(paths, index, on_error, entities, as_json, corrections):
 @report_errors
 def add_command(paths, index, on_error, entities, as_json, corrections):
     """Fügt neue und geänderte Dokumente hinzu; unveränderte werden übersprungen."""
-    report = run_build(builder.add, paths, index_dir(index), on_error, entities, corrections)
+    report = run_build("add", paths, index_dir(index), on_error, entities, corrections)
     print_report(report, as_json)
 
 
@@ -313,6 +312,8 @@ def add_command(paths, index, on_error, entities, as_json, corrections):
 @report_errors
 def delete_command(ids, index, as_json):
     """Löscht Dokumente nach ID."""
+    from indexer.index import writer as builder
+
     print_report(builder.delete(ids, index_dir(index)), as_json)
 
 
@@ -338,16 +339,20 @@ def stats_command(index, as_json):
     click.echo(f"Letzter Bau: {stats.last_build or 'unbekannt'}")
 
 
-def run_build(action, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
-    """Runs ``action`` with a progress bar when stderr is a terminal."""
+def run_build(action: str, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
+    """Runs the writer's ``action`` (build or add) with a progress bar when stderr is a terminal.
+    The writer (numpy, spaCy on demand) is imported here: ``search`` does not load it."""
+    from indexer.entities.corrections import read_corrections
+    from indexer.index import writer as builder
+
     entities = builder.entities_available() if entities is None else entities
     fixes = read_corrections(corrections) if corrections else None   # a bad line stops before any document is read
     options = builder.BuildOptions(on_error=on_error, entities=entities, corrections=fixes)
     if not sys.stderr.isatty():
-        return action(paths, path, options)
+        return getattr(builder, action)(paths, path, options)
     with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing
         options.progress = bar
-        return action(paths, path, options)
+        return getattr(builder, action)(paths, path, options)
 
 
 class ProgressBar:
