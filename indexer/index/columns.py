@@ -40,8 +40,9 @@ class FieldOrdinals:
     values: list[str]  # as shown: the most frequent of a value's spellings
     docs: np.ndarray  # document numbers
     ords: np.ndarray  # value ordinals, same length as docs
-    lookup: dict[str, list[int]]  # folded value (indexer.text.folding) -> ordinals
+    lookup: dict[str, list[int]] | None = None  # folded value (indexer.text.folding) -> ordinals; see by_key
     spellings: list[list[str]] | None = None  # per value: the terms in the index (default: the value)
+    keys: list[str] | None = None  # per value: its folding key, when saved with the arrays
 
     def __post_init__(self):
         self.spellings = self.spellings or [[value] for value in self.values]
@@ -50,11 +51,19 @@ class FieldOrdinals:
         self._words: dict[str, set[int]] | None = None
         self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
 
+    def by_key(self) -> dict[str, list[int]]:
+        """Folded value -> ordinals, built on first use (from the saved keys, else by folding
+        each value): opening an index does not fold tens of thousands of names that a search
+        without a filter never looks up."""
+        if self.lookup is None:
+            self.lookup = lookup_of(self.values, self.keys)
+        return self.lookup
+
     def word_index(self) -> dict[str, set[int]]:
         """Each word of the values' folded keys -> ordinals of the values with it (built on first use)."""
         if self._words is None:
             index: dict[str, set[int]] = {}
-            for value_key, ordinals in self.lookup.items():
+            for value_key, ordinals in self.by_key().items():
                 for word in set(value_key.split()):
                     index.setdefault(word, set()).update(ordinals)
             self._words = index
@@ -134,7 +143,8 @@ class FacetStore:
         arrays.update({f"{LENGTH_PREFIX}{name}": values for name, values in self.lengths.items()})
         for name, facet in self.fields.items():
             arrays[f"{name}.docs"], arrays[f"{name}.ords"] = facet.docs, facet.ords
-            arrays[f"{name}.values"] = np.frombuffer(json.dumps(facet.spellings).encode("utf-8"), dtype=np.uint8)
+            arrays[f"{name}.values"] = json_array(facet.spellings)
+            arrays[f"{name}.keys"] = json_array([fold(value) for value in facet.values])
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as f:
@@ -152,10 +162,10 @@ class FacetStore:
             names = sorted({k.split(".")[0] for k in data.files if "." in k})
             fields = {}
             for name in names:
-                spellings = json.loads(data[f"{name}.values"].tobytes().decode("utf-8"))
-                values = [group[0] for group in spellings]
-                fields[name] = FieldOrdinals(values, data[f"{name}.docs"], data[f"{name}.ords"], lookup_of(values),
-                                             spellings)
+                spellings = json_of(data[f"{name}.values"])
+                keys = json_of(data[f"{name}.keys"]) if f"{name}.keys" in data.files else None  # older caches: none
+                fields[name] = FieldOrdinals([group[0] for group in spellings], data[f"{name}.docs"],
+                                             data[f"{name}.ords"], None, spellings, keys)
             alive = data["alive"]
             lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
             return cls(len(alive), alive, fields, data["days"], lengths)
@@ -174,13 +184,14 @@ class FacetStore:
 
     def resolve_ordinals(self, field: str, typed: str) -> list[int]:
         facet = self.fields[field]
+        lookup = facet.by_key()
         wanted = fold(typed)
-        if wanted in facet.lookup:
-            return facet.lookup[wanted]
+        if wanted in lookup:
+            return lookup[wanted]
         if field == "country" and len(wanted) == 2:  # an ISO code: RU -> Russland
             display = load_gazetteer().display.get(wanted.upper())
-            if display and fold(display) in facet.lookup:
-                return facet.lookup[fold(display)]
+            if display and fold(display) in lookup:
+                return lookup[fold(display)]
         words = set(wanted.split())
         return facet.with_words(words) if words else []
 
@@ -262,12 +273,21 @@ def merged(terms: list[str], docs: np.ndarray, ords: np.ndarray) -> FieldOrdinal
     return FieldOrdinals(values, pairs // width, pairs % width, lookup_of(values), spellings)
 
 
-def lookup_of(values: list[str]) -> dict[str, list[int]]:
-    """Comparison form -> ordinals of the values that have it."""
+def lookup_of(values: list[str], keys: list[str] | None = None) -> dict[str, list[int]]:
+    """Comparison form -> ordinals of the values that have it; ``keys``: the values' folded forms, if known."""
     lookup: dict[str, list[int]] = {}
-    for ordinal, value in enumerate(values):
-        lookup.setdefault(fold(value), []).append(ordinal)
+    for ordinal, key in enumerate(keys if keys is not None else map(fold, values)):
+        lookup.setdefault(key, []).append(ordinal)
     return lookup
+
+
+def json_array(value) -> np.ndarray:
+    """JSON as bytes in an array: how lists of strings go into the ``.npz``."""
+    return np.frombuffer(json.dumps(value).encode("utf-8"), dtype=np.uint8)
+
+
+def json_of(array: np.ndarray):
+    return json.loads(array.tobytes().decode("utf-8"))
 
 
 def day_array(reader, size: int) -> np.ndarray:

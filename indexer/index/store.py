@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
 
 from indexer.errors import IndexFormatError, IndexLockedError, IndexNotFound
 from indexer.index.schema import build_schema
@@ -77,13 +78,17 @@ def open_index(index_dir: Path):
 def open_current(index_dir: Path):
     """(generation directory, its Whoosh index), read from one look at CURRENT."""
     generation = current_generation(index_dir)
-    if generation is None or not whoosh_index.exists_in(str(generation)):
+    if generation is None:
         raise IndexNotFound(f"Kein Index in {index_dir}")
-    check_format(index_dir, generation)
     try:
-        return generation, whoosh_index.open_dir(str(generation))
+        ix = whoosh_index.open_dir(str(generation))  # reads the TOC once (``exists_in`` would read it again)
+    except EmptyIndexError:
+        raise IndexNotFound(f"Kein Index in {index_dir}") from None
     except (ImportError, AttributeError) as exc:  # an analyser class the pickled schema names is gone
+        check_format(index_dir, generation)
         raise format_error(index_dir, "unbekannt") from exc
+    check_format(index_dir, generation)
+    return generation, ix
 
 
 def read_build_info(generation: Path) -> dict:

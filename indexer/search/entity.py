@@ -48,7 +48,7 @@ def entity_ordinals(store: FacetStore, spec: FacetSpec, value: str) -> list[int]
     the closest values otherwise."""
     field = store.fields[spec.field]
     key = fold(value)
-    ordinals = field.lookup.get(key) or unique(field, field.with_words(set(key.split()))) if key else None
+    ordinals = field.by_key().get(key) or unique(field, field.with_words(set(key.split()))) if key else None
     if ordinals:
         return sorted(ordinals, key=lambda o: -np.count_nonzero(field.ords == o))  # most frequent spelling first
     suggestions = closest(field, value)

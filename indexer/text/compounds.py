@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import re
 from indexer.settings import DATA_DIR
 
@@ -26,16 +27,15 @@ WHOLE_WORD_MARGIN = 0
 
 @functools.lru_cache(maxsize=1)
 def dictionary() -> tuple[dict[str, int], frozenset[str]]:
-    """(word -> Zipf x10, set of noun forms), loaded once from the shipped file."""
-    freqs: dict[str, int] = {}
-    nouns: set[str] = set()
-    with gzip.open(DICTIONARY, "rt", encoding="utf-8") as f:
-        for line in f:
-            word, zipf, flag = line.rstrip("\n").split("\t")
-            freqs[word] = int(zipf)
-            if flag:
-                nouns.add(word)
-    return freqs, frozenset(nouns)
+    """(word -> Zipf x10, set of noun forms), loaded once from the shipped file.
+
+    Lines are ``word TAB zipf TAB flag`` (flag ``n`` for a noun form, else empty); the whole
+    file is split at once rather than line by line: half the time, and every query of a
+    fresh ``search`` process with a word of 7 letters or more waits for it.
+    """
+    cells = gzip.decompress(DICTIONARY.read_bytes()).decode("utf-8").replace("\n", "\t").split("\t")
+    words, zipfs, flags = cells[0:-1:3], cells[1:-1:3], cells[2::3]
+    return dict(zip(words, map(int, zipfs))), frozenset(itertools.compress(words, flags))
 
 
 @functools.lru_cache(maxsize=300_000)
