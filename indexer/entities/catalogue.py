@@ -111,11 +111,14 @@ def alias_key(name: str) -> tuple[str, ...]:
     return tuple(part_key(p) for p in parts(name))
 
 
-def read_entries(path: Path, type_: str) -> list[Entry]:
+def read_entries(path: Path, type_: str, only: str | None = None) -> list[Entry]:
+    """The entries of one file; ``only``: just those with that name (the other lines not parsed)."""
     entries = []
     header_seen = False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
+            continue
+        if only is not None and header_seen and line.split("\t", 1)[0].strip() != only:
             continue
         cells = (line.split("\t") + [""] * len(COLUMNS))[: len(COLUMNS)]
         if not header_seen:
@@ -186,6 +189,19 @@ def catalogue_entries(directory: Path = CATALOGUE_DIR) -> list[Entry]:
         if path.is_file():
             entries.extend(read_entries(path, type_))
     return entries
+
+
+@lru_cache(maxsize=1024)
+def entries_named(type_: str, name: str, directory: Path = CATALOGUE_DIR) -> tuple[Entry, ...]:
+    """The entries of ``type_`` named exactly ``name`` (``load_catalogue().lookup`` filtered by
+    name gives the same), read from the files without building or checking the whole catalogue:
+    a search that marks one entity's aliases reads a few ms of text, not the 0.2 s catalogue."""
+    found = []
+    for filename, kind in FILES.items():
+        path = directory / filename
+        if kind == type_ and path.is_file():
+            found.extend(entry for entry in read_entries(path, type_, only=name) if entry.name == name)
+    return tuple(found)
 
 
 @lru_cache(maxsize=4)

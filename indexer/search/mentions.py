@@ -27,7 +27,7 @@ import functools
 import re
 from typing import Iterable
 
-from indexer.entities.catalogue import CatalogueError, load_catalogue
+from indexer.entities.catalogue import CatalogueError, entries_named
 from indexer.entities.countries import load_gazetteer
 
 #: (facet field, stored value) pairs: ``("person", "Olaf Scholz")``
@@ -76,10 +76,10 @@ def catalogue_aliases(field: str, value: str) -> tuple[str, ...]:
     """The strong and home aliases of the catalogue entry named ``value`` (none when the
     catalogue cannot be read: marking then falls back to the name)."""
     try:
-        entries = load_catalogue().lookup(field, value)
+        entries = entries_named(field, value)
     except (CatalogueError, OSError):
         return ()
-    return tuple(alias for entry in entries if entry.name == value for alias in (*entry.aliases, *entry.home))
+    return tuple(alias for entry in entries for alias in (*entry.aliases, *entry.home))
 
 
 def person_forms(name: str) -> list[str]:

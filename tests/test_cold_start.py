@@ -1,0 +1,68 @@
+"""A fresh ``search`` process loads only what its search needs (issue 16: the demo index's
+``search "Nordkorea"`` in under 0.5 s; ``benchmarks/startup.py`` and ``benchmarks/cold.py`` time it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer.entities.catalogue import catalogue_entries, entries_named, load_catalogue
+from indexer.index.columns import CACHE_PREFIX, FacetStore, lookup_of
+from indexer.index.store import current_generation
+from indexer.search.results import SearchRequest
+from indexer.text.folding import fold
+
+ROOT = Path(__file__).resolve().parent.parent
+#: runs ``search`` in this process and reports what it loaded
+SEARCH_AND_REPORT = """
+import json, sys
+from indexer.cli import search_command
+search_command.main(sys.argv[1:], standalone_mode=False)
+from indexer.entities.catalogue import load_catalogue
+print(json.dumps({"modules": sorted(sys.modules), "catalogue": load_catalogue.cache_info().currsize}))
+"""
+NOT_FOR_SEARCH = ("spacy", "thinc", "flask", "waitress", "indexer.index.writer", "indexer.entities.extraction",
+                  "indexer.ingest.readers", "multiprocessing")
+
+
+def search_process(*args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SEARCH_AND_REPORT, *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_search_process_loads_neither_the_writer_nor_spacy_nor_the_web_app(index_dir):
+    report = search_process("Nordkorea", "--index", str(index_dir))
+    assert [name for name in NOT_FOR_SEARCH if name in report["modules"]] == []
+
+
+def test_marking_an_organisation_reads_its_entry_not_the_whole_catalogue(index_dir, service):
+    organisations = service.search(SearchRequest(query="")).facet("organisation")
+    if organisations is None or not organisations.values:
+        pytest.skip("no organisations in the test index (built without the NER model)")
+    report = search_process(f'organisation:"{organisations.values[0].value}"', "--index", str(index_dir))
+    assert report["catalogue"] == 0
+
+
+def test_entries_named_are_the_catalogue_entries_of_that_name():
+    catalogue = load_catalogue()
+    for entry in catalogue_entries():
+        expected = tuple(e for e in catalogue.lookup(entry.type, entry.name) if e.name == entry.name)
+        assert entries_named(entry.type, entry.name) == expected
+    assert entries_named("person", "Niemand Unbekannt") == ()
+
+
+def test_facet_values_are_folded_on_first_lookup_from_the_saved_keys(index_dir):
+    cache = next(current_generation(index_dir).glob(f"{CACHE_PREFIX}*.npz"))
+    store = FacetStore.load(cache)
+    assert all(field.lookup is None for field in store.fields.values())  # nothing folded at open
+    for field in store.fields.values():
+        assert field.keys == [fold(value) for value in field.values]
+        assert field.by_key() == lookup_of(field.values)
