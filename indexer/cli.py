@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from indexer.cli_entity import entity_summary
 from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.errors import DateFormatError, DateOrderError, SearchError, print_error
 from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
@@ -138,6 +140,7 @@ def export_options(func):
 def search_command(query, date_from, date_to, sort, words, autocorrect, limit, page, as_json, fmt, sep, rows, entity,
                    index, **selected):
     """Durchsucht den Index: search "Nordkorea" --country Russland"""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy starts a thread per core (60 ms); searches use no BLAS
     from indexer.search.service import SearchService
 
     if fmt and as_json:
@@ -151,8 +154,6 @@ def search_command(query, date_from, date_to, sort, words, autocorrect, limit, p
     request = SearchRequest(query=" ".join(query), filters=filters, date_from=date_from, date_to=date_to,
                             sort=sort, page=page, page_size=limit, words=words, autocorrect=autocorrect)
     if entity is not None:
-        from indexer.cli_entity import entity_summary
-
         return entity_summary(path, entity, request, as_json)
     with SearchService(path) as service:
         if fmt:
@@ -340,8 +341,7 @@ def stats_command(index, as_json):
 
 
 def run_build(action: str, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
-    """Runs the writer's ``action`` (build or add) with a progress bar when stderr is a terminal.
-    The writer (numpy, spaCy on demand) is imported here: ``search`` does not load it."""
+    """The writer's ``action`` (build, add; imported here, not by ``search``), with a progress bar on a terminal."""
     from indexer.entities.corrections import read_corrections
     from indexer.index import writer as builder
 

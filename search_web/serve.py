@@ -50,7 +50,7 @@ def make_server(index: str | None, host: str = "127.0.0.1", port: int = 8000, th
     """A ready waitress server (``.run()`` serves, ``.close()`` stops); fails early without an index.
     With ``sock``, it accepts on that already bound socket (the workers share one)."""
     app = create_app({"SEARCH_INDEX": str(index_dir(index))})
-    app.extensions["search"].check()  # IndexNotFound now, not on the first request
+    app.extensions["search"].warm()  # IndexNotFound now, not on the first request, which is not slower than the next
     where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     return create_server(app, threads=threads, ident="search-web", **where)
 

@@ -15,6 +15,8 @@ from indexer.entities.catalogue import catalogue_entries, entries_named, load_ca
 from indexer.index.columns import CACHE_PREFIX, FacetStore, lookup_of
 from indexer.index.store import current_generation
 from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
+from indexer.text.compounds import dictionary
 from indexer.text.folding import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +68,12 @@ def test_facet_values_are_folded_on_first_lookup_from_the_saved_keys(index_dir):
     for field in store.fields.values():
         assert field.keys == [fold(value) for value in field.values]
         assert field.by_key() == lookup_of(field.values)
+
+
+def test_warming_fills_what_a_first_search_would(index_dir):
+    """``search-web`` warms at start; the CLI does not (its one search loads what it needs)."""
+    with SearchService(index_dir) as service:
+        service.warm()
+        with service.pinned() as snapshot:
+            assert all(field.lookup is not None for field in snapshot.facets.fields.values())
+    assert dictionary.cache_info().currsize == 1

@@ -170,6 +170,11 @@ class FacetStore:
             lengths = {k[len(LENGTH_PREFIX):]: data[k] for k in data.files if k.startswith(LENGTH_PREFIX)}
             return cls(len(alive), alive, fields, data["days"], lengths)
 
+    def warm(self) -> None:
+        """Builds the values' lookups now (``SearchService.warm``), not on a search's first filter."""
+        for facet in self.fields.values():
+            facet.word_index()
+
     def everything(self) -> np.ndarray:
         return self.alive.copy()
 

@@ -74,6 +74,16 @@ class SearchService:
         with self._reading():
             pass
 
+    def warm(self) -> None:
+        """Opens the index and fills now what a process's first searches would fill: the compound
+        dictionary, the entity facets' value lookups. For a server at start (``search-web``); the
+        CLI does not call it, its one search loads what it needs."""
+        from indexer.text.compounds import dictionary
+
+        with self._reading() as lease:
+            lease.facets.warm()
+        dictionary()
+
     def _snapshot(self) -> Snapshot:
         """The current view, reopened when a rebuild switched generations or an add committed
         (``self._lock`` held). The one it replaces closes when its last search ends."""
