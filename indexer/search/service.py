@@ -82,7 +82,7 @@ class SearchService:
 
         with self._reading() as lease:
             lease.facets.warm()
-        dictionary()
+        dictionary().build()
 
     def _snapshot(self) -> Snapshot:
         """The current view, reopened when a rebuild switched generations or an add committed
