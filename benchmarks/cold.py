@@ -5,8 +5,9 @@
     python -m benchmarks.cold --index IDX --in-process                  # one service, like peers' warm-up
 
 Fresh (the default): for each of the 67 queries of ``benchmarks.queries`` one new Python
-process imports the service, opens the index (``SearchService.check``: the open cost) and
-runs the query once with facets (the first run), then once more (warm, for comparison).
+process imports the service, opens the index (``SearchService.check``: the open cost; with
+``--warm`` ``SearchService.warm``, as ``search-web`` starts) and runs the query once with
+facets (the first run), then the first query once more (warm, for comparison).
 The OS page cache is warm (one untimed process opens the index first), so this measures
 what the code does on first use, not the disk. ``--in-process`` runs every query once in
 one process after the open, in a shuffled order, as ``benchmarks.peers`` records its
@@ -47,9 +48,10 @@ def timed(call):
     call()
     return (time.perf_counter() - began) * 1000
 
-index, numbers = sys.argv[1], [int(n) for n in sys.argv[2].split(",") if n]
+index, numbers, warm = sys.argv[1], [int(n) for n in sys.argv[2].split(",") if n], sys.argv[3] == "warm"
 service = SearchService(index)
-out = {"import": (imported - started) * 1000, "open": timed(service.check), "first": [], "second": []}
+opening = getattr(service, "warm", service.check) if warm else service.check  # older code: no warm()
+out = {"import": (imported - started) * 1000, "open": timed(opening), "first": [], "second": []}
 for n in numbers:
     out["first"].append(timed(lambda: service.search(request(QUERIES[n]))))
 for n in numbers[:1]:
@@ -58,10 +60,10 @@ print(json.dumps(out))
 """
 
 
-def child(code: Path, index: str, numbers: list[int]) -> dict:
+def child(code: Path, index: str, numbers: list[int], warm: bool) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code)}
-    done = subprocess.run([sys.executable, "-c", CHILD, index, ",".join(map(str, numbers))], env=env, cwd=code,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", CHILD, index, ",".join(map(str, numbers)), "warm" if warm else "open"],
+                          env=env, cwd=code, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -80,21 +82,22 @@ def load() -> str:
 @click.option("--code", "codes", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Checkout to run (repeatable: runs alternate). Default: this one.")
 @click.option("--in-process", is_flag=True, help="All queries once in one process after the open.")
+@click.option("--warm", is_flag=True, help="Open with SearchService.warm, as search-web starts (default: check).")
 @click.option("--seed", default=11, show_default=True)
-def main(index, codes, in_process, seed):
+def main(index, codes, in_process, warm, seed):
     codes = [c.resolve() for c in codes] or [Path(__file__).resolve().parents[1]]
     index = str(Path(index).resolve())
     numbers = list(range(len(QUERIES)))
     random.Random(seed).shuffle(numbers)
     print(f"{len(QUERIES)} queries with facets, {'one process' if in_process else 'a fresh process each'}; "
-          f"index {index}; load before {load()}")
+          f"{'warmed' if warm else 'opened'} first; index {index}; load before {load()}")
     for code in codes:
-        child(code, index, numbers[:1])  # the OS page cache warm; not counted
+        child(code, index, numbers[:1], warm)  # the OS page cache warm; not counted
     results: dict[Path, list[dict]] = {code: [] for code in codes}
     batches = [numbers] if in_process else [[n] for n in numbers]
     for batch in batches:
         for code in codes:
-            results[code].append(child(code, index, batch))
+            results[code].append(child(code, index, batch, warm))
     for code, runs in results.items():
         first = [ms for run in runs for ms in run["first"]]
         print(f"{code}")
