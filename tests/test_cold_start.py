@@ -80,20 +80,22 @@ def test_warming_fills_what_a_first_search_would(index_dir):
     assert dictionary().built is not None
 
 
-def test_the_dictionary_searched_in_its_text_answers_like_its_tables(monkeypatch):
-    """A ``search`` process splits its few words by binary search in the file's sorted text,
-    a build by the tables built from it: the same frequencies, nouns and splits."""
-    lexicon = compounds.Lexicon(compounds.dictionary().text)  # a fresh one: nothing built yet
+def test_the_dictionary_searched_in_its_lines_answers_like_its_tables(monkeypatch):
+    """A search splits its few words by binary search in the file's sorted lines, a build by
+    the tables built from them: the same frequencies, nouns and splits."""
+    text = "\n".join(compounds.dictionary().lines)
+    lexicon = compounds.Lexicon(text)  # a fresh one: nothing built yet
     monkeypatch.setattr(compounds, "dictionary", lambda: lexicon)
-    freqs, nouns = compounds.Lexicon(lexicon.text).build()
+    assert lexicon.lines == sorted(lexicon.lines)  # as tools/build_compounds.py writes them
+    freqs, nouns = compounds.Lexicon(text).build()
     searched_freqs, searched_nouns = lexicon.searched
     words = list(freqs)[::7]
     for word in words + [w + "x" for w in words[::5]] + ["", "zzzzzz"]:
         assert searched_freqs.get(word, 0) == freqs.get(word, 0)
         assert (word in searched_nouns) == (word in nouns)
     lines = (ROOT / "tests/fixtures/articles.jsonl").read_text(encoding="utf-8").splitlines()
-    text = " ".join(json.loads(line)["text"] for line in lines)
-    long_words = sorted({w.lower() for w in text.split() if len(w) >= compounds.MIN_WORD_LENGTH and w.isalpha()})
+    articles = " ".join(json.loads(line)["text"] for line in lines)
+    long_words = sorted({w.lower() for w in articles.split() if len(w) >= compounds.MIN_WORD_LENGTH and w.isalpha()})
     searched = {w: compounds.best_split(w) for w in long_words[:compounds.SEARCHED_WORDS]}
     assert lexicon.built is None
     lexicon.build()
