@@ -88,6 +88,7 @@ class ProductEngine:
         info = read_build_info(self.index_dir)
         seconds = info.get("seconds") or 0.0
         self.service = SearchService(self.index_dir)
+        self.service.warm()  # opened before the rounds, like the peers' indexes and like search-web at start
         return Built(info.get("indexed", 0), seconds, directory_size(current_generation(self.index_dir)), note)
 
     def search(self, query: BenchQuery, facets: bool) -> Outcome:
