@@ -26,11 +26,13 @@ SEARCH_AND_REPORT = """
 import json, sys
 from indexer.cli import search_command
 search_command.main(sys.argv[1:], standalone_mode=False)
-from indexer.entities.catalogue import load_catalogue
-print(json.dumps({"modules": sorted(sys.modules), "catalogue": load_catalogue.cache_info().currsize}))
+catalogue = sys.modules.get("indexer.entities.catalogue")
+loaded = catalogue.load_catalogue.cache_info().currsize if catalogue else 0
+print(json.dumps({"modules": sorted(sys.modules), "catalogue": loaded}))
 """
 NOT_FOR_SEARCH = ("spacy", "thinc", "flask", "waitress", "indexer.index.writer", "indexer.entities.extraction",
-                  "indexer.ingest.readers", "multiprocessing")
+                  "indexer.entities.catalogue", "indexer.entities.countries", "indexer.ingest.readers",
+                  "multiprocessing")
 
 
 def search_process(*args: str) -> dict:

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 from indexer.text.folding import fold
-from indexer.entities.countries import load_gazetteer
 from indexer.facets import FACET_FIELDS
 
 NO_DAY = 0
@@ -194,6 +193,8 @@ class FacetStore:
         if wanted in lookup:
             return lookup[wanted]
         if field == "country" and len(wanted) == 2:  # an ISO code: RU -> Russland
+            from indexer.entities.countries import load_gazetteer  # only here: not loaded by every search
+
             display = load_gazetteer().display.get(wanted.upper())
             if display and fold(display) in lookup:
                 return lookup[fold(display)]

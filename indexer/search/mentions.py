@@ -27,8 +27,6 @@ import functools
 import re
 from typing import Iterable
 
-from indexer.entities.catalogue import CatalogueError, entries_named
-from indexer.entities.countries import load_gazetteer
 
 #: (facet field, stored value) pairs: ``("person", "Olaf Scholz")``
 Entities = tuple[tuple[str, str], ...]
@@ -75,6 +73,8 @@ def entity_forms(field: str, value: str) -> list[str]:
 def catalogue_aliases(field: str, value: str) -> tuple[str, ...]:
     """The strong and home aliases of the catalogue entry named ``value`` (none when the
     catalogue cannot be read: marking then falls back to the name)."""
+    from indexer.entities.catalogue import CatalogueError, entries_named  # only when an entity is marked
+
     try:
         entries = entries_named(field, value)
     except (CatalogueError, OSError):
@@ -142,6 +142,13 @@ def country_forms(name: str) -> list[str]:
     forms = [joined(list(tokens)) for tokens in names.get(code, ())]
     forms += [re.escape(variant) for word in demonyms.get(code, ()) for variant in (word, word.capitalize())]
     return forms or [re.escape(name)]
+
+
+def load_gazetteer():
+    """The gazetteer, imported when a country is first marked (not by every search process)."""
+    from indexer.entities.countries import load_gazetteer as load
+
+    return load()
 
 
 @functools.lru_cache(maxsize=1)
