@@ -74,9 +74,11 @@ def test_folded_text_keeps_every_offset():
 
 
 def test_candidates_are_whole_words_containing_a_term():
-    found = occurrences.candidate_words("Die NATO-Staaten, ein Natodraht und Donato.", frozenset({"nato"}))
-    assert found == {"NATO-Staaten", "Natodraht", "Donato"}
-    assert occurrences.candidate_words("Bundeswehr", frozenset()) == set()
+    text = "Die NATO-Staaten, ein Natodraht und Donato. NATO-Staaten!"
+    found = occurrences.candidate_words(text, frozenset({"nato"}))
+    assert set(found) == {"NATO-Staaten", "Natodraht", "Donato"}
+    assert [text[s:e] for s, e in found["NATO-Staaten"]] == ["NATO-Staaten", "NATO-Staaten"]
+    assert occurrences.candidate_words("Bundeswehr", frozenset()) == {}
     assert occurrences.shortest(frozenset({"sanktion", "sanktionen", "krieg"})) == ["krieg", "sanktion"]
 
 

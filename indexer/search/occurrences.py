@@ -36,16 +36,18 @@ _FOLDABLE = re.compile("[^\x00-\x7f\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8
 _UMLAUTS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "s"))
 
 
-def candidate_words(text: str, terms: frozenset[str]) -> set[str] | None:
-    """The distinct words of ``text`` (as ``TOKEN_PATTERN`` cuts them) in which one of the
-    normalised ``terms`` may occur; ``None`` when the text cannot be folded in place."""
+def candidate_words(text: str, terms: frozenset[str]) -> dict[str, list[tuple[int, int]]] | None:
+    """The words of ``text`` (as ``TOKEN_PATTERN`` cuts them) in which one of the normalised
+    ``terms`` may occur, each with the spans of its occurrences; ``None`` when the text
+    cannot be folded in place. Every occurrence of such a word holds the term, so the scan
+    visits them all."""
     pattern = terms_pattern(terms)
     if pattern is None:
-        return set()
+        return {}
     folded = fold_text(text)
     if folded is None:
         return None
-    found: set[str] = set()
+    found: dict[str, list[tuple[int, int]]] = {}
     end = -1
     for match in pattern.finditer(folded):
         start = match.start()
@@ -53,7 +55,7 @@ def candidate_words(text: str, terms: frozenset[str]) -> set[str] | None:
             continue
         word = word_at(text, start)
         if word is not None:
-            found.add(word.group())
+            found.setdefault(word.group(), []).append(word.span())
             end = word.end()
     return found
 

@@ -32,24 +32,26 @@ _JOINED = re.compile(r"[\w.,'’-]")  # a character that would make a match part
 def match_spans(text: str, stems: set[str], words: set[str]) -> list[tuple[int, int]]:
     """Character spans of the words of ``text`` that match, merged and sorted.
 
-    Only the words in which a term may occur are analysed (``occurrences.candidate_words``),
-    each distinct word once (cached across texts); the matching ones are then found with
-    one regular expression.
+    Only the words in which a term may occur are analysed (``occurrences.candidate_words``,
+    which also gives their spans), each distinct word once (cached across texts). A text
+    that cannot be folded in place is tokenised whole and searched with one pattern of the
+    matching words.
     """
     if not stems and not words:
         return []
-    distinct = candidate_words(text, frozenset(stems | words))
-    if distinct is None:
-        distinct = set(_WORD.findall(text))
+    found = candidate_words(text, frozenset(stems | words))
+    distinct = set(_WORD.findall(text)) if found is None else found.keys()
     matching = {w for w in distinct if not stems.isdisjoint(index_terms(w))} if stems else set()
     if words:
         matching.update(w for w in distinct - matching if exact_term(w) in words)
     if not matching:
         return []
-    # a whole word only; the check of the character before runs on the few candidates, not
-    # as a look-behind at every position of the text (that was half of a snippet's cost)
-    return merge([m.span() for m in words_pattern(frozenset(matching)).finditer(text)
-                  if not (m.start() and _JOINED.match(text, m.start() - 1))])
+    if found is None:
+        spans = [m.span() for m in words_pattern(frozenset(matching)).finditer(text)]
+    else:
+        spans = sorted(span for word in matching for span in found[word])
+    # a whole word only: not after a joiner (``-Nordkorea`` after a space is not marked)
+    return merge([span for span in spans if not (span[0] and _JOINED.match(text, span[0] - 1))])
 
 
 @functools.lru_cache(maxsize=1024)
