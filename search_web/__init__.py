@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
                                 numbered_paragraphs=numbered_paragraphs)
     app.extensions["search"] = SearchService(app.config["SEARCH_INDEX"])
 
-    from search_web import api, entities, feeds, handlers, views
+    from search_web import api, entities, feeds, handlers, urls, views
 
     app.add_url_rule("/static/<path:filename>", "static", send_static, provide_automatic_options=False)
     app.register_blueprint(views.bp)
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(entities.bp)
     app.jinja_env.globals["entity_url"] = entities.entity_url
+    app.jinja_env.globals["document_url"] = urls.document_url
     handlers.register(app)
     return app
 

@@ -12,7 +12,7 @@ Errors are ``{"error": message, "hint": hint}`` with the status of the error (se
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
@@ -24,6 +24,7 @@ from indexer.search.results import SearchPage, to_jsonable
 from search_web import present
 from search_web.marks import marked, paragraphs_html
 from search_web.params import SearchState, parse_int, parse_state, split_args
+from search_web.urls import document_url
 from search_web.views import READ_ONLY, document_state, service
 
 bp = Blueprint("api", __name__)
@@ -79,12 +80,12 @@ def facet(param: str):
 
 
 def hit_json(hit, state: SearchState) -> dict:
-    data = to_jsonable(asdict(hit))
+    data = to_jsonable(hit)
     for snippet, item in zip(hit.snippets, data["snippets"]):
         item["html"] = str(marked(snippet))
     suffix = state.query_string()  # the document page keeps the whole search (back link, marks)
-    data["document_url"] = url_for("web.document", doc_id=hit.id) + suffix
-    data["api_url"] = url_for("api.document", doc_id=hit.id) + suffix
+    data["document_url"] = document_url(hit.id) + suffix
+    data["api_url"] = document_url(hit.id, "api.document") + suffix
     return data
 
 

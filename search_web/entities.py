@@ -13,9 +13,8 @@ name is a 404 that offers the closest names (``search_web.handlers``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from urllib.parse import quote
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from indexer.facets import by_name, by_param
 from indexer.search.results import EntityPage, RelatedValue, to_jsonable
@@ -24,29 +23,15 @@ from indexer.text.numbers import german_number
 from search_web import present
 from search_web.api import hit_json
 from search_web.params import SearchState, parse_state
+from search_web.urls import path_url
 from search_web.views import READ_ONLY, service, sort_links
 
 bp = Blueprint("entities", __name__)
 
 
 def entity_url(facet: str, value: str, state: SearchState | None = None, endpoint: str = "entities.page") -> str:
-    """The page of ``value`` in ``facet`` (a facet name or URL parameter: ``org``), narrowed like
-    ``state``: what ``url_for`` builds, with one ``url_for`` per facet and request (a results
-    page links 60 facet values; ``url_for`` took a fifth of its rendering)."""
-    return entity_prefix(endpoint, facet_name(facet)) + quote(value, safe=PATH_SAFE) + (
-        state.query_string() if state else "")
-
-
-#: what werkzeug's path converter leaves unquoted in a URL (``BaseConverter.to_url``)
-PATH_SAFE = "!$&'()*+,/:;=@"
-
-
-def entity_prefix(endpoint: str, facet: str) -> str:
-    """``/entities/person/`` (with the app's script root), built once per request."""
-    prefixes = g.setdefault("entity_prefixes", {})
-    if (endpoint, facet) not in prefixes:
-        prefixes[endpoint, facet] = url_for(endpoint, facet=facet, name="_")[:-1]
-    return prefixes[endpoint, facet]
+    """The page of ``value`` in ``facet`` (a facet name or URL parameter: ``org``), narrowed like ``state``."""
+    return path_url(endpoint, "name", value, facet=facet_name(facet)) + (state.query_string() if state else "")
 
 
 def facet_name(facet: str) -> str:

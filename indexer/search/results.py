@@ -6,7 +6,7 @@ No Whoosh object appears here. The CLI, the web app and the tests see only these
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from indexer.facets import FACET_FIELDS  # noqa: F401  (the names a request may filter by)
 
@@ -119,7 +119,7 @@ class SearchPage:
         return next((f for f in self.facets if f.name == name), None)
 
     def to_dict(self) -> dict:
-        return to_jsonable(asdict(self))
+        return to_jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class DocumentView:
     byline: str = ""
 
     def to_dict(self) -> dict:
-        return to_jsonable(asdict(self))
+        return to_jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class EntityPage:
         return next((f for f in self.facets if f.name == name), None)
 
     def to_dict(self) -> dict:
-        return to_jsonable(asdict(self))
+        return to_jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class IndexStats:
     path: str
 
     def to_dict(self) -> dict:
-        return to_jsonable(asdict(self))
+        return to_jsonable(self)
 
 
 def byline(speaker: str, party: str) -> str:
@@ -218,7 +218,10 @@ def byline(speaker: str, party: str) -> str:
 
 
 def to_jsonable(value):
-    """Dates to ISO strings, tuples to lists, recursively."""
+    """Dataclasses to dicts, dates to ISO strings, tuples to lists, recursively (what
+    ``asdict`` and a pass over its result did, without ``asdict``'s deep copies)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

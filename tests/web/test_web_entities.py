@@ -175,3 +175,34 @@ def test_entity_links_equal_what_url_for_builds(entity_app, name, endpoint):
     with entity_app.test_request_context("/"):
         for facet, param in (("person", "person"), ("organisation", "org")):
             assert entity_url(param, name, endpoint=endpoint) == url_for(endpoint, facet=facet, name=name)
+
+
+@pytest.mark.parametrize("doc_id", ["000_923481393c34947e", "rede/2024/17 §3", "a b?c#d%e", "Ä&ö+ü=ß", "x/../y"])
+@pytest.mark.parametrize("endpoint", ["web.document", "api.document"])
+def test_document_links_equal_what_url_for_builds(entity_app, doc_id, endpoint):
+    from flask import url_for
+
+    from search_web.urls import document_url
+
+    with entity_app.test_request_context("/"):
+        assert document_url(doc_id, endpoint) == url_for(endpoint, doc_id=doc_id)
+
+
+def test_plain_data_of_a_page_equals_asdict(entity_app):
+    """``to_jsonable`` of the result dataclasses is what ``asdict`` and a conversion gave."""
+    import dataclasses
+    import datetime as dt
+
+    from indexer.search.results import SearchRequest, to_jsonable
+
+    page = entity_app.extensions["search"].search(SearchRequest(query="Russland"))
+
+    def old_way(value):
+        if isinstance(value, dict):
+            return {k: old_way(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [old_way(v) for v in value]
+        return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+    assert page.hits
+    assert to_jsonable(page) == old_way(dataclasses.asdict(page))
