@@ -231,7 +231,8 @@ class Evaluator:
             part = self.visit(sub)
             result.mask |= part.mask
             result.scores = np.maximum(result.scores, part.scores) if max_of else result.scores + part.scores
-        result.scores *= boost
+        if boost != 1:
+            result.scores *= boost
         return result
 
     def intersection(self, subqueries, boost: float) -> Matches:
@@ -247,16 +248,16 @@ class Evaluator:
         for sub in negative:  # Whoosh scores each NOT clause as a match of weight 1: so do we
             result.mask &= ~self.visit(sub).mask
             result.scores += 1.0
-        result.scores = np.where(result.mask, result.scores * boost, 0.0)
-        return result
+        return zeroed(result, boost)
 
     def and_maybe(self, required: Matches, optional: Matches, boost: float) -> Matches:
-        scores = required.scores + np.where(required.mask & optional.mask, optional.scores, 0.0)
-        return Matches(required.mask, np.where(required.mask, scores * boost, 0.0))
+        both = required.mask & optional.mask
+        required.scores[both] += optional.scores[both]
+        return zeroed(required, boost)
 
     def and_not(self, positive: Matches, negative: Matches, boost: float) -> Matches:
-        mask = positive.mask & ~negative.mask
-        return Matches(mask, np.where(mask, positive.scores * boost, 0.0))
+        positive.mask &= ~negative.mask
+        return zeroed(positive, boost)
 
 
 def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -293,3 +294,12 @@ def distinct(keys: np.ndarray) -> np.ndarray:
     10-25 ms of a process's first phrase search)."""
     keys.sort()
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def zeroed(matches: Matches, boost: float) -> Matches:
+    """Scores times ``boost`` where matched, 0 elsewhere, in place (a dense array of the
+    whole index costs a pass: no ``np.where`` copies, no multiplication by 1)."""
+    matches.scores *= matches.mask
+    if boost != 1:
+        matches.scores *= boost
+    return matches
