@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import json
 import re
 import zlib
@@ -93,10 +94,12 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
 
 
-def decoded_lines(path: Path) -> Iterator[tuple[int, str | Problem]]:
-    """(line number, text) per line, or a Problem for a line that is not UTF-8 or too long."""
+def decoded_lines(path: Path, lines: range | None = None, offset: int = 0) -> Iterator[tuple[int, str | Problem]]:
+    """(line number, text) per line, or a Problem for a line that is not UTF-8 or too long;
+    ``lines`` (a part of a large file, see ``indexer.ingest.partitions``) starting at byte ``offset``."""
     with open_binary(path) as f:
-        for number, raw in enumerate(bounded_lines(f), start=1):
+        f.seek(offset)  # uncompressed bytes in a .gz: gzip decompresses up to there
+        for number, raw in zip(lines or itertools.count(1), bounded_lines(f)):
             if raw is None:
                 yield number, Problem(str(path), number, f"Zeile zu lang (mehr als {german_number(MAX_LINE_BYTES)} Bytes)")
                 continue
@@ -177,17 +180,20 @@ def strip_related_links(lines: list[str]) -> list[str]:
 # --- JSON -------------------------------------------------------------------------------
 
 
-def read_json(path: Path) -> Iterator[Article | Problem]:
-    with open_binary(path) as f:
-        head = f.read(64).lstrip()
-    if head.startswith(b"["):
+def read_json(path: Path, lines: range | None = None, offset: int = 0) -> Iterator[Article | Problem]:
+    if lines is None and is_json_array(path):
         yield from read_json_array(path)
         return
-    for number, line in decoded_lines(path):
+    for number, line in decoded_lines(path, lines, offset):
         if isinstance(line, Problem):
             yield line
         elif line.strip():
             yield json_record(line, str(path), number)
+
+
+def is_json_array(path: Path) -> bool:
+    with open_binary(path) as f:
+        return f.read(64).lstrip().startswith(b"[")
 
 
 def json_record(line: str, path: str, number: int) -> Article | Problem:
