@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Protocol
 
 from whoosh import index as whoosh_index
 
-from indexer.index import store
+from indexer.index import parallel, store
 from indexer.facets import METADATA_FACETS
 from indexer.index.columns import FacetStore
 from indexer.ingest.documents import Article
@@ -108,7 +108,10 @@ def build(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildR
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
     with writing(index_dir, "build", report, started, options.lock_wait) as writer:
-        report.indexed = write_articles(writer.add_document, articles, options)
+        if parallel.worth_it(articles, options):  # every process recognises and writes a segment
+            report.indexed = parallel.write_segments(writer, articles, options)
+        else:
+            report.indexed = write_articles(writer.add_document, articles, options)
     return report
 
 
@@ -246,8 +249,6 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
     """
     if not options.entities or not articles:
         return [None] * len(articles)
-    from indexer.entities.extraction import merge_corpus_persons
-
     texts = [a.entity_text() for a in articles]
     chunks = [texts[i:i + NER_CHUNK] for i in range(0, len(texts), NER_CHUNK)]
     workers = min(options.workers, len(chunks))
@@ -261,6 +262,14 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
         for chunk in results:
             found.extend(chunk)
             options.progress.advance(len(chunk))
+    return corpus_entities(found, options)
+
+
+def corpus_entities(found: list, options: BuildOptions) -> list:
+    """The corpus-level step over every document's entities (person, alias and label merges),
+    then the user's corrections: the reduce between recognition and writing."""
+    from indexer.entities.extraction import merge_corpus_persons
+
     merged = merge_corpus_persons(found)
     fixes = options.corrections
     return [fixes.apply(document) for document in merged] if fixes else merged

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import itertools
 import json
 import re
 import zlib
@@ -94,12 +93,11 @@ def open_binary(path: Path):
     return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
 
 
-def decoded_lines(path: Path, lines: range | None = None, offset: int = 0) -> Iterator[tuple[int, str | Problem]]:
+def decoded_lines(path: Path, lines=None) -> Iterator[tuple[int, str | Problem]]:
     """(line number, text) per line, or a Problem for a line that is not UTF-8 or too long;
-    ``lines`` (a part of a large file, see ``indexer.ingest.partitions``) starting at byte ``offset``."""
+    ``lines(f)``: the raw lines to read (default ``bounded_lines``; a part: ``partitions.owned_lines``)."""
     with open_binary(path) as f:
-        f.seek(offset)  # uncompressed bytes in a .gz: gzip decompresses up to there
-        for number, raw in zip(lines or itertools.count(1), bounded_lines(f)):
+        for number, raw in enumerate((lines or bounded_lines)(f), start=1):
             if raw is None:
                 yield number, Problem(str(path), number, f"Zeile zu lang (mehr als {german_number(MAX_LINE_BYTES)} Bytes)")
                 continue
@@ -180,11 +178,11 @@ def strip_related_links(lines: list[str]) -> list[str]:
 # --- JSON -------------------------------------------------------------------------------
 
 
-def read_json(path: Path, lines: range | None = None, offset: int = 0) -> Iterator[Article | Problem]:
+def read_json(path: Path, lines=None) -> Iterator[Article | Problem]:
     if lines is None and is_json_array(path):
         yield from read_json_array(path)
         return
-    for number, line in decoded_lines(path, lines, offset):
+    for number, line in decoded_lines(path, lines):
         if isinstance(line, Problem):
             yield line
         elif line.strip():

@@ -1,0 +1,118 @@
+"""A full build on several cores of one machine: every process recognises entities AND
+writes a segment, so all cores do both halves of the work.
+
+Phase 1: the NER runs in ``workers`` forked processes over chunks of the documents.
+Reduce: the corpus-level merges (``writer.corpus_entities``) in this process. Phase 2:
+each process writes one contiguous part of the documents (balanced by length) as a
+segment of the new generation (``indexer.index.segments``); the writer holding the lock
+then lists them in order, so the index holds the same documents with the same numbers
+as one written by one writer. The processes are forked once, after reading, so they
+share the documents and load the model once each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from itertools import accumulate
+from pathlib import Path
+
+from indexer.index.segments import appending, write_segment
+
+PROGRESS_EVERY = 32  # documents between a writer's progress reports
+POLL_SECONDS = 0.2
+_ARTICLES: list = []
+_DONE = None  # a shared counter of written documents
+
+
+def worth_it(articles: list, options) -> bool:
+    from indexer.index.writer import NER_CHUNK
+
+    return options.workers > 1 and len(articles) > NER_CHUNK
+
+
+def write_segments(writer, articles: list, options) -> int:
+    """Writes ``articles`` as one segment per process into the generation of ``writer`` and
+    lets its commit list them; returns the count."""
+    global _ARTICLES, _DONE
+    from indexer.index.writer import _single_threaded
+
+    context = multiprocessing.get_context("fork")
+    _ARTICLES, _DONE = articles, context.Value("q", 0)
+    options.progress.start(len(articles) * (2 if options.entities else 1))
+    try:
+        with context.Pool(options.workers, initializer=_single_threaded) as pool:
+            entities = recognise(pool, options) if options.entities else [None] * len(articles)
+            segments = write_parts(pool, Path(writer.storage.folder), entities, options)
+    finally:
+        _ARTICLES, _DONE = [], None
+    writer.mergetype = appending(segments)
+    return len(articles)
+
+
+def recognise(pool, options) -> list:
+    from indexer.index.writer import NER_CHUNK, corpus_entities
+
+    found: list = []
+    bounds = [(start, min(start + NER_CHUNK, len(_ARTICLES))) for start in range(0, len(_ARTICLES), NER_CHUNK)]
+    for chunk in pool.imap(_recognise_chunk, bounds):
+        found.extend(chunk)
+        options.progress.advance(len(chunk))
+    return corpus_entities(found, options)
+
+
+def _recognise_chunk(bounds: tuple[int, int]) -> list:
+    from indexer.index.writer import _extract_chunk
+
+    start, stop = bounds
+    return _extract_chunk([article.entity_text() for article in _ARTICLES[start:stop]])
+
+
+def parts(sizes: list[int], count: int) -> list[tuple[int, int]]:
+    """``count`` contiguous (start, stop) ranges of about equal total size."""
+    ends = list(accumulate(sizes))
+    total = ends[-1] if ends else 0
+    cuts = [0] + [next((i + 1 for i, end in enumerate(ends) if end >= total * k / count), len(sizes))
+                  for k in range(1, count)] + [len(sizes)]
+    return [(start, stop) for start, stop in zip(cuts, cuts[1:]) if stop > start]
+
+
+def write_parts(pool, generation: Path, entities: list, options) -> list:
+    ranges = parts([len(a.body) + len(a.title) for a in _ARTICLES], options.workers)
+    jobs = [(generation, start, stop, entities[start:stop]) for start, stop in ranges]
+    pending = pool.map_async(_write_part, jobs)
+    reported = 0
+    while not pending.ready():
+        pending.wait(POLL_SECONDS)
+        reported = advance(options.progress, reported)
+    segments = pending.get()
+    advance(options.progress, reported)
+    return segments
+
+
+def advance(progress, reported: int) -> int:
+    done = _DONE.value
+    if done > reported:
+        progress.advance(done - reported)
+    return max(done, reported)
+
+
+def _write_part(job) -> object:
+    from indexer.index.writer import document_fields
+
+    generation, start, stop, entities = job
+    return write_segment(generation, counted(document_fields(article, found)
+                                             for article, found in zip(_ARTICLES[start:stop], entities)))
+
+
+def counted(documents):
+    """``documents``, adding to the shared counter every ``PROGRESS_EVERY`` of them."""
+    pending = 0
+    for fields in documents:
+        yield fields
+        pending += 1
+        if pending == PROGRESS_EVERY:
+            with _DONE.get_lock():
+                _DONE.value += pending
+            pending = 0
+    with _DONE.get_lock():
+        _DONE.value += pending
