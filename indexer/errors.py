@@ -85,6 +85,12 @@ class IndexLockedError(SearchError):
     hint = "Warten, bis der andere Schreibvorgang fertig ist, und erneut versuchen."
 
 
+class ClusterError(SearchError):
+    """A build on a Dask cluster cannot start or lost its scheduler (``--cluster``)."""
+
+    hint = "Scheduler und Worker prüfen (README: Scaling out) oder ohne --cluster bauen."
+
+
 class DocumentError(SearchError):
     """A bad input record: carries file and line."""
 

@@ -61,6 +61,7 @@ class BuildReport:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file:line, reason)
     seconds: float = 0.0
     index: str = ""
+    timings: dict = field(default_factory=dict)  # seconds per step of a cluster build (indexer.index.cluster)
 
     def skip(self, where: str, reason: str) -> None:
         self.skipped += 1
