@@ -12,16 +12,17 @@ import functools
 import json
 import os
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from indexer.cli_build import (ProgressBar, index_option, print_report, run_build, summary_line,  # noqa: F401
+                               write_options)
 from indexer.cli_entity import entity_summary
 from indexer.export import FORMATS, SEPARATORS, export_chunks
 from indexer.errors import DateFormatError, DateOrderError, SearchError, print_error
-from indexer.facets import DATE_BOUNDS, ENTITY_FACETS, FACETS
+from indexer.facets import DATE_BOUNDS, FACETS
 from indexer.search.results import SORT_LABELS, SORTS, WORDS, Hit, SearchPage, SearchRequest, Snippet
 from indexer.settings import index_dir, seeds_dir, setting
 from indexer.text.dates import parse_bound
@@ -79,11 +80,6 @@ def check_long_options(params, args: list[str]) -> None:
         elif name.startswith("--"):
             close = difflib.get_close_matches(name, [o for o in takes_value if o.startswith("--")], n=1)
             raise UnknownOption(name, f"Meinten Sie {close[0]}?" if close else "Alle Optionen: search --help")
-
-
-def index_option(func):
-    return click.option("--index", "index", type=click.Path(file_okay=False), default=None,
-                        help="Index-Verzeichnis (Standard: $NEWS_SEARCH_INDEX oder ./index).")(func)
 
 
 def parse_day(ctx, param, value) -> dt.date | None:
@@ -275,24 +271,13 @@ def index_command():
     """Baut und pflegt den Suchindex."""
 
 
-def write_options(func):
-    func = click.option("--on-error", type=click.Choice(["skip", "stop"]), default="skip", show_default=True,
-                        help="Fehlerhafte Datensätze überspringen (mit Bericht) oder abbrechen.")(func)
-    func = click.option("--entities/--no-entities", default=None,
-                        help=f"{', '.join(f.label for f in ENTITY_FACETS)} erkennen (Standard: wenn das Modell da ist).")(func)
-    func = click.option("--json", "as_json", is_flag=True, help="Bericht als JSON.")(func)
-    func = click.option("--corrections", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Korrekturen der Facettenwerte (TSV: Facette, drop|rename, Wert, Ziel; siehe README).")(func)
-    return index_option(func)
-
-
 @index_command.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @write_options
 @report_errors
-def build_command(paths, index, on_error, entities, as_json, corrections):
+def build_command(paths, index, on_error, entities, as_json, corrections, cluster):
     """Baut den Index neu aus PATHS (Dateien oder Verzeichnisse) und schaltet atomar um."""
-    report = run_build("build", paths, index_dir(index), on_error, entities, corrections)
+    report = run_build("build", paths, index_dir(index), on_error, entities, corrections, cluster)
     print_report(report, as_json)
 
 
@@ -300,9 +285,9 @@ def build_command(paths, index, on_error, entities, as_json, corrections):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @write_options
 @report_errors
-def add_command(paths, index, on_error, entities, as_json, corrections):
+def add_command(paths, index, on_error, entities, as_json, corrections, cluster):
     """Fügt neue und geänderte Dokumente hinzu; unveränderte werden übersprungen."""
-    report = run_build("add", paths, index_dir(index), on_error, entities, corrections)
+    report = run_build("add", paths, index_dir(index), on_error, entities, corrections, cluster)
     print_report(report, as_json)
 
 
@@ -338,63 +323,3 @@ def stats_command(index, as_json):
     span = f"{stats.date_min} bis {stats.date_max}" if stats.date_min else "keine Daten"
     click.echo(f"Zeitraum:    {span} (ohne Datum: {zahl(stats.undated)})")
     click.echo(f"Letzter Bau: {stats.last_build or 'unbekannt'}")
-
-
-def run_build(action: str, paths, path: Path, on_error: str, entities: bool | None, corrections: Path | None = None):
-    """The writer's ``action`` (build, add; imported here, not by ``search``), with a progress bar on a terminal."""
-    from indexer.entities.corrections import read_corrections
-    from indexer.index import writer as builder
-
-    entities = builder.entities_available() if entities is None else entities
-    fixes = read_corrections(corrections) if corrections else None   # a bad line stops before any document is read
-    options = builder.BuildOptions(on_error=on_error, entities=entities, corrections=fixes)
-    if not sys.stderr.isatty():
-        return getattr(builder, action)(paths, path, options)
-    with ProgressBar(phases=2 if entities else 1) as bar:  # entity recognition, then writing
-        options.progress = bar
-        return getattr(builder, action)(paths, path, options)
-
-
-class ProgressBar:
-    """A ``writer.Progress`` on stderr: documents done, rate and time left."""
-
-    def __init__(self, phases: int):
-        self.phases, self.bar, self.started = phases, None, time.monotonic()
-
-    def start(self, total: int) -> None:
-        self.bar = click.progressbar(length=total, label="Indexiere", file=sys.stderr, show_eta=True,
-                                     show_pos=True, item_show_func=self.rate)
-        self.bar.__enter__()
-
-    def advance(self, n: int) -> None:
-        self.bar.update(n)
-
-    def rate(self, _) -> str:
-        done = self.bar.pos / self.phases if self.bar is not None else 0
-        return f"{zahl(done / max(time.monotonic() - self.started, 1e-6))} Dok./s"
-
-    def __enter__(self) -> ProgressBar:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def summary_line(report) -> str:
-    return (f"gelesen {zahl(report.read)}, indexiert {zahl(report.indexed)}, aktualisiert {zahl(report.updated)}, "
-            f"unverändert {zahl(report.unchanged)}, übersprungen {zahl(report.skipped)}, "
-            f"gelöscht {zahl(report.deleted)} ({zahl(report.seconds, 1)} s)")
-
-
-def print_report(report, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return
-    for where, reason in report.problems[:50]:
-        click.echo(f"übersprungen: {where}: {reason}", err=True)
-    if len(report.problems) > 50:
-        click.echo(f"… und {zahl(len(report.problems) - 50)} weitere", err=True)
-    click.echo(summary_line(report))
-    for reason, count in report.reasons().items():
-        click.echo(f"  {zahl(count)} × {reason}")
