@@ -3,6 +3,10 @@
     python -m benchmarks.throughput [--size 20000] [--docs 4000] [--ner-docs 300] [--demo-ner-docs 300] [--profile]
     python -m benchmarks.throughput --demo-only     # just the NER figure on the demo corpus (no shared data)
 
+At the end, whole builds with NER (``benchmarks.build_scaling``): words/s of a local build
+with 1 and 2 processes and of a Dask cluster of 1 and 2 workers on this machine, and the
+share of the cluster build spent outside the workers (``--no-end-to-end`` skips them).
+
 Stages, each called through the product's own functions on the same documents (an evenly
 spaced sample of the benchmark corpus):
 
@@ -38,6 +42,7 @@ from pathlib import Path
 
 import click
 
+from benchmarks import build_scaling
 from benchmarks.corpus import OUT, ensure_corpus
 from indexer.text.analyser import analyze, analyze_exact
 from indexer.index.writer import BuildOptions, build, entities_available
@@ -185,7 +190,10 @@ def profile_build(path: Path, top: int) -> None:
 @click.option("--demo-ner-docs", default=300, show_default=True, help="Demo-corpus speeches for the NER figure (0: skip).")
 @click.option("--demo-only", is_flag=True, help="Print only the NER figure on the demo corpus.")
 @click.option("--profile", is_flag=True, help="Also cProfile a 1-process build.")
-def main(size, docs, ner_docs, demo_ner_docs, demo_only, profile):
+@click.option("--end-to-end/--no-end-to-end", default=True, show_default=True,
+              help="Also whole builds with NER: local 1 and 2 processes, cluster 1 and 2 workers (benchmarks.build_scaling).")
+@click.option("--repeat", default=2, show_default=True, help="Whole builds per configuration.")
+def main(size, docs, ner_docs, demo_ner_docs, demo_only, profile, end_to_end, repeat):
     if demo_ner_docs:
         print_demo_ner(demo_ner_docs)
     if demo_only:
@@ -203,6 +211,8 @@ def main(size, docs, ner_docs, demo_ner_docs, demo_only, profile):
     if profile:
         profile_build(split_corpus(corpus, docs, 1, work)[0], 25)
     shutil.rmtree(work, ignore_errors=True)
+    if end_to_end:
+        build_scaling.end_to_end(corpus, docs, repeat)
 
 
 if __name__ == "__main__":

@@ -59,11 +59,13 @@ def run(action: str, paths, index_dir: Path, options: BuildOptions, address: str
         partition_bytes: int | None = None) -> BuildReport:
     """``build`` or ``add`` through the scheduler at ``address`` (``local:N``: a local cluster of
     N worker processes); returns the report a local build would return."""
+    started = time.monotonic()
     with connected(address) as client:
         workers = check_workers(client, options.entities)
         if action == "add" and store.current_generation(index_dir) is None:
             action = "build"
         job = ClusterBuild(client, address, options, workers)
+        job.timings["connect"] = time.monotonic() - started
         return job.run(action, list(paths), index_dir, partition_bytes)
 
 
@@ -176,10 +178,10 @@ class ClusterBuild:
     def run(self, action: str, paths: list, index_dir: Path, partition_bytes: int | None) -> BuildReport:
         report, started = BuildReport(index=str(index_dir)), time.monotonic()
         target = partition_bytes or automatic_partition(paths, self.workers)
-        plan = partitions.plan(paths, target)
+        plan = self.timed("plan", lambda: partitions.plan(paths, target))
         with self.scheduler():
             if self.options.entities:
-                self.client.register_plugin(EntityModel())
+                self.timed("plugin", lambda: self.client.register_plugin(EntityModel()))
         with writing(index_dir, action, report, started, self.options.lock_wait) as writer:
             generation = Path(writer.storage.folder).resolve()
             with self.scheduler():
