@@ -91,6 +91,13 @@ class ClusterError(SearchError):
     hint = "Scheduler und Worker prüfen (README: Scaling out) oder ohne --cluster bauen."
 
 
+class ClusterStorageError(ClusterError):
+    """A worker cannot write the generation directory: the index is not on shared storage."""
+
+    hint = ("Das Index-Verzeichnis muss auf einem Speicher liegen, den alle Worker unter demselben Pfad "
+            "schreiben können (z. B. NFS); siehe README: Scaling out.")
+
+
 class DocumentError(SearchError):
     """A bad input record: carries file and line."""
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from indexer.errors import ClusterError, DocumentError
+from indexer.errors import ClusterError, ClusterStorageError, DocumentError
 from indexer.index import store
 from indexer.index.segments import appending, can_write, write_segment
 from indexer.index.writer import (NER_CHUNK, BuildOptions, BuildReport, classify, corpus_entities, document_fields,
@@ -50,8 +50,6 @@ PARTITIONS_PER_WORKER = 4
 PARTITION_BYTES = (256 << 10, 64 << 20)  # smallest and largest automatic partition
 PROGRESS_EVERY = 32
 INSTALL = "pip install 'german-news-search[cluster]'"
-STORAGE_HINT = ("Das Index-Verzeichnis muss auf einem Speicher liegen, den alle Worker unter demselben Pfad "
-                "schreiben können (z. B. NFS); siehe README: Scaling out.")
 LOST = (OSError, TimeoutError, distributed.client.FutureCancelledError)
 
 
@@ -134,7 +132,7 @@ def check_writable(client, generation: Path) -> None:
     reasons = {worker: reason for worker, reason in client.run(can_write, generation).items() if reason}
     if reasons:
         worker, reason = sorted(reasons.items())[0]
-        raise ClusterError(f"Worker {worker} kann nicht in {generation} schreiben: {reason}.", STORAGE_HINT)
+        raise ClusterStorageError(f"Worker {worker} kann nicht in {generation} schreiben: {reason}.")
 
 
 class EntityModel(WorkerPlugin):
@@ -290,8 +288,15 @@ MODEL_LOCK = threading.Lock()  # one NER at a time in a worker with several thre
 
 def read_task(partition: partitions.Partition) -> list[tuple]:
     """Per piece: (piece, lines in its byte range, its records); stays on the worker."""
-    return [(piece, partitions.count_owned(piece.location, piece.span) if piece.span else 0,
-             list(partitions.read_piece(piece))) for piece in partition.pieces]
+    return [(piece, line_count(piece), list(partitions.read_piece(piece))) for piece in partition.pieces]
+
+
+def line_count(piece: partitions.Piece) -> int:
+    """Lines of a byte range (0 for a whole file, or one that cannot be read: its reader reports it)."""
+    try:
+        return partitions.count_owned(piece.location, piece.span) if piece.span else 0
+    except OSError:
+        return 0
 
 
 def summary_task(read: list[tuple]) -> list[tuple]:
@@ -330,7 +335,7 @@ def write_task(read: list[tuple], kept: list[int], entities: list, generation: s
         return write_segment(Path(generation), counted(fields, topic))
     except OSError as exc:
         worker = distributed.get_worker().address
-        raise ClusterError(f"Worker {worker} kann nicht in {generation} schreiben: {exc.strerror or exc}.") from None
+        raise ClusterStorageError(f"Worker {worker} kann nicht in {generation} schreiben: {exc.strerror or exc}.") from None
 
 
 def counted(fields, topic: str):
