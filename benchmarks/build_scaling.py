@@ -102,10 +102,11 @@ def print_runs(label: str, runs: list[dict], words: int) -> None:
         line = (f"{label:10} {words / run['seconds']:9,.0f} words/s  {run['seconds']:6.1f} s  "
                 f"{words / run['cpu']:8,.0f} words/CPU-s  load {run['load']:.2f}")
         if run["timings"]:
+            line += f"\n{'':10} steps (s): " + ", ".join(f"{name} {s:.2f}" for name, s in run["timings"].items())
+        if "connect" in run["timings"]:  # a cluster build
             serial = sum(run["timings"].get(step, 0.0) for step in SERIAL_STEPS)
             share = serial / run["seconds"]
-            steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in run["timings"].items())
-            line += (f"\n{'':10} steps (s): {steps}; outside the workers {serial:.2f} s = {share:.1%} "
+            line += (f"; outside the workers {serial:.2f} s = {share:.1%} "
                      f"-> Amdahl 8 machines x{amdahl(share, 8):.1f}, 32 machines x{amdahl(share, 32):.1f}")
         print(line, flush=True)
 
@@ -119,13 +120,14 @@ def end_to_end(corpus: Path, docs: int, repeat: int, configurations=("local 1", 
         warm_up.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
         print(f"end to end with NER ({'model' if entities_available() else 'NO MODEL'}): {docs:,} documents, "
               f"{words:,} words, {os.cpu_count()} CPUs")
-        results = {}
-        for name in configurations:
-            kind, count = name.split()
-            runs = (local_runs(path, work, int(count), repeat) if kind == "local"
-                    else cluster_runs(path, work, int(count), repeat, warm_up))
-            print_runs(name, runs, words)
-            results[name] = runs
+        results: dict[str, list] = {name: [] for name in configurations}
+        for _ in range(repeat):  # rounds, so that a change in the machine's load hits every configuration
+            for name in configurations:
+                kind, count = name.split()
+                runs = (local_runs(path, work, int(count), 1) if kind == "local"
+                        else cluster_runs(path, work, int(count), 1, warm_up))
+                print_runs(name, runs, words)
+                results[name] += runs
         (OUT / "build_scaling.json").write_text(json.dumps({"docs": docs, "words": words, "runs": results}, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,16 @@ def test_only_text_index_and_search_import_whoosh():
 
 def test_only_entities_import_spacy():
     assert offenders("spacy", SPACY_ALLOWED) == []
+
+
+def test_only_the_cluster_module_imports_dask():
+    """The product works without the ``cluster`` extra: Dask is imported for ``--cluster`` only."""
+    assert offenders("distributed", ("indexer/index/cluster.py",)) == []
+    assert offenders("dask", ()) == []
+    done = subprocess.run([sys.executable, "-c", "import sys, indexer.cli, indexer.index.writer, search_web; "
+                                                 "print('distributed' in sys.modules)"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_the_checker_sees_an_import_inside_a_function(tmp_path):

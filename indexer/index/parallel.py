@@ -13,6 +13,7 @@ share the documents and load the model once each.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from itertools import accumulate
 from pathlib import Path
 
@@ -30,19 +31,22 @@ def worth_it(articles: list, options) -> bool:
     return options.workers > 1 and len(articles) > NER_CHUNK
 
 
-def write_segments(writer, articles: list, options) -> int:
+def write_segments(writer, articles: list, options, timings: dict) -> int:
     """Writes ``articles`` as one segment per process into the generation of ``writer`` and
-    lets its commit list them; returns the count."""
+    lets its commit list them; returns the count. ``timings``: seconds of the two phases."""
     global _ARTICLES, _DONE
     from indexer.index.writer import _single_threaded
 
     context = multiprocessing.get_context("fork")
     _ARTICLES, _DONE = articles, context.Value("q", 0)
     options.progress.start(len(articles) * (2 if options.entities else 1))
+    started = time.monotonic()
     try:
         with context.Pool(options.workers, initializer=_single_threaded) as pool:
             entities = recognise(pool, options) if options.entities else [None] * len(articles)
+            recognised = time.monotonic()
             segments = write_parts(pool, Path(writer.storage.folder), entities, options)
+            timings.update(recognise=round(recognised - started, 3), write=round(time.monotonic() - recognised, 3))
     finally:
         _ARTICLES, _DONE = [], None
     writer.mergetype = appending(segments)

@@ -61,7 +61,7 @@ class BuildReport:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file:line, reason)
     seconds: float = 0.0
     index: str = ""
-    timings: dict = field(default_factory=dict)  # seconds per step of a cluster build (indexer.index.cluster)
+    timings: dict = field(default_factory=dict)  # seconds per step of a partitioned build (parallel, cluster)
 
     def skip(self, where: str, reason: str) -> None:
         self.skipped += 1
@@ -110,7 +110,7 @@ def build(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildR
     articles = unique_articles(read_articles(paths, options, report), report)
     with writing(index_dir, "build", report, started, options.lock_wait) as writer:
         if parallel.worth_it(articles, options):  # every process recognises and writes a segment
-            report.indexed = parallel.write_segments(writer, articles, options)
+            report.indexed = parallel.write_segments(writer, articles, options, report.timings)
         else:
             report.indexed = write_articles(writer.add_document, articles, options)
     return report
