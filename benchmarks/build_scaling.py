@@ -81,7 +81,7 @@ def cluster_runs(path: Path, work: Path, workers: int, repeat: int, warm_up: Pat
 
     from indexer.index import cluster
 
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as local:
         address = local.scheduler_address
         options = lambda: BuildOptions(entities=entities_available())  # noqa: E731

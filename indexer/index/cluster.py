@@ -74,7 +74,7 @@ def connected(address: str):
     try:
         if address.startswith("local:"):
             cluster = distributed.LocalCluster(n_workers=local_workers(address), threads_per_worker=1, processes=True,
-                                               dashboard_address=None, silence_logs=logging.ERROR)
+                                               dashboard_address=":0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster)
         else:
             client = distributed.Client(address, timeout=CONNECT_SECONDS)
