@@ -15,7 +15,7 @@ spaced sample of the benchmark corpus):
   ``analyze_exact`` of both (the unstemmed ``exact`` field), as the build does
 - NER:      ``indexer.entities.extraction.EntityExtractor().extract`` (skipped without the model
   in ``indexer/data/ner_model``; run on ``--ner-docs`` documents only)
-- writing:  ``indexer.index.writer.build(..., BuildOptions(entities=False))`` minus reading and
+- writing:  ``indexer.index.writer.build(..., BuildOptions(entities=False, workers=1))`` minus reading and
   analysis (the build reads and analyses too; its total is printed as well)
 
 With 2 workers the documents are split into two files and each worker runs the stage on
@@ -128,7 +128,7 @@ def stage_writing(path: Path) -> tuple[float, int]:
     target = Path(tempfile.mkdtemp(prefix="throughput-index-"))
     try:
         started = time.perf_counter()
-        build([path], target, BuildOptions(entities=False))
+        build([path], target, BuildOptions(entities=False, workers=1))
         seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(target, ignore_errors=True)
@@ -176,7 +176,7 @@ def profile_build(path: Path, top: int) -> None:
     target = Path(tempfile.mkdtemp(prefix="throughput-profile-"))
     profiler = cProfile.Profile()
     profiler.enable()
-    build([path], target, BuildOptions(entities=False))
+    build([path], target, BuildOptions(entities=False, workers=1))
     profiler.disable()
     shutil.rmtree(target, ignore_errors=True)
     print("\nprofile of build(entities=False), 1 process, by own time:")

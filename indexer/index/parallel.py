@@ -26,9 +26,11 @@ _DONE = None  # a shared counter of written documents
 
 
 def worth_it(articles: list, options) -> bool:
+    """More than one worker, more than one chunk of documents, and a process that may have
+    children (a daemonic pool worker, e.g. a benchmark's, may not)."""
     from indexer.index.writer import NER_CHUNK
 
-    return options.workers > 1 and len(articles) > NER_CHUNK
+    return options.workers > 1 and len(articles) > NER_CHUNK and not multiprocessing.current_process().daemon
 
 
 def write_segments(writer, articles: list, options, timings: dict) -> int:
