@@ -252,7 +252,8 @@ def extract_entities(articles: list[Article], options: BuildOptions) -> list:
         return [None] * len(articles)
     texts = [a.entity_text() for a in articles]
     chunks = [texts[i:i + NER_CHUNK] for i in range(0, len(texts), NER_CHUNK)]
-    workers = 1 if multiprocessing.current_process().daemon else min(options.workers, len(chunks))  # a pool worker has no children
+    daemon = multiprocessing.current_process().daemon  # a pool worker may not have children
+    workers = 1 if daemon else min(options.workers, len(chunks))
     found: list = []
     with contextlib.ExitStack() as stack:
         if workers > 1:
