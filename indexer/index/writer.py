@@ -1,5 +1,7 @@
 """The only writer: full rebuild, incremental add, delete. One writer at a time.
 
+A build on several cores (``parallel``) or on a Dask cluster (``cluster``) has its segments
+written by other processes; they are committed here, through the same ``writing()``.
 Every run returns a ``BuildReport`` whose counts add up: each record read is indexed,
 updated, unchanged or skipped (with its file, line and reason).
 """
