@@ -22,6 +22,7 @@ from conftest import FIXTURES, SEED_ARTICLE, SEEDS
 from indexer.cli import index_command
 from indexer.errors import ClusterError, DocumentError
 from indexer.index import store
+from indexer.index.columns import FacetStore
 from indexer.index.writer import BuildOptions, add, build, entities_available
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService
@@ -95,22 +96,27 @@ def options(**kwargs) -> BuildOptions:
 
 
 def index_state(index: Path) -> dict:
-    """What a reader sees: stored fields in document order, facet counts, top 10 with scores."""
+    """What a reader sees: stored fields in document order, the facet arrays, facet counts, top 10 with scores."""
     _, ix = store.open_current(index)
     with ix.searcher() as searcher:
         stored = [searcher.stored_fields(number) for number in range(searcher.doc_count_all())]
+        columns = FacetStore.from_reader(searcher.reader())
+    arrays = {"alive": columns.alive.tolist(), "days": columns.days.tolist(),
+              "lengths": {name: values.tolist() for name, values in columns.lengths.items()},
+              "fields": {name: (f.spellings, f.docs.tolist(), f.ords.tolist()) for name, f in columns.fields.items()}}
     with SearchService(index) as service:
         everything = service.search(SearchRequest(query=""))
         facets = {facet.name: [(v.value, v.count) for v in facet.values] for facet in everything.facets}
         tops = {query: [(hit.id, round(hit.score, 9)) for hit in service.search(SearchRequest(query=query)).hits]
                 for query in QUERIES}
-    return {"stored": stored, "facets": facets, "tops": tops}
+    return {"stored": stored, "columns": arrays, "facets": facets, "tops": tops}
 
 
 def assert_same_index(got: Path, want: Path) -> None:
     got_state, want_state = index_state(got), index_state(want)
     assert [d["id"] for d in got_state["stored"]] == [d["id"] for d in want_state["stored"]]
     assert got_state["stored"] == want_state["stored"]
+    assert got_state["columns"] == want_state["columns"]  # the facet arrays readers load (FacetStore)
     assert got_state["facets"] == want_state["facets"]
     assert got_state["tops"] == want_state["tops"]
 
@@ -159,7 +165,8 @@ def test_cli_build_and_add_through_the_cluster(dask_cluster, documents, local_bu
     done = CliRunner().invoke(index_command, ["add", str(more), "--index", str(index), "--cluster", address, "--json"])
     assert done.exit_code == 0, done.output
     got = json.loads(done.stdout)
-    assert (got["indexed"], got["updated"], got["unchanged"]) == (want.indexed, want.updated, want.unchanged) == (1, 1, 0)
+    counts = (got["indexed"], got["updated"], got["unchanged"])
+    assert counts == (want.indexed, want.updated, want.unchanged) == (1, 1, 0)
     by_id = {d["id"]: d for d in index_state(index)["stored"]}
     assert by_id == {d["id"]: d for d in index_state(local)["stored"]}
 
@@ -284,6 +291,7 @@ def test_worker_that_cannot_write_the_generation(documents, tmp_path):
     finally:
         processes.stop()
     assert code == 2, lines
-    assert lines[0].startswith("Fehler: Worker tcp://127.0.0.1:") and f"kann nicht in {index.resolve()}/gen-" in lines[0]
+    assert lines[0].startswith("Fehler: Worker tcp://127.0.0.1:")
+    assert f"kann nicht in {index.resolve()}/gen-" in lines[0]
     assert lines[1].startswith("Hinweis: Das Index-Verzeichnis muss auf einem Speicher liegen, den alle Worker")
     assert store.current_generation(index) is None
