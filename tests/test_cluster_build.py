@@ -240,56 +240,54 @@ def test_no_scheduler_at_the_address(documents, tmp_path, monkeypatch):
     assert not (tmp_path / "index").exists()
 
 
-def one_worker_cluster(tmp_path, **worker) -> tuple[str, DaskProcesses]:
-    processes = DaskProcesses(tmp_path)
+@pytest.fixture
+def processes(tmp_path):
+    """Dask processes of one test, killed when it ends whatever happens."""
+    started = DaskProcesses(tmp_path)
+    yield started
+    started.stop()
+
+
+def one_worker_cluster(processes: DaskProcesses, **worker) -> str:
     address = processes.scheduler()
     processes.worker(address, "odd", **worker)
     processes.wait_for_workers(address, 1)
-    return address, processes
+    return address
 
 
-def test_worker_without_the_package(documents, tmp_path):
+def test_worker_without_the_package(documents, tmp_path, processes):
     fake = tmp_path / "fake"
     (fake / "indexer").mkdir(parents=True)
     (fake / "indexer" / "__init__.py").write_text("")
-    address, processes = one_worker_cluster(tmp_path, env={"PYTHONPATH": str(fake)})
-    try:
-        code, lines = run_cli("build", str(documents), "--index", str(tmp_path / "index"), "--cluster", address)
-    finally:
-        processes.stop()
+    address = one_worker_cluster(processes, env={"PYTHONPATH": str(fake)})
+    code, lines = run_cli("build", str(documents), "--index", str(tmp_path / "index"), "--cluster", address)
     assert code == 2
     assert lines[0].startswith("Fehler: 1 von 1 Workern fehlt das Paket german-news-search")
     assert lines[1].startswith("Hinweis: Auf jedem Worker-Rechner dieselbe Version installieren: pip install")
     assert not (tmp_path / "index").exists()
 
 
-def test_worker_without_the_model(documents, tmp_path):
+def test_worker_without_the_model(documents, tmp_path, processes):
     if not entities_available():
         pytest.skip("NER model not shipped in indexer/data/ner_model")
     copy = tmp_path / "copy"
     shutil.copytree(Path(cluster.__file__).parents[1], copy / "indexer", ignore=shutil.ignore_patterns("ner_model"))
-    address, processes = one_worker_cluster(tmp_path, env={"PYTHONPATH": str(copy)})
-    try:
-        code, lines = run_cli("build", str(documents), "--index", str(tmp_path / "index"), "--cluster", address)
-    finally:
-        processes.stop()
+    address = one_worker_cluster(processes, env={"PYTHONPATH": str(copy)})
+    code, lines = run_cli("build", str(documents), "--index", str(tmp_path / "index"), "--cluster", address)
     assert code == 2
     assert lines[0].startswith("Fehler: Worker tcp://127.0.0.1:") and lines[0].endswith("fehlt das NER-Modell.")
     assert lines[1] == "Hinweis: Das Paket mit indexer/data/ner_model installieren oder mit --no-entities bauen."
 
 
-def test_worker_that_cannot_write_the_generation(documents, tmp_path):
+def test_worker_that_cannot_write_the_generation(documents, tmp_path, processes):
     if shutil.which("unshare") is None or shutil.which("mount") is None:
         pytest.skip("needs unshare and mount (Linux) to give a worker its own view of the disk")
     index = tmp_path / "index"
     index.mkdir()
     # the worker sees an empty tmpfs where the index is: storage that is not shared
     hide = ["unshare", "-m", "sh", "-c", f'mount -t tmpfs none "{index}" && exec "$0" "$@"']
-    address, processes = one_worker_cluster(tmp_path, prefix=hide)
-    try:
-        code, lines = run_cli("build", str(documents), "--index", str(index), "--cluster", address, "--no-entities")
-    finally:
-        processes.stop()
+    address = one_worker_cluster(processes, prefix=hide)
+    code, lines = run_cli("build", str(documents), "--index", str(index), "--cluster", address, "--no-entities")
     assert code == 2, lines
     assert lines[0].startswith("Fehler: Worker tcp://127.0.0.1:")
     assert f"kann nicht in {index.resolve()}/gen-" in lines[0]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pytest
 
-from indexer.index import store
+from indexer.errors import SearchError
+from indexer.index import parallel, store
 from indexer.index.parallel import parts
 from indexer.index.writer import BuildOptions, build
 from indexer.ingest import partitions
@@ -86,3 +88,17 @@ def test_two_processes_write_the_index_one_writer_writes(corpus, tmp_path):
     assert stored(tmp_path / "two") == stored(tmp_path / "one")
     _, ix = store.open_current(tmp_path / "two")
     assert len(ix._segments()) == 2 and set(two.timings) == {"recognise", "write"}
+
+
+def die_in_the_child(job):
+    os._exit(3)  # a writing process killed (out of memory, SIGKILL)
+
+
+def test_a_process_that_dies_fails_the_build_and_the_live_index_stays(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build([corpus], index, BuildOptions(entities=False, workers=1))
+    live, before = store.current_generation(index), stored(index)
+    monkeypatch.setattr(parallel, "_write_part", die_in_the_child)
+    with pytest.raises(SearchError, match="Ein Indexier-Prozess ist abgebrochen"):
+        build([corpus], index, BuildOptions(entities=False, workers=2))
+    assert store.current_generation(index) == live and stored(index) == before

@@ -12,13 +12,22 @@ share the documents and load the model once each.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from itertools import accumulate
 from pathlib import Path
 
+from indexer.errors import SearchError
 from indexer.index.segments import appending, write_segment
 
+PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for the child when its parent dies
 PROGRESS_EVERY = 32  # documents between a writer's progress reports
 POLL_SECONDS = 0.2
 _ARTICLES: list = []
@@ -35,24 +44,40 @@ def worth_it(articles: list, options) -> bool:
 
 def write_segments(writer, articles: list, options, timings: dict) -> int:
     """Writes ``articles`` as one segment per process into the generation of ``writer`` and
-    lets its commit list them; returns the count. ``timings``: seconds of the two phases."""
+    lets its commit list them; returns the count. ``timings``: seconds of the two phases.
+    A process that dies (killed, out of memory) fails the build; nothing is committed."""
     global _ARTICLES, _DONE
-    from indexer.index.writer import _single_threaded
-
     context = multiprocessing.get_context("fork")
     _ARTICLES, _DONE = articles, context.Value("q", 0)
     options.progress.start(len(articles) * (2 if options.entities else 1))
     started = time.monotonic()
     try:
-        with context.Pool(options.workers, initializer=_single_threaded) as pool:
+        with ProcessPoolExecutor(options.workers, mp_context=context, initializer=_child) as pool:
             entities = recognise(pool, options) if options.entities else [None] * len(articles)
             recognised = time.monotonic()
             segments = write_parts(pool, Path(writer.storage.folder), entities, options)
             timings.update(recognise=round(recognised - started, 3), write=round(time.monotonic() - recognised, 3))
+    except BrokenProcessPool:
+        raise SearchError("Ein Indexier-Prozess ist abgebrochen (beendet oder ohne Speicher); nichts wurde übernommen.",
+                          "Erneut bauen, bei Speichermangel mit weniger Dokumenten je Lauf; der bisherige Index "
+                          "bleibt durchsuchbar.") from None
     finally:
         _ARTICLES, _DONE = [], None
     writer.mergetype = appending(segments)
     return len(articles)
+
+
+def _child() -> None:
+    """A forked process: one BLAS thread, and it dies with the build (it shares the build's
+    lock file: a process left over would hold the index lock)."""
+    from indexer.index.writer import _single_threaded
+
+    _single_threaded()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the build died before the line above
+            os._exit(1)
 
 
 def recognise(pool, options) -> list:
@@ -60,7 +85,7 @@ def recognise(pool, options) -> list:
 
     found: list = []
     bounds = [(start, min(start + NER_CHUNK, len(_ARTICLES))) for start in range(0, len(_ARTICLES), NER_CHUNK)]
-    for chunk in pool.imap(_recognise_chunk, bounds):
+    for chunk in pool.map(_recognise_chunk, bounds):
         found.extend(chunk)
         options.progress.advance(len(chunk))
     return corpus_entities(found, options)
@@ -84,15 +109,13 @@ def parts(sizes: list[int], count: int) -> list[tuple[int, int]]:
 
 def write_parts(pool, generation: Path, entities: list, options) -> list:
     ranges = parts([len(a.body) + len(a.title) for a in _ARTICLES], options.workers)
-    jobs = [(generation, start, stop, entities[start:stop]) for start, stop in ranges]
-    pending = pool.map_async(_write_part, jobs)
+    pending = [pool.submit(_write_part, (generation, start, stop, entities[start:stop])) for start, stop in ranges]
     reported = 0
-    while not pending.ready():
-        pending.wait(POLL_SECONDS)
+    while not all(future.done() for future in pending):
+        wait(pending, POLL_SECONDS)
         reported = advance(options.progress, reported)
-    segments = pending.get()
     advance(options.progress, reported)
-    return segments
+    return [future.result() for future in pending]
 
 
 def advance(progress, reported: int) -> int:

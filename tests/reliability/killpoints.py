@@ -23,7 +23,10 @@ KILL_SCRIPT = textwrap.dedent('''
     from indexer.index import store
     from indexer.cli import index_command
 
-    def die(*args, **kwargs):
+    COMMAND = os.getpid()
+
+    def die(*args, **kwargs):  # the command, also from a process it forked to write a segment
+        os.kill(COMMAND, signal.SIGKILL)
         os.kill(os.getpid(), signal.SIGKILL)
 
     def after(owner, name, calls=1):
