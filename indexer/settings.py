@@ -28,6 +28,8 @@ SETTINGS = (
             "Höchstzahl Zeilen eines Exports (CSV, JSON Lines); limit= und --rows dürfen nicht darüber."),
     Setting("feed_authority", "NEWS_SEARCH_FEED_AUTHORITY", "localhost",
             "Domain in den tag:-IDs der Atom-Feeds (stabil lassen, sonst sehen Feedreader alles neu)."),
+    Setting("build_workers", "NEWS_SEARCH_BUILD_WORKERS", 0,
+            "Prozesse eines Baus auf dieser Maschine (0: automatisch, bis zu 2; 1: ein Prozess schreibt alles)."),
     Setting("related_min_count", "NEWS_SEARCH_RELATED_MIN_COUNT", 3,
             "Gemeinsame Dokumente, ab denen ein Name auf einer Entitätsseite als verwandt gilt."),
 )

@@ -27,7 +27,7 @@ from indexer.ingest.documents import Article
 from indexer.errors import DocumentError, SearchError
 from indexer.ingest.readers import Problem, read_paths
 from indexer.index.schema import join_values, to_datetime
-from indexer.settings import DATA_DIR
+from indexer.settings import DATA_DIR, setting
 
 BATCH_SIZE = 128
 
@@ -86,9 +86,14 @@ class BuildOptions:
     on_error: str = "skip"  # skip | stop
     entities: bool = True
     lock_wait: float = 5.0
-    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))  # NER processes
+    workers: int = field(default_factory=lambda: default_workers())  # processes (NER, segments)
     corrections: object = None  # parsed facet corrections (indexer.entities.corrections.Corrections) or None
     progress: Progress = field(default_factory=NoProgress)
+
+
+def default_workers() -> int:
+    """``$NEWS_SEARCH_BUILD_WORKERS``, else up to 2 (the cores of this machine)."""
+    return setting("build_workers") or min(2, os.cpu_count() or 1)
 
 
 def read_articles(paths: Iterable[str | Path], options: BuildOptions, report: BuildReport) -> list[Article]:
