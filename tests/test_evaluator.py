@@ -1,5 +1,7 @@
 """The vectorised evaluator equals Whoosh: same matching documents, same BM25F scores."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from whoosh import query as wq
@@ -7,7 +9,7 @@ from whoosh import query as wq
 from indexer.search import ranking
 
 from indexer.index import store
-from indexer.index.columns import field_lengths
+from indexer.index.columns import day_array, field_lengths
 from indexer.search.evaluator import Evaluator
 
 QUERIES = [
@@ -26,6 +28,23 @@ QUERIES = [
 ]
 
 
+def days(start, end, boost=1.0):
+    """A date range as the query compiler makes it (whole days), answered from the day column."""
+    return wq.DateRange("date", dt.datetime.combine(start, dt.time.min) if start else None,
+                        dt.datetime.combine(end, dt.time.max) if end else None, boost=boost)
+
+
+QUERIES += [
+    days(dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    days(dt.date(2023, 3, 1), dt.date(2025, 2, 28), boost=2.0),
+    days(None, dt.date(2024, 6, 30)),
+    days(dt.date(2024, 7, 1), None),
+    days(dt.date(1990, 1, 1), dt.date(1990, 1, 1)),
+    wq.And([wq.Term("body", "soldat"), days(dt.date(2022, 1, 1), dt.date(2026, 12, 31))]),
+    wq.Or([wq.Term("body", "mali"), days(dt.date(2024, 1, 1), dt.date(2024, 12, 31))]),
+]
+
+
 @pytest.fixture(scope="module")
 def searcher(index_dir):
     ix = store.open_index(index_dir)
@@ -38,7 +57,7 @@ def evaluator(searcher):
     reader = searcher.reader()
     alive = np.zeros(reader.doc_count_all(), dtype=bool)
     alive[list(reader.all_doc_ids())] = True
-    return Evaluator(searcher, alive, field_lengths(reader, len(alive)))
+    return Evaluator(searcher, alive, field_lengths(reader, len(alive)), days=day_array(reader, len(alive)))
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=str)
@@ -171,3 +190,13 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
             assert set(np.flatnonzero(matches.mask).tolist()) == set(reference) and len(reference) >= 5
             for docnum, score in reference.items():
                 assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_date_ranges_are_answered_from_the_day_column(searcher, evaluator, monkeypatch):
+    """The fixture's dates split by the ranges (neither none nor all), without Whoosh's matcher."""
+    monkeypatch.setattr(Evaluator, "by_whoosh", lambda self, q: pytest.fail(f"Whoosh matcher for {q}"))
+    for query in QUERIES[-7:-2]:
+        found = np.count_nonzero(evaluator.evaluate(query).mask)
+        assert found == len(searcher.search(query, limit=None))
+    counts = [np.count_nonzero(evaluator.evaluate(q).mask) for q in QUERIES[-7:-3]]
+    assert any(0 < c < evaluator.size for c in counts)

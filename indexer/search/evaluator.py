@@ -13,6 +13,7 @@ checks it against ``searcher.search``).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import pickle
 import threading
@@ -26,6 +27,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
+from indexer.index.columns import NO_DAY
 
 
 @dataclass
@@ -65,8 +67,10 @@ class PostingsCache:
 
 
 class Evaluator:
-    def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray], cache: PostingsCache | None = None):
+    def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray], cache: PostingsCache | None = None,
+                 days: np.ndarray | None = None):
         self.cache = cache or PostingsCache(0)
+        self.days = days  # each document's day (ordinal, NO_DAY if undated): date ranges as a mask
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
@@ -97,6 +101,8 @@ class Evaluator:
             return self.and_maybe(self.visit(q.a), self.visit(q.b), q.boost)
         if kind is wq.AndNot:
             return self.and_not(self.visit(q.a), self.visit(q.b), q.boost)
+        if kind is wq.DateRange and self.days is not None and whole_days(q):
+            return self.date_range(q.startdate, q.enddate, q.boost)
         if kind is wq.Phrase and q.slop == 1 and self.has_positions(q.fieldname):
             return self.phrase(q.fieldname, q.words, q.boost)
         return self.by_whoosh(q)
@@ -216,6 +222,16 @@ class Evaluator:
             matches.scores[index] = scores
         return matches
 
+    def date_range(self, start: dt.datetime | None, end: dt.datetime | None, boost: float) -> Matches:
+        """``date:2023``: the documents whose day lies in the range, each scoring ``boost`` (a
+        constant-score range, as Whoosh scores it), from the day column instead of Whoosh's
+        union of numeric range terms (130 ms for a year at 100k documents)."""
+        low = start.toordinal() if start else NO_DAY + 1
+        mask = self.days >= low
+        if end:
+            mask &= self.days <= end.toordinal()
+        return Matches(mask, mask * float(boost))
+
     # --- combinations -------------------------------------------------------------------
 
     def union(self, subqueries, boost: float, max_of: bool = False) -> Matches:
@@ -303,3 +319,11 @@ def zeroed(matches: Matches, boost: float) -> Matches:
     if boost != 1:
         matches.scores *= boost
     return matches
+
+
+def whole_days(q) -> bool:
+    """A constant-score range over the ``date`` field from the start of a day to the end of
+    one (what the query compiler makes), so that the day column answers it exactly."""
+    return (q.fieldname == "date" and q.constantscore and not q.startexcl and not q.endexcl
+            and (q.startdate is None or q.startdate.time() == dt.time.min)
+            and (q.enddate is None or q.enddate.time() == dt.time.max))

@@ -305,7 +305,8 @@ def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -
 def evaluate(lease: Lease, compiled: Compiled) -> Match:
     """One vectorised pass: the matching documents' mask and their scores."""
     facets = lease.facets
-    matches = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings).evaluate(compiled.ranked)
+    matches = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings, facets.days).evaluate(
+        compiled.ranked)
     return Match(compiled, matches.mask, matches.scores)
 
 
