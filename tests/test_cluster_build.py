@@ -257,8 +257,17 @@ def one_worker_cluster(processes: DaskProcesses, **worker) -> str:
 
 def test_worker_without_the_package(documents, tmp_path, processes):
     fake = tmp_path / "fake"
-    (fake / "indexer").mkdir(parents=True)
-    (fake / "indexer" / "__init__.py").write_text("")
+    fake.mkdir()
+    # the worker's Python cannot import ``indexer`` however the package is installed (an
+    # editable install finds submodules through its own finder, whatever PYTHONPATH says)
+    (fake / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class NoPackage:\n"
+        "    @staticmethod\n"
+        "    def find_spec(name, path=None, target=None):\n"
+        "        if name == 'indexer' or name.startswith('indexer.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, NoPackage)\n")
     address = one_worker_cluster(processes, env={"PYTHONPATH": str(fake)})
     code, lines = run_cli("build", str(documents), "--index", str(tmp_path / "index"), "--cluster", address)
     assert code == 2

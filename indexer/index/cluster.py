@@ -106,7 +106,15 @@ def check_workers(client, entities: bool) -> int:
     except TimeoutError:
         raise ClusterError("Der Dask-Scheduler hat keine Worker.",
                            "Worker starten: dask worker tcp://HOST:8786 --nworkers 1 --nthreads 1") from None
-    found = client.run(lambda: __import__("importlib.util").util.find_spec("indexer.index.cluster") is not None)
+    def has_package() -> bool:  # nested: pickled by value, it runs where the package is missing
+        import importlib.util
+
+        try:
+            return importlib.util.find_spec("indexer.index.cluster") is not None
+        except ImportError:  # no ``indexer`` at all: finding a submodule imports its parents
+            return False
+
+    found = client.run(has_package)
     lacking = sorted(worker for worker, ok in found.items() if not ok)
     if lacking:
         raise ClusterError(f"{len(lacking)} von {len(found)} Workern fehlt das Paket german-news-search ({lacking[0]}).",
