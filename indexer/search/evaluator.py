@@ -46,23 +46,26 @@ class PostingsCache:
         self.max_postings = max_postings
         self.held = 0
         self.entries: OrderedDict = OrderedDict()
+        self.sizes: dict = {}  # key -> the size it was counted with
         self.lock = threading.Lock()
 
-    def get(self, key, load):
-        """``load()`` once per key while it stays cached; its first array's length is its size."""
+    def get(self, key, load, size=None):
+        """``load()`` once per key while it stays cached; its size is ``size(value)``, by default
+        the length of its first array."""
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
         value = load()
-        size = len(value[0])
+        held = size(value) if size else len(value[0])
         with self.lock:
-            if key not in self.entries and size <= self.max_postings // 4:
+            if key not in self.entries and held <= self.max_postings // 4:
                 self.entries[key] = value
-                self.held += size
+                self.sizes[key] = held
+                self.held += held
                 while self.held > self.max_postings:
-                    _, evicted = self.entries.popitem(last=False)
-                    self.held -= len(evicted[0])
+                    evicted, _ = self.entries.popitem(last=False)
+                    self.held -= self.sizes.pop(evicted)
         return value
 
 

@@ -33,13 +33,13 @@ def suggestion_for(lease: Lease, request: SearchRequest, node, strict: int, conf
     if strict >= SUGGEST_BELOW:  # without filters: a misspelling, not a narrow filter, finds little
         return None
 
-    def corrected() -> tuple[list[str | None]]:
-        return [suggest(lease.searcher, node, request.query, strict,
-                        lambda text: count_matches(lease, text, config, request.words))],
+    def corrected() -> str | None:
+        return suggest(lease.searcher, node, request.query, strict,
+                       lambda text: count_matches(lease, text, config, request.words))
 
     # kept with the snapshot's postings: looking a word up in Whoosh's lexicon within two
     # edits reads its terms from disk (80 ms at 100k documents), a typo users repeat costs it once
-    return lease.postings.get(("suggestion", request.query, request.words, strict), corrected)[0][0]
+    return lease.postings.get(("suggestion", request.query, request.words, strict), corrected, size=lambda _: 1)
 
 
 def count_matches(lease: Lease, text: str, config: RankingConfig, words: str | None) -> int:
