@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from indexer.text.sentences import sentence_at, sentence_spans, sentences
+from indexer.text.sentences import sentence_end, sentence_spans, sentence_start, sentences
 
 ONE_SENTENCE = [
     "Die Bundeswehr hat rund 600.000 Schuss Munition geliefert.",
@@ -78,6 +78,12 @@ def test_a_part_of_the_text_is_segmented_with_offsets_into_the_whole():
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_blank_text_has_no_sentences(text):
     assert sentences(text) == []
+
+
+def sentence_at(text: str, pos: int, start: int = 0, end: int | None = None) -> tuple[int, int]:
+    """The sentence around ``pos`` as the snippets find it: back to its start, on to its end."""
+    end = len(text) if end is None else end
+    return sentence_start(text, pos, start), sentence_end(text, pos, end)
 
 
 def word_starts(text: str) -> list[int]:

@@ -34,6 +34,8 @@ _CANDIDATE = re.compile(r"[.!?…\n](?:(?<=\n)|[.!?…]*[\"'“”»«’)\]]*(?
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}|\d{1,2}\.\d{1,2}")  # z.B, i.d.R, 24.02
 _OPENING = "([„“\"'«»‚"
 MAX_ORDINAL_DIGITS = 3
+#: how far ``sentence_start`` looks back at a time for the previous boundary
+LOOK_BACK = 400
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -51,13 +53,6 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         start = match.end()
     add_span(spans, text, start, end)
     return spans
-
-
-def sentence_at(text: str, pos: int, start: int = 0, end: int | None = None) -> tuple[int, int]:
-    """The sentence of ``text[start:end]`` around ``pos``, as ``sentence_spans`` cuts it, found
-    by looking at the candidates near ``pos`` only (a long paragraph is not segmented whole)."""
-    end = len(text) if end is None else end
-    return sentence_start(text, pos, start), sentence_end(text, pos, end)
 
 
 def sentence_start(text: str, pos: int, start: int) -> int:
@@ -97,18 +92,13 @@ def skip_space(text: str, start: int, limit: int) -> int:
     return start
 
 
-#: how far ``sentence_start`` looks back at a time for the previous boundary
-LOOK_BACK = 400
-
-
 def sentences(text: str) -> list[str]:
     """The sentences of ``text``: ``"Wer? Ich."`` -> ``["Wer?", "Ich."]``."""
     return [text[start:end] for start, end in sentence_spans(text)]
 
 
 def add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
+    start = skip_space(text, start, end)
     while end > start and text[end - 1].isspace():
         end -= 1
     if start < end:
