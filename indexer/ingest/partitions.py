@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from indexer.ingest.documents import Article
-from indexer.ingest.readers import Problem, bounded_lines, file_kind, is_json_array, read_file, read_json
+from indexer.ingest.readers import (Problem, bounded_lines, file_kind, input_files, is_json_array, MISSING,
+                                    read_file, read_json)
 
 SPLITTABLE = (".jsonl", ".ndjson", ".json")
-COUNT_BLOCK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,8 @@ def input_bytes(paths: Iterable[str | Path]) -> int:
 
 
 def pieces(paths: Iterable[str | Path], target_bytes: int, split: bool = True) -> Iterator[Piece]:
-    for path in map(Path, paths):
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield from file_pieces(child, target_bytes, split)
-        elif path.exists():
+    for path, found in input_files(paths):
+        if found:
             yield from file_pieces(path, target_bytes, split)
         else:
             yield Piece(str(path), os.path.abspath(path), missing=True)
@@ -116,7 +112,7 @@ def count_owned(location: str, span: tuple[int, int]) -> int:
 def read_piece(piece: Piece) -> Iterator[Article | Problem]:
     """The records of ``piece`` as ``read_paths`` yields them (line numbers within the range)."""
     if piece.missing:
-        yield Problem(piece.shown, 0, "Datei oder Verzeichnis nicht gefunden")
+        yield Problem(piece.shown, 0, MISSING)
         return
     path = Path(piece.location)
     if piece.span is None:

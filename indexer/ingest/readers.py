@@ -34,6 +34,7 @@ from indexer.text.numbers import german_number
 FORMATS = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv")
 MAX_RECORD_CHARS = 5_000_000  # a single document larger than this is reported, not indexed
 MAX_LINE_BYTES = MAX_RECORD_CHARS * 4  # a longer line (JSONL, CSV) is reported without being held in memory
+MISSING = "Datei oder Verzeichnis nicht gefunden"  # a path that does not exist
 MAX_ARRAY_BYTES = 256_000_000  # a JSON array is parsed whole: larger ones must come as JSONL
 csv.field_size_limit(MAX_RECORD_CHARS * 4)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -55,15 +56,19 @@ class Problem:
 
 def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | Problem]:
     """Every record of every file below ``paths``, in a stable order."""
+    for path, found in input_files(paths):
+        yield from read_file(path) if found else [Problem(str(path), 0, MISSING)]
+
+
+def input_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, exists) below ``paths`` in reading order: a directory's files sorted, no hidden ones."""
     for path in map(Path, paths):
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield from read_file(child)
-        elif path.exists():
-            yield from read_file(path)
+                    yield child, True
         else:
-            yield Problem(str(path), 0, "Datei oder Verzeichnis nicht gefunden")
+            yield path, path.exists()
 
 
 def read_file(path: Path) -> Iterator[Article | Problem]:
