@@ -33,9 +33,10 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     """Value facets (entities and metadata), the year histogram and (within one year) months."""
     if not request.with_facets:
         return []
-    facets = [value_facet(store, name, request, without(filters, name, base)) for name in FACET_NAMES]
-    date_mask = without(filters, "date", base)
-    years, _ = store.year_counts(date_mask)
+    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",))
+    facets = [value_facet(store, name, request, *scopes[name]) for name in FACET_NAMES]
+    date_mask, date_hits = scopes["date"]
+    years, _ = store.year_counts(date_mask, date_hits)
     facets.append(year_facet(years, request))
     month = month_facet(store, date_mask, request)
     if month is not None:
@@ -43,18 +44,34 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     return facets
 
 
-def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray) -> Facet:
+def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray,
+                   names: tuple[str, ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per facet: the documents it counts over (``base`` and every other facet's filter), as a
+    mask and as document numbers. Facets without a filter of their own share one scope."""
+    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {}
+    scopes = {}
+    for name in names:
+        applied = frozenset(filters) - {name}
+        if applied not in by_filters:
+            mask = without(filters, name, base)
+            by_filters[applied] = (mask, np.flatnonzero(mask))
+        scopes[name] = by_filters[applied]
+    return scopes
+
+
+def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray,
+                hits: np.ndarray | None = None) -> Facet:
     """Top values (of those matching the filter box, if any); a value is selected when it folds
-    like a selected one (``russland`` ~ ``Russland``)."""
+    like a selected one (``russland`` ~ ``Russland``). ``hits``: the masked documents' numbers."""
     selected = {fold(value): value for value in request.filters.get(name, ())}
     find = request.facet_find.get(name, "").strip()
     among = store.find_ordinals(name, find) if find else None
-    top, total = store.top_values(name, mask, request.facet_limit, among)
+    top, total = store.top_values(name, mask, request.facet_limit, among, hits)
     values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
     shown = {fold(v.value) for v in values}
     for value in sorted(v for k, v in selected.items() if k not in shown):  # a selected value always shows
         ordinals = store.resolve_ordinals(name, value)
-        count = int(store.fields[name].counts(mask)[ordinals].sum()) if ordinals else 0
+        count = int(store.fields[name].counts(mask, hits)[ordinals].sum()) if ordinals else 0
         values.append(FacetValue(value, value, count, True))
     return Facet(name=name, label=LABELS[name], values=values, total_values=total)
 
