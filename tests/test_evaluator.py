@@ -20,6 +20,9 @@ QUERIES = [
     wq.And([wq.Term("body", "soldat"), wq.Term("body", "nordkorea")]),
     wq.And([wq.Term("body", "soldat"), wq.Not(wq.Term("body", "nordkorea"))]),
     wq.AndMaybe(wq.Term("body", "soldat"), wq.Term("exact", "soldaten", boost=0.15)),
+    wq.AndMaybe(wq.DisjunctionMax([wq.Term("body", "soldat"), wq.Term("title", "soldat", boost=0.5)]),
+                wq.Or([wq.Term("body", "nordkorea", boost=0.5), wq.Term("exact", "soldaten", boost=0.15)], boost=2.0)),
+    wq.AndMaybe(wq.Term("body", "korea"), wq.Or([wq.Term("body", "soldat"), wq.Phrase("body", ["russisch", "soldat"])])),
     wq.AndNot(wq.Term("body", "korea"), wq.Term("body", "kursk")),
     wq.Phrase("body", ["russisch", "soldat"]),
     wq.Or([wq.Phrase("body", ["russisch", "soldat"]), wq.Term("body", "mali")], boost=2.0),
@@ -184,10 +187,12 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
         alive = np.zeros(reader.doc_count_all(), dtype=bool)
         alive[list(reader.all_doc_ids())] = True
         evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
-        for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag")):
+        for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag"),
+                      wq.AndMaybe(wq.Term("body", "bundestag"), wq.Term("body", "deutsch", boost=0.5))):
             reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
             matches = evaluator.evaluate(query)
             assert set(np.flatnonzero(matches.mask).tolist()) == set(reference) and len(reference) >= 5
+            assert not matches.scores[~matches.mask].any()  # a deleted document scores nothing
             for docnum, score in reference.items():
                 assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
 

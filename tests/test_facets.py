@@ -69,17 +69,21 @@ def test_values_resolve_exactly_or_by_all_their_words():
     assert store.resolve("person", "   ") == []
 
 
-@pytest.mark.parametrize("hits", [0, 1, 7, 60, 400, 1249, 1250, 3000, 5000])
-def test_sparse_facet_counts_equal_dense_counts(hits):
-    """Fewer hits than a quarter of the documents count their own entries (through each
-    document's offsets), more weigh every entry; both equal a plain count, with or without
-    the hits' numbers given, and a document without entries counts nothing."""
+@pytest.mark.parametrize("single", [False, True])
+@pytest.mark.parametrize("hits", [0, 1, 7, 60, 400, 1249, 1250, 3000, 3751, 4500, 5000])
+def test_fast_facet_counts_equal_plain_counts(hits, single):
+    """Every way of counting gives the plain count: fewer hits than a quarter of the documents
+    count their own entries, more than three quarters subtract the others' counts from the
+    totals, the rest weigh every entry; a field with one value per document (``single``)
+    looks each hit's value up. With or without the hits' numbers given; documents without
+    entries count nothing."""
     from indexer.index import columns
 
     rng = np.random.default_rng(hits)
     size, terms = 5000, [f"Wert {i}" for i in range(300)]
-    docs = rng.integers(0, size, 20000)
-    facet = columns.merged(terms, docs, rng.integers(0, len(terms), 20000))
+    docs = rng.choice(size, 4000, replace=False) if single else rng.integers(0, size, 20000)
+    facet = columns.merged(terms, docs, rng.integers(0, len(terms), len(docs)))
+    assert (facet.layout(size).value_of is not None) == single
     mask = np.zeros(size, dtype=bool)
     mask[rng.choice(size, hits, replace=False)] = True
     plain = np.bincount(facet.ords[mask[facet.docs]], minlength=len(facet.values))

@@ -49,7 +49,7 @@ class FieldOrdinals:
         self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
         self.ords = np.asarray(self.ords, dtype=np.intp)
         self._words: dict[str, set[int]] | None = None
-        self._starts = np.zeros(1, dtype=np.intp)  # per document: where its entries start (see offsets)
+        self._layout: Layout | None = None  # see layout()
         self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
 
     def by_key(self) -> dict[str, list[int]]:
@@ -87,25 +87,33 @@ class FieldOrdinals:
 
     def counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> np.ndarray:
         """Documents per value among the masked ones; ``hits``: the masked documents' numbers,
-        if the caller has them. A share of the documents reads only the hits' own entries
-        (``docs`` is sorted); more weigh every entry by the mask."""
+        if the caller has them. A field with one value per document looks each hit's value up;
+        otherwise fewer hits than a quarter of the documents read their own entries (``docs``
+        is sorted), more than three quarters subtract the others' counts from the totals, and
+        the rest weigh every entry by the mask."""
+        layout = self.layout(len(mask))
+        if layout.value_of is not None:
+            return np.bincount(layout.value_of[mask if hits is None else hits], minlength=len(self.values) + 1)[:-1]
         count = len(hits) if hits is not None else int(np.count_nonzero(mask))
-        if count * DENSE_SHARE >= len(mask):
-            return np.bincount(self.ords, weights=mask[self.docs], minlength=len(self.values)).astype(np.int64)
-        hits = np.flatnonzero(mask) if hits is None else hits
-        starts = self.offsets(len(mask))
+        if count * DENSE_SHARE < len(mask):
+            return self.entry_counts(layout.starts, np.flatnonzero(mask) if hits is None else hits)
+        if count * DENSE_SHARE > len(mask) * (DENSE_SHARE - 1):
+            return layout.totals - self.entry_counts(layout.starts, np.flatnonzero(~mask))
+        return np.bincount(self.ords, weights=mask[self.docs], minlength=len(self.values)).astype(np.int64)
+
+    def entry_counts(self, starts: np.ndarray, hits: np.ndarray) -> np.ndarray:
+        """Counts over the entries of ``hits`` only, found through each document's first entry."""
         first, sizes = starts[hits], starts[hits + 1] - starts[hits]
         entries = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         return np.bincount(self.ords[entries], minlength=len(self.values))
 
-    def offsets(self, size: int) -> np.ndarray:
-        """Per document number (and one past the last): the index of its first entry."""
-        starts = self._starts
-        if len(starts) != size + 1:
-            starts = np.zeros(size + 1, dtype=np.intp)
-            np.cumsum(np.bincount(self.docs, minlength=size)[:size], out=starts[1:])
-            self._starts = starts  # one assignment: a thread sees the old array or the new one
-        return starts
+    def layout(self, size: int) -> "Layout":
+        """How the entries sit among ``size`` documents (computed once per size)."""
+        layout = self._layout
+        if layout is None or len(layout.starts) != size + 1:
+            layout = Layout.of(self.docs, self.ords, size, len(self.values))
+            self._layout = layout  # one assignment: a thread sees the old layout or the new one
+        return layout
 
     def value_counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(ordinals, counts) of the values with a count among the masked documents."""
@@ -117,6 +125,28 @@ class FieldOrdinals:
         mask = np.zeros(size, dtype=bool)
         mask[self.docs[np.isin(self.ords, ordinals)]] = True
         return mask
+
+
+@dataclass
+class Layout:
+    """A facet field's entries among the documents: per document number (and one past the
+    last) the index of its first entry; each value's count over all documents; and, when no
+    document has two values, each document's value (the number of values where it has none)."""
+
+    starts: np.ndarray
+    totals: np.ndarray
+    value_of: np.ndarray | None
+
+    @classmethod
+    def of(cls, docs: np.ndarray, ords: np.ndarray, size: int, values: int) -> "Layout":
+        per_document = np.bincount(docs, minlength=size)[:size]
+        starts = np.zeros(size + 1, dtype=np.intp)
+        np.cumsum(per_document, out=starts[1:])
+        value_of = None
+        if not len(per_document) or per_document.max() <= 1:
+            value_of = np.full(size, values, dtype=np.intp)
+            value_of[docs] = ords
+        return cls(starts, np.bincount(ords, minlength=values), value_of)
 
 
 class FacetStore:

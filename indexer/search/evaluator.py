@@ -77,6 +77,7 @@ class Evaluator:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
+        self.deleted = not alive.all()
         self.size = len(alive)
         self.lengths = lengths
         self.weighting = searcher.weighting
@@ -84,8 +85,9 @@ class Evaluator:
     def evaluate(self, query: wq.Query) -> Matches:
         """Matches of ``query`` (normalised as Whoosh would) among the live documents."""
         matches = self.visit(query.normalize())
-        matches.mask &= self.alive
-        matches.scores[~matches.mask] = 0.0
+        if self.deleted:
+            matches.mask &= self.alive
+            matches.scores *= matches.mask
         return matches
 
     def visit(self, q: wq.Query) -> Matches:
@@ -101,6 +103,9 @@ class Evaluator:
         if kind is wq.And:
             return self.intersection(q.subqueries, q.boost)
         if kind is wq.AndMaybe:
+            optional = self.term_parts(q.b)
+            if optional is not None:
+                return self.add_where(self.visit(q.a), optional, q.boost)
             return self.and_maybe(self.visit(q.a), self.visit(q.b), q.boost)
         if kind is wq.AndNot:
             return self.and_not(self.visit(q.a), self.visit(q.b), q.boost)
@@ -268,6 +273,25 @@ class Evaluator:
             result.mask &= ~self.visit(sub).mask
             result.scores += 1.0
         return zeroed(result, boost)
+
+    def term_parts(self, q: wq.Query) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """A term, or a plain ``Or`` of terms, as each term's (ids, scores): what an optional
+        clause adds without a dense array; ``None`` for anything else."""
+        if type(q) is wq.Term:
+            return [self.sparse_term(q.fieldname, q.text, q.boost)]
+        if type(q) is wq.Or and not q.minmatch and q.scale is None and all(type(s) is wq.Term for s in q.subqueries):
+            return [self.sparse_term(s.fieldname, s.text, s.boost * q.boost) for s in q.subqueries]
+        return None
+
+    def add_where(self, required: Matches, parts: list[tuple[np.ndarray, np.ndarray]], boost: float) -> Matches:
+        """``AndMaybe`` with term parts: each part's scores added where ``required`` matches
+        (every ``Matches`` scores 0 where it does not match, so nothing else changes)."""
+        for ids, scores in parts:
+            kept = required.mask[ids]
+            required.scores[ids[kept]] += scores[kept]
+        if boost != 1:
+            required.scores *= boost
+        return required
 
     def and_maybe(self, required: Matches, optional: Matches, boost: float) -> Matches:
         both = required.mask & optional.mask
