@@ -34,6 +34,10 @@ _JOINERS = "-.,'’"  # the characters TOKEN_PATTERN allows between the parts of
 _FOLDABLE = re.compile("[^\x00-\x7f\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bbäöüß"
                        "\u2000-\u206f\u20a0-\u20cf]")
 _UMLAUTS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "s"))
+#: folded before lowering: umlauts, and the typographic marks that keep most German texts
+#: from being ASCII (a dash and quotes, as spaces: no term holds them); lowering an ASCII
+#: string costs a fraction of lowering any other (measured: 10 against 49 us for a speech)
+_BEFORE_LOWER = _UMLAUTS + (("Ä", "a"), ("Ö", "o"), ("Ü", "u"), ("–", " "), ("„", " "), ("“", " "))
 
 
 def candidate_words(text: str, terms: frozenset[str]) -> dict[str, list[tuple[int, int]]] | None:
@@ -61,12 +65,18 @@ def candidate_words(text: str, terms: frozenset[str]) -> dict[str, list[tuple[in
 
 
 def fold_text(text: str) -> str | None:
-    """Lowercase, umlauts and accents off, ``ß`` as ``s``: one character for one.
+    """Lowercase, umlauts and accents off, ``ß`` as ``s``, ``„“–`` as spaces: one character for one.
 
-    >>> fold_text("Größe von Erdoğan")
-    'grose von erdogan'
+    >>> fold_text("Größe von „Erdoğan“")
+    'grose von  erdogan '
     """
-    folded = text.lower()
+    folded = text
+    for char, base in _BEFORE_LOWER:
+        if char in folded:
+            folded = folded.replace(char, base)
+    if folded.isascii():
+        return folded.lower()
+    folded = folded.lower()
     if len(folded) != len(text):
         return None
     for char, base in _UMLAUTS:
