@@ -91,3 +91,22 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     present, counts = facet.value_counts(mask, np.flatnonzero(mask))
     assert present.tolist() == np.flatnonzero(plain).tolist()
     assert counts.tolist() == plain[present].tolist()
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 10, 500])
+def test_top_values_go_by_count_then_by_value(limit):
+    """Many ties (few hits, many values): the top is the most frequent values, ties in
+    alphabetical order, exactly as a full sort gives them; the total counts every value."""
+    from indexer.index import columns
+
+    rng = np.random.default_rng(limit)
+    size, terms = 400, [f"Name {chr(65 + i % 26)}{i}" for i in range(120)]
+    docs = rng.integers(0, size, 900)
+    facet = columns.merged(terms, docs, rng.integers(0, len(terms), 900))
+    store = FacetStore(size, np.ones(size, dtype=bool), {"person": facet}, np.zeros(size, dtype=np.int64))
+    mask = rng.random(size) < 0.2
+    counts = np.bincount(facet.ords[mask[facet.docs]], minlength=len(facet.values))
+    expected = sorted(((facet.values[o], int(c)) for o, c in enumerate(counts) if c), key=lambda vc: (-vc[1], vc[0]))
+    top, total = store.top_values("person", mask, limit)
+    assert top == expected[:limit] and total == len(expected)
+    assert store.top_values("person", np.zeros(size, dtype=bool), limit) == ([], 0)

@@ -50,7 +50,16 @@ class FieldOrdinals:
         self.ords = np.asarray(self.ords, dtype=np.intp)
         self._words: dict[str, set[int]] | None = None
         self._layout: Layout | None = None  # see layout()
-        self.sort_keys = np.array(self.values, dtype=object)  # ties in counts: by value
+        self._ranks: np.ndarray | None = None  # see ranks()
+
+    def ranks(self) -> np.ndarray:
+        """Each value's place in the order of the values (ties in counts go by value): an
+        integer key, so that ordering counts never compares strings (built on first use)."""
+        if self._ranks is None:
+            ranks = np.empty(len(self.values), dtype=np.int64)
+            ranks[np.argsort(np.array(self.values, dtype=object), kind="stable")] = np.arange(len(self.values))
+            self._ranks = ranks
+        return self._ranks
 
     def by_key(self) -> dict[str, list[int]]:
         """Folded value -> ordinals, built on first use (from the saved keys, else by folding
@@ -209,9 +218,11 @@ class FacetStore:
             return cls(len(alive), alive, fields, data["days"], lengths)
 
     def warm(self) -> None:
-        """Builds the values' lookups now (``SearchService.warm``), not on a search's first filter."""
+        """Builds the values' lookups and order now (``SearchService.warm``), not on a search's
+        first filter or count."""
         for facet in self.fields.values():
             facet.word_index()
+            facet.ranks()
 
     def everything(self) -> np.ndarray:
         return self.alive.copy()
@@ -263,11 +274,11 @@ class FacetStore:
         if among is not None:
             kept = np.isin(present, among)
             present, counts = present[kept], counts[kept]
-        top = np.arange(len(present))
-        if len(present) > limit > 0:  # only values that can be in the top need the (string) sort
-            threshold = np.partition(counts, len(present) - limit)[len(present) - limit]
-            top = top[counts >= threshold]
-        order = top[np.lexsort((facet.sort_keys[present[top]], -counts[top]))] if len(top) else top
+        if not len(present):
+            return [], 0
+        key = (int(counts.max()) - counts) * len(facet.values) + facet.ranks()[present]  # count down, then value
+        top = np.argpartition(key, limit - 1)[:limit] if len(present) > limit > 0 else np.arange(len(present))
+        order = top[np.argsort(key[top])]
         return [(facet.values[present[i]], int(counts[i])) for i in order[:limit]], len(present)
 
     def year_counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> tuple[dict[int, int], int]:

@@ -73,9 +73,10 @@ def entity_page(lease: Lease, request: SearchRequest, node, facet: str, value: s
     has_it = store.fields[spec.field].mask_of(ordinals, store.size)
     scope = np.logical_and.reduce([found.mask, *filters.values()])  # query, filters and dates
     mentioned = scope & has_it
-    total = int(np.count_nonzero(mentioned))
+    numbers = np.flatnonzero(mentioned)
+    total = len(numbers)
     mentions = steps.entity_mentions(lease, found.compiled, {**request.filters, spec.name: (stored,)})
-    hits = steps.rank(lease, request, node, found, mentioned, total, config, mentions)
+    hits = steps.rank(lease, request, node, found, mentioned, numbers, config, mentions)
     return EntityPage(
         request=request, facet_name=spec.name, value=stored, total=total, scope=int(np.count_nonzero(scope)),
         undated=int(np.count_nonzero(store.years[mentioned] == 0)),

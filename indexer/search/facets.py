@@ -28,12 +28,13 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
     return mask
 
 
-def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
-                 filters: dict[str, np.ndarray]) -> list[Facet]:
-    """Value facets (entities and metadata), the year histogram and (within one year) months."""
+def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, filters: dict[str, np.ndarray],
+                 filtered: tuple[np.ndarray, np.ndarray] | None = None) -> list[Facet]:
+    """Value facets (entities and metadata), the year histogram and (within one year) months;
+    ``filtered``: ``base`` with every filter, as a mask and as document numbers, if known."""
     if not request.with_facets:
         return []
-    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",))
+    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",), filtered)
     facets = [value_facet(store, name, request, *scopes[name]) for name in FACET_NAMES]
     date_mask, date_hits = scopes["date"]
     years, _ = store.year_counts(date_mask, date_hits)
@@ -44,11 +45,12 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray,
     return facets
 
 
-def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray,
-                   names: tuple[str, ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray, names: tuple[str, ...],
+                   filtered: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per facet: the documents it counts over (``base`` and every other facet's filter), as a
-    mask and as document numbers. Facets without a filter of their own share one scope."""
-    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {}
+    mask and as document numbers. Facets without a filter of their own share one scope
+    (``filtered``, when given)."""
+    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {frozenset(filters): filtered} if filtered else {}
     scopes = {}
     for name in names:
         applied = frozenset(filters) - {name}

@@ -21,10 +21,11 @@ def by_date(request: SearchRequest, node) -> bool:
 
 
 def top_documents(lease, request: SearchRequest, node, found, hits_mask: np.ndarray,
-                  limit: int) -> np.ndarray:
+                  limit: int, numbers: np.ndarray | None = None) -> np.ndarray:
     """The document numbers of the first ``limit`` hits by score or date (without recency);
-    ``lease`` is the search's snapshot lease, ``found`` its match (``scores``)."""
-    candidates = np.flatnonzero(hits_mask)
+    ``lease`` is the search's snapshot lease, ``found`` its match (``scores``); ``numbers``:
+    the hits' document numbers, if the caller has them."""
+    candidates = np.flatnonzero(hits_mask) if numbers is None else numbers
     if by_date(request, node):
         key = date_key(lease.facets.days[candidates], request.sort == "date_asc")
     else:

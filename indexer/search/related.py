@@ -45,7 +45,7 @@ def related(field: FieldOrdinals, scope: np.ndarray, mentioned: np.ndarray, min_
         return []
     value = field.counts(scope)[candidates]
     scores = lift(both[candidates], int(np.count_nonzero(scope)), int(np.count_nonzero(mentioned)), value)
-    order = np.lexsort((field.sort_keys[candidates], -both[candidates], -scores))[:limit]
+    order = np.lexsort((field.ranks()[candidates], -both[candidates], -scores))[:limit]
     return [RelatedValue(field.values[o], int(both[o]), int(value[i]), round(float(scores[i]), 2))
             for o, i in ((candidates[i], i) for i in order)]
 

@@ -250,11 +250,12 @@ def build_page(lease: Lease, request: SearchRequest, node, found: Match, config:
     hits_mask = found.mask.copy()
     for mask in filters.values():
         hits_mask &= mask
-    total = int(hits_mask.sum())
+    numbers = np.flatnonzero(hits_mask)  # once: the ranking and the facets share them
+    total = len(numbers)
     mentions = entity_mentions(lease, found.compiled, request.filters)
-    hits = rank(lease, request, node, found, hits_mask, total, config, mentions)
-    facets = build_facets(lease.facets, request, found.mask, filters)
-    undated = int(np.count_nonzero(lease.facets.years[hits_mask] == 0))
+    hits = rank(lease, request, node, found, hits_mask, numbers, config, mentions)
+    facets = build_facets(lease.facets, request, found.mask, filters, (hits_mask, numbers))
+    undated = int(np.count_nonzero(lease.facets.years[numbers] == 0))
     size = request.page_size
     return SearchPage(
         request=request, total=total, hits=hits, facets=facets, suggestion=None,
@@ -318,14 +319,14 @@ def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
     return masks
 
 
-def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, total: int,
+def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, numbers: np.ndarray,
          config: RankingConfig, mentions=None) -> list[Hit]:
     """The requested page of hits, by score (ties: index order) or by date, newest or oldest
-    first (undated documents last either way)."""
+    first (undated documents last either way); ``numbers``: the hits' document numbers."""
     first = (request.page - 1) * request.page_size
-    if first >= total:
+    if first >= len(numbers):
         return []
-    scored = ordered(lease, request, node, found, hits_mask, first + request.page_size, config)
+    scored = ordered(lease, request, node, found, hits_mask, first + request.page_size, config, numbers)
     hits = []
     for position, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
         hits.append(read_hit(lease, found.compiled, docnum, score, position, mentions))
@@ -333,10 +334,11 @@ def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np
 
 
 def ordered(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, limit: int,
-            config: RankingConfig) -> list[tuple[int, float]]:
+            config: RankingConfig, numbers: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The first ``limit`` hits in the request's order as (document number, score)."""
     recency = request.recency_boost and not by_date(request, node)
-    top = top_documents(lease, request, node, found, hits_mask, max(limit, ranking.RECENCY_WINDOW) if recency else limit)
+    top = top_documents(lease, request, node, found, hits_mask, max(limit, ranking.RECENCY_WINDOW) if recency else limit,
+                        numbers)
     scored = [(int(d), float(found.scores[d])) for d in top]
     if recency:
         newest = int(lease.facets.days[lease.facets.alive].max(initial=0))
