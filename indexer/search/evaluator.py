@@ -195,8 +195,7 @@ class Evaluator:
             keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
         result.mask[:] = False
         result.mask[keys >> 32] = True
-        result.scores = np.where(result.mask, result.scores * boost, 0.0)
-        return result
+        return zeroed(result, boost)
 
     def positions(self, field: str, text) -> np.ndarray:
         """Sorted, distinct ``doc << 32 | position`` keys of the term, cached per snapshot.

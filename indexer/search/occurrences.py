@@ -57,7 +57,11 @@ def candidate_words(text: str, terms: frozenset[str]) -> dict[str, list[tuple[in
         start = match.start()
         if start < end or not is_word_char(text[start]):
             continue
-        word = word_at(text, start)
+        before = text[start - 1] if start else " "
+        if before.isalnum() or before == "_" or before in _JOINERS:  # inside a word: look for its start
+            word = word_at(text, start)
+        else:
+            word = _WORD.match(text, start)
         if word is not None:
             found.setdefault(word.group(), []).append(word.span())
             end = word.end()
