@@ -76,7 +76,7 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     count their own entries, more than three quarters subtract the others' counts from the
     totals, the rest weigh every entry; a field with one value per document (``single``)
     looks each hit's value up. With or without the hits' numbers given; documents without
-    entries count nothing."""
+    entries count nothing. A filter's mask (values in value order) equals a pass over all entries."""
     from indexer.index import columns
 
     rng = np.random.default_rng(hits)
@@ -91,6 +91,10 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     present, counts = facet.value_counts(mask, np.flatnonzero(mask))
     assert present.tolist() == np.flatnonzero(plain).tolist()
     assert counts.tolist() == plain[present].tolist()
+    chosen = sorted(rng.choice(len(facet.values), 3, replace=False).tolist())  # a filter: documents with any
+    expected = np.zeros(size, dtype=bool)
+    expected[facet.docs[np.isin(facet.ords, chosen)]] = True
+    assert np.array_equal(facet.mask_of(chosen, size), expected) and expected.any()
 
 
 @pytest.mark.parametrize("limit", [0, 1, 3, 10, 500])

@@ -50,6 +50,7 @@ class FieldOrdinals:
         self.ords = np.asarray(self.ords, dtype=np.intp)
         self._words: dict[str, set[int]] | None = None
         self._layout: Layout | None = None  # see layout()
+        self._by_value: tuple[np.ndarray, np.ndarray] | None = None  # see by_value()
         self._ranks: np.ndarray | None = None  # see ranks()
 
     def ranks(self) -> np.ndarray:
@@ -131,9 +132,21 @@ class FieldOrdinals:
         return present, counts[present]
 
     def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
+        """The documents with any of the values: each value's documents read from the entries
+        in value order (no pass over every entry)."""
         mask = np.zeros(size, dtype=bool)
-        mask[self.docs[np.isin(self.ords, ordinals)]] = True
+        docs, starts = self.by_value()
+        for ordinal in ordinals:
+            mask[docs[starts[ordinal]:starts[ordinal + 1]]] = True
         return mask
+
+    def by_value(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers in value order, where each value's run starts), built on first use."""
+        if self._by_value is None:
+            starts = np.zeros(len(self.values) + 1, dtype=np.intp)
+            np.cumsum(np.bincount(self.ords, minlength=len(self.values)), out=starts[1:])
+            self._by_value = (self.docs[np.argsort(self.ords, kind="stable")], starts)
+        return self._by_value
 
 
 @dataclass
@@ -223,6 +236,7 @@ class FacetStore:
         for facet in self.fields.values():
             facet.word_index()
             facet.ranks()
+            facet.by_value()
 
     def everything(self) -> np.ndarray:
         return self.alive.copy()
