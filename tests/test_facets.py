@@ -1,5 +1,7 @@
 """The numpy facet store: cached arrays equal freshly computed ones; counts follow the index."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -32,8 +34,6 @@ def test_year_and_month_counts(index_dir):
 
 
 def test_date_mask_excludes_undated(index_dir):
-    import datetime as dt
-
     fresh, _, _ = computed_and_cached(index_dir)
     assert int(fresh.date_mask(None, dt.date(2100, 1, 1)).sum()) == 5
 
@@ -114,3 +114,24 @@ def test_top_values_go_by_count_then_by_value(limit):
     top, total = store.top_values("person", mask, limit)
     assert top == expected[:limit] and total == len(expected)
     assert store.top_values("person", np.zeros(size, dtype=bool), limit) == ([], 0)
+
+
+def test_date_masks_and_months_equal_a_comparison_of_every_day():
+    """Narrow ranges are marked from the days in order, wide ones compared day by day: both
+    equal the plain comparison, undated documents (day 0) never in; months from the hits'
+    numbers equal months from the mask."""
+    from indexer.index import columns
+
+    rng = np.random.default_rng(7)
+    size = 3000
+    days = rng.integers(dt.date(2015, 1, 1).toordinal(), dt.date(2025, 12, 31).toordinal(), size)
+    days[rng.random(size) < 0.1] = columns.NO_DAY
+    store = FacetStore(size, np.ones(size, dtype=bool), {}, days)
+    for start, end in [(dt.date(2020, 3, 1), dt.date(2020, 3, 31)), (dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+                       (None, dt.date(2016, 6, 30)), (dt.date(2018, 1, 1), None), (None, None),
+                       (dt.date(2030, 1, 1), None), (dt.date(2020, 5, 5), dt.date(2020, 5, 5))]:
+        low = start.toordinal() if start else 1
+        high = end.toordinal() if end else columns.MISSING_COLUMN_VALUE - 1
+        assert np.array_equal(store.date_mask(start, end), (days >= low) & (days <= high)), (start, end)
+    mask = rng.random(size) < 0.3
+    assert store.month_counts(mask, 2021, np.flatnonzero(mask)) == store.month_counts(mask, 2021) != {}

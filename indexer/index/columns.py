@@ -179,6 +179,7 @@ class FacetStore:
         self.size, self.alive, self.fields, self.days = size, alive, fields, days
         self.lengths = lengths or {}  # per text field: each document's length, for BM25 scoring
         self.years, self.months = years_and_months(self.days)
+        self._by_day: tuple[np.ndarray, np.ndarray] | None = None  # see days_in_order()
 
     @classmethod
     def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
@@ -237,6 +238,7 @@ class FacetStore:
             facet.word_index()
             facet.ranks()
             facet.by_value()
+        self.days_in_order()
 
     def everything(self) -> np.ndarray:
         return self.alive.copy()
@@ -271,9 +273,24 @@ class FacetStore:
         return self.fields[field].mask_of(ords, self.size)
 
     def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+        """The dated documents from ``start`` to ``end`` (either open). A range of a few
+        documents marks them from the days in order; a wide one compares every day."""
         low = start.toordinal() if start else 1
         high = end.toordinal() if end else MISSING_COLUMN_VALUE - 1
-        return (self.days >= low) & (self.days <= high)
+        order, days = self.days_in_order()
+        first, last = np.searchsorted(days, low), np.searchsorted(days, high, side="right")
+        if (last - first) * DENSE_SHARE * 2 > self.size:
+            return (self.days >= low) & (self.days <= high)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[order[first:last]] = True
+        return mask
+
+    def days_in_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers by day, their days), built on first use."""
+        if self._by_day is None:
+            order = np.argsort(self.days, kind="stable")
+            self._by_day = (order, self.days[order])
+        return self._by_day
 
     def find_ordinals(self, field: str, typed: str) -> list[int]:
         """Values whose words contain the folded words of ``typed`` (a facet's filter box)."""
@@ -304,8 +321,10 @@ class FacetStore:
         found = {first + int(i): int(counts[i]) for i in np.flatnonzero(counts)}
         return found, int(np.count_nonzero(years == 0))
 
-    def month_counts(self, mask: np.ndarray, year: int) -> dict[int, int]:
-        months = self.months[mask & (self.years == year)]
+    def month_counts(self, mask: np.ndarray, year: int, hits: np.ndarray | None = None) -> dict[int, int]:
+        """{month: count} of the masked documents (``hits``: their numbers, if known) in ``year``."""
+        chosen = mask if hits is None else hits
+        months = self.months[chosen][self.years[chosen] == year]
         return {int(m): int(c) for m, c in enumerate(np.bincount(months, minlength=13)) if c and m}
 
 

@@ -39,7 +39,7 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, fi
     date_mask, date_hits = scopes["date"]
     years, _ = store.year_counts(date_mask, date_hits)
     facets.append(year_facet(years, request))
-    month = month_facet(store, date_mask, request)
+    month = month_facet(store, date_mask, request, date_hits)
     if month is not None:
         facets.append(month)
     return facets
@@ -88,12 +88,14 @@ def year_facet(years: dict[int, int], request: SearchRequest) -> Facet:
     return Facet(name="year", label=LABELS["year"], values=values, total_values=len(years))
 
 
-def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest) -> Facet | None:
-    """Months of the selected year, when the date range lies within one year."""
+def month_facet(store: FacetStore, mask: np.ndarray, request: SearchRequest,
+                hits: np.ndarray | None = None) -> Facet | None:
+    """Months of the selected year, when the date range lies within one year (``hits``: the
+    masked documents' numbers, if known)."""
     start, end = request.date_from, request.date_to
     if not (start and end and start.year == end.year):
         return None
-    counts = store.month_counts(mask, start.year)
+    counts = store.month_counts(mask, start.year, hits)
     chosen = start.month if start.month == end.month and start.day == 1 else None
     values = [FacetValue(f"{start.year}-{m:02d}", month_name(m), counts.get(m, 0), m == chosen)
               for m in with_gaps(set(counts) | ({chosen} if chosen else set()), 12)]
