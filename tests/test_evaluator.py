@@ -17,6 +17,7 @@ QUERIES = [
     wq.Term("title", "nordkorea", boost=0.5),
     wq.Term("exact", "nordkorea"),
     wq.Or([wq.Term("body", "korea"), wq.Term("body", "mali"), wq.Term("title", "bundeswehr")]),
+    wq.Or([wq.Term("exact", "nordkorea", boost=0.5), wq.Term("body", "korea"), wq.Term("body", "soldat")], boost=1.5),
     wq.And([wq.Term("body", "soldat"), wq.Term("body", "nordkorea")]),
     wq.And([wq.Term("body", "soldat"), wq.Not(wq.Term("body", "nordkorea"))]),
     wq.AndMaybe(wq.Term("body", "soldat"), wq.Term("exact", "soldaten", boost=0.15)),
