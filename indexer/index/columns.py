@@ -238,6 +238,7 @@ class FacetStore:
             facet.word_index()
             facet.ranks()
             facet.by_value()
+            facet.layout(self.size)
         self.days_in_order()
 
     def everything(self) -> np.ndarray:
