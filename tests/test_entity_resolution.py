@@ -144,6 +144,37 @@ def test_a_lone_first_name_is_no_person_and_org_tagged_persons_move():
     assert split_persons(["Lawrow", "Wadephul", "NATO"]) == (["Lawrow", "Wadephul"], ["NATO"])
 
 
+def test_a_first_name_that_is_also_a_surname_needs_a_title():
+    text = "Frontmann Herbert Janata mit Sohn Sebastian. Ali ist verbittert, fügt Ali hinzu."
+    assert resolve_persons(["Herbert Janata", "Sebastian", "Ali"], text, "AT", ()) == ("Herbert Janata",)
+    assert resolve_persons(["Ali"], "Trainer Ali lobte die Mannschaft.", "AT", ()) == ("Ali",)
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Versuche, ihm etwas über die Hochseeregatta Sydney zu entlocken, scheitern.", "Hochseeregatta Sydney"),
+    ("Die Erinnerung an den Kalten Krieges wirkt nach.", "Kalten Krieges"),
+])
+def test_noun_phrases_are_no_persons(text, mention):
+    assert resolve_persons([mention], text, "AT", ()) == ()
+
+
+def test_names_with_particles_and_first_names_stay_persons():
+    text = "Brett Sterling traf, von Moltke schrieb, Manfred Weber sprach."
+    assert resolve_persons(["Brett Sterling", "von Moltke", "Manfred Weber"], text, "DE", ()) == (
+        "Brett Sterling", "von Moltke", "Manfred Weber")
+
+
+def test_a_genitive_before_an_adjective_and_a_noun_is_cut():
+    text = "Die Verfilmung von Lew Wallaces gleichnamigem Roman war ein Erfolg."
+    assert resolve_persons(["Lew Wallaces"], text, "AT", ()) == ("Lew Wallace",)
+    assert resolve_persons(["Jens Weidmanns"], "Jens Weidmanns sagte Neues.", "DE", ()) == ("Jens Weidmanns",)
+
+
+def test_a_work_of_a_band_is_no_person():
+    text = "Er produzierte die Rockoper Tommy von The Who und den Film."
+    assert document_entities(text, [Mention("PER", "Tommy von The Who", 27)]).persons == ()
+
+
 def test_the_seed_article_keeps_its_facets():
     text = ("Berlin. NATO-Generalsekretär Mark Rutte berichtet, dass nordkoreanische Soldaten in Russland "
             "kämpfen. Wladimir Putin und Wolodymyr Selenskyj ... Südkorea, die NATO-Staaten und die Ukraine. In Brüssel")

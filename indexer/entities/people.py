@@ -31,6 +31,7 @@ from indexer.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
 PROMINENT = {"head", "minister"}
+NOUN_PHRASE_HEAD = 6   # a compound head this long makes a word of a several-word "person" a noun
 FIRM_WORDS = {"AG", "GmbH", "SE", "KG", "Inc", "Ltd", "Corp", "LLC", "Company", "Group", "Records", "Studios"}
 PARTICLES = {"von", "van", "de", "der", "den", "zu", "di", "da", "del", "la", "le"}
 PARTICLE_KEYS = PARTICLES | {"al", "el", "bin"}
@@ -40,6 +41,7 @@ TITLED = re.compile(
     r"(?<![\w-])(?:(?:(?i:" + "|".join(map(re.escape, TITLE_WORDS)) + r")\.?|(?=[A-ZÄÖÜ])[\w-]*(?:" + "|".join(f"[{r[0]}{r[0].upper()}]{r[1:]}" for r in ROLES) +
     r")(?:in|innen|en|n|s|es|r)?)\s+)+(?:(?:" + "|".join(sorted(PARTICLES)) + r")\s+)*(?P<name>[A-ZÄÖÜ][\w'’-]+)")
 TITLED_AT_END = re.compile(f"(?:{TITLED.pattern})\\Z")
+ADJECTIVE_ENDINGS = ("em", "en", "er", "es", "e")
 PARLIAMENT_DEBATE = "(Bundestagsdebatte)"   # stands for "any party" in a Bundestag speech
 DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
 
@@ -57,7 +59,7 @@ def resolve_persons(names: Iterable[str], text: str, home: str | None, organisat
         entry = catalogue_person(name, catalogue, index, home, parties)
         if entry is not None:
             resolved.append(entry.name)
-        elif not (is_first_name_only(name) or is_noun_phrase(name) or name in load_gazetteer().places
+        elif not (is_first_name_only(name, text) or is_noun_phrase(name) or name in load_gazetteer().places
                   or names_a_firm(name)):
             resolved.append(genitive_before_noun(name, text))
     if matches is None:
@@ -78,15 +80,25 @@ def without_fragments(names: list[str]) -> list[str]:
 
 
 def genitive_before_noun(name: str, text: str) -> str:
-    """``Keith Jarretts Köln Concert``, ``Lew Wallaces Roman``: a first name and a surname in s
-    that the text only uses before a noun is a genitive -> ``Keith Jarrett``."""
+    """``Keith Jarretts Köln Concert``, ``Lew Wallaces gleichnamigem Roman``: a first name and a
+    surname in s that the text only uses before a noun (maybe after an adjective) is a genitive
+    -> ``Keith Jarrett``, ``Lew Wallace``."""
     words = name.split()
     if len(words) != 2 or not words[1].endswith("s") or len(words[1]) < 5 or not is_first_name(words[0]):
         return name
-    uses = re.findall(re.escape(name) + r"(?:\s+(\S))?", text)
-    if uses and all(following[:1].isupper() for following in uses):
+    uses = re.findall(re.escape(name) + r"(?:\s+(\S+)(?:\s+(\S))?)?", text)
+    if uses and all(before_noun(following, after) for following, after in uses):
         return f"{words[0]} {words[1][:-1]}"
     return name
+
+
+def before_noun(following: str, after: str) -> bool:
+    """The words after a name: a noun (``Roman``) or an inflected adjective and a noun
+    (``gleichnamigem Roman``), not a verb in the past (``sagte Neues``)."""
+    if following[:1].isupper():
+        return True
+    adjective = following.endswith(ADJECTIVE_ENDINGS) and not following.endswith("te")   # not "sagte"
+    return following.isalpha() and adjective and after[:1].isupper()
 
 
 def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | None, parties: set) -> Entry | None:
@@ -199,13 +211,22 @@ def surname_index(catalogue: Catalogue) -> dict[str, tuple[Entry, ...]]:
 
 
 def is_noun_phrase(name: str) -> bool:
-    """Several words, the first no known first name, one of them a German noun: ``Junior Team``,
-    ``Kalten Krieges``, ``Hochseeregatta Sydney`` -> True; ``Manfred Weber``, ``Kim Jong-un`` -> False."""
+    """Several words, the first no known first name, one of the capitalised ones a German noun
+    or a compound with a noun head of ``NOUN_PHRASE_HEAD`` letters: ``Kalten Krieges``,
+    ``Hochseeregatta Sydney`` -> True; ``Manfred Weber``, ``Kim Jong-un``, ``von Moltke`` (the
+    particle is no noun) -> False. ``Junior Team`` stays a name: ``Junior`` is a first name, and
+    so is ``Brett`` of ``Brett Sterling``."""
     words = name.split()
     if len(words) < 2 or is_first_name(words[0]):
         return False
     nouns = common_nouns()
-    return any(is_common_noun(word.lower().split("-")[-1], nouns) for word in words)
+    lowered = [word.lower().split("-")[-1] for word in words if word[:1].isupper()]
+    return any(is_common_noun(word, nouns) or compound_of_noun(word, nouns) for word in lowered)
+
+
+def compound_of_noun(word: str, nouns: frozenset[str]) -> bool:
+    """``hochseeregatta`` (head ``regatta``) -> True; ``hanneforth`` -> False."""
+    return any(word[start:] in nouns for start in range(3, len(word) - NOUN_PHRASE_HEAD + 1))
 
 
 def names_a_firm(name: str) -> bool:
@@ -224,11 +245,24 @@ def catalogue_first_names(catalogue: Catalogue) -> frozenset[str]:
     return frozenset(e.name.split()[0] for e in catalogue.entries if e.type == "person" and " " in e.name)
 
 
-def is_first_name_only(name: str) -> bool:
-    """``Robert``, ``Uli``, ``Ottmar`` -> True; ``Sebastian`` (also a surname), ``Merkel`` -> False."""
-    if " " in name or "LAST" in name_classes().get(name, ""):
+def is_first_name_only(name: str, text: str = "") -> bool:
+    """``Robert``, ``Uli``, ``Ottmar`` -> True; a word that is a surname too (``Sebastian``,
+    ``Ali``) only when the ``text`` puts no title before it (``Herr Ali``, ``Trainer Sebastian``);
+    a first name that is a catalogue surname (``Karl``) and ``Merkel`` -> False."""
+    if " " in name or not is_first_name(name):
         return False
-    return is_first_name(name) and fold_name(name) not in surname_index(load_catalogue())
+    if "LAST" in name_classes().get(name, ""):
+        return not titled(name, text)
+    return fold_name(name) not in surname_index(load_catalogue())
+
+
+def titled(word: str, text: str) -> bool:
+    """The text puts an address or office title before ``word``: ``Herr Ali``, ``Trainer Sebastian``."""
+    for match in re.finditer(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text):
+        title = TITLED_AT_END.search(text, max(0, match.start() - 60), match.end())
+        if title and title.group("name") == word:
+            return True
+    return False
 
 
 def is_known_surname(word: str) -> bool:

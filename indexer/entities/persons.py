@@ -129,10 +129,13 @@ def clean_person(mention: str) -> str | None:
 
 
 def cut_at_article(tokens: list[str]) -> list[str]:
-    """``Jacky Ickx den Großen Preis`` -> ``Jacky Ickx``; ``Ursula von der Leyen`` stays."""
+    """``Jacky Ickx den Großen Preis`` -> ``Jacky Ickx``; ``Tommy von The Who`` (a work of a band:
+    a particle before a capitalised article) -> ``Tommy``; ``Ursula von der Leyen`` stays."""
     for index in range(1, len(tokens)):
         if tokens[index] in ("der", "den", "dem", "des", "die", "das", "einen", "einem") and \
                 tokens[index - 1].lower() not in LEADING_PARTICLES:
+            return tokens[:index]
+        if tokens[index] in ("von", "vom") and tokens[index + 1:index + 2] in (["The"], ["Die"], ["Das"]):
             return tokens[:index]
     return tokens
 
