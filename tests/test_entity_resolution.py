@@ -15,7 +15,9 @@ from indexer.entities.evaluation import GoldFileError, read_gold, score, score_d
 from indexer.entities.extraction import DocumentEntities, Mention, document_entities
 from indexer.entities.linking import (looks_like_organisation, named_units, organisation_entries,
                                       organisation_names, scan_catalogue)
+from indexer.entities.organisations import clean_organisation
 from indexer.entities.people import resolve_persons, split_persons
+from indexer.entities.shapes import team_from_place
 
 HEADER = "name\tkind\tcountry\taliases\tdescription\n"
 
@@ -113,7 +115,9 @@ def test_a_mention_inside_a_catalogue_name_adds_nothing():
 
 
 @pytest.mark.parametrize("name", ["MCI", "Umweltministerium", "Landgericht Augsburg", "Kanzlei Lansky",
-                                  "Dinamo Zagreb", "University of California", "Usedsoft GmbH", "HC Litvinov"])
+                                  "Dinamo Zagreb", "University of California", "Usedsoft GmbH", "HC Litvinov",
+                                  "Calgary Flames", "San Antonio Spurs", "Black Wings Linz", "Problembär Records",
+                                  "Supreme Court of the State of New York", "UK Independence Party"])
 def test_unlinked_names_with_an_organisations_shape_stay(name):
     assert looks_like_organisation(name)
 
@@ -122,6 +126,57 @@ def test_unlinked_names_with_an_organisations_shape_stay(name):
                                   "Bischof von St. Pölten", "Große Koalition", "000. Liebe", "Sardanas"])
 def test_unlinked_junk_goes(name):
     assert not looks_like_organisation(name)
+
+
+@pytest.mark.parametrize("name, kept", [
+    ("Bee Gees", True), ("Golden State Warriors", True), ("Philadelphia Flyers", True), ("Peugeot", False),
+    ("Imbiss", False), ("Olympischen Spielen", False), ("Merkel", False), ("Boston Celtics 95 105", False),
+    ("Michael Raffl", False), ("Wien", False), ("Failed State", False), ("Washington Bagdad", False),
+    ("Staffan de Mistura", False),
+])
+def test_a_name_tagged_twice_needs_no_head_word_but_a_name_shape(name, kept):
+    assert looks_like_organisation(name, repeated=True) is kept
+    assert not looks_like_organisation(name)   # tagged once: no evidence
+
+
+@pytest.mark.parametrize("mention, team", [
+    ("New Jersey Devils", "New Jersey Devils"), ("Los Angeles Kings", "Los Angeles Kings"),
+    ("Wiener Neustadt", None), ("Salt Lake City", None), ("Nordrhein-Westfalen", None), ("Berlin Mitte", None),
+])
+def test_a_place_tagged_with_an_english_plural_is_a_team(mention, team):
+    assert team_from_place(mention) == team
+
+
+def test_teams_bands_and_firms_in_a_results_list():
+    text = ("Die Bee Gees sangen. New Jersey Devils - Calgary Flames 3:2. Boston Celtics 95:105. "
+            "Später sangen die Bee Gees wieder.")
+    mentions = [Mention("ORG", "Bee Gees", 4), Mention("LOC", "New Jersey Devils", text.index("New")),
+                Mention("ORG", "Calgary Flames", text.index("Calgary")),
+                Mention("ORG", "Boston Celtics 95:105", text.index("Boston")), Mention("ORG", "Bee Gees", text.rindex("Bee"))]
+    assert document_entities(text, mentions).organisations == (
+        "Bee Gees", "New Jersey Devils", "Calgary Flames", "Boston Celtics")
+
+
+def test_an_org_tagged_surname_or_genitive_of_a_person_is_the_person():
+    text = "Wien – Norbert Hofer liegt vorn, Hofer legte zu. Rakesh Sardana klagt, Sardanas Anwalt auch, Sardanas Firma."
+    mentions = [Mention("PER", "Norbert Hofer", 7), Mention("ORG", "Hofer", 34),
+                Mention("PER", "Rakesh Sardana", 49), Mention("ORG", "Sardanas", text.index("Sardanas")),
+                Mention("ORG", "Sardanas", text.rindex("Sardanas"))]
+    found = document_entities(text, mentions)
+    assert found.organisations == ()   # not Aldi (Hofer in Austria)
+    assert found.persons == ("Norbert Hofer", "Rakesh Sardana")
+
+
+def test_an_agency_tagged_as_person_is_no_person():
+    text = "Kairo – Ein Sprecher sagte Reuters, das Gebiet sei gesperrt gewesen."
+    found = document_entities(text, [Mention("PER", "Reuters", 28)])
+    assert (found.persons, found.organisations) == ((), ("Reuters",))
+
+
+def test_organisation_spans_lose_results_and_sentence_dots():
+    assert clean_organisation("Boston Celtics 95:105") == "Boston Celtics"
+    assert clean_organisation("Royal Society of Public Health. (tberg)") == "Royal Society of Public Health"
+    assert clean_organisation("FC Schalke 04") == "FC Schalke 04"
 
 
 def test_named_units_and_ministries_by_country():
@@ -148,6 +203,7 @@ def test_a_first_name_that_is_also_a_surname_needs_a_title():
     text = "Frontmann Herbert Janata mit Sohn Sebastian. Ali ist verbittert, fügt Ali hinzu."
     assert resolve_persons(["Herbert Janata", "Sebastian", "Ali"], text, "AT", ()) == ("Herbert Janata",)
     assert resolve_persons(["Ali"], "Trainer Ali lobte die Mannschaft.", "AT", ()) == ("Ali",)
+    assert resolve_persons(["Gabriel"], "Gabriel, Schwesig und andere", "DE", ()) == ("Gabriel",)   # one catalogue Gabriel
 
 
 @pytest.mark.parametrize("text, mention", [
@@ -168,6 +224,8 @@ def test_a_genitive_before_an_adjective_and_a_noun_is_cut():
     text = "Die Verfilmung von Lew Wallaces gleichnamigem Roman war ein Erfolg."
     assert resolve_persons(["Lew Wallaces"], text, "AT", ()) == ("Lew Wallace",)
     assert resolve_persons(["Jens Weidmanns"], "Jens Weidmanns sagte Neues.", "DE", ()) == ("Jens Weidmanns",)
+    text = "Die mit George Soros verbundene Politikerin gewann."
+    assert resolve_persons(["George Soros"], text, "DE", ()) == ("George Soros",)
 
 
 def test_a_work_of_a_band_is_no_person():

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
-from indexer.entities.catalogue import load_catalogue
+from indexer.entities.catalogue import is_acronym, load_catalogue
 from indexer.entities.acronyms import acronym_definitions, corpus_expansions
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
@@ -31,6 +31,7 @@ from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.people import is_known_surname, known_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
+from indexer.entities.shapes import team_from_place
 from indexer.settings import DATA_DIR
 
 DEFAULT_MODEL = DATA_DIR / "ner_model"
@@ -81,10 +82,12 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
-        (m.start, m.text) for m in mentions if m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer)
+        (m.start, m.text) for m in mentions
+        if (m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer))
+        or (m.label in PLACE_LABELS and team_from_place(m.text))   # New Jersey Devils tagged LOC
     ]
     people = persons_in_document(persons, text, known_surnames())
-    organisations = [(start, mention) for start, mention in organisations if not is_possessive(mention, people)]
+    organisations = [(start, mention) for start, mention in organisations if not names_a_person(mention, people)]
     countries = link_countries(text, places, gazetteer)
     home = home_country(code for _, code in countries)
     catalogue = load_catalogue()
@@ -99,9 +102,11 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
     organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
     named_after = {word for name in organisations if " " in name for word in name.split()[1:]}
+    named_after |= {fold_name(name) for name in organisations}   # Reuters tagged PER: no person "Reuter"
     persons = resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens)
     return DocumentEntities(
-        persons=tuple(name for name in persons if name not in named_after),   # Lansky of Kanzlei Lansky
+        persons=tuple(name for name in persons if name not in named_after   # Lansky of Kanzlei Lansky
+                      and fold_name(name) not in named_after and fold_name(name + "s") not in named_after),
         countries=countries,
         organisations=organisations,
         mentioned_dates=mentioned_dates(text),
@@ -148,11 +153,14 @@ def starts_with_country(name: str, gazetteer: Gazetteer) -> bool:
     return bool(words) and (words[0],) in gazetteer.names
 
 
-def is_possessive(mention: str, persons: tuple[str, ...]) -> bool:
-    """``Putins Krieg`` tagged ORG, with ``Wladimir Putin`` in the document -> True."""
+def names_a_person(mention: str, persons: tuple[str, ...]) -> bool:
+    """An ORG mention that stands for a person of the document: ``Putins Krieg`` (possessive)
+    with ``Wladimir Putin``; ``Hofer`` with ``Norbert Hofer`` (not the Austrian Aldi)."""
     first = mention.split()[0] if mention.split() else ""
-    surnames = {fold_name(person.split()[-1]) for person in persons}
-    return " " in mention.strip() and first.endswith("s") and fold_name(first[:-1]) in surnames
+    surnames = {fold_name(person.split()[-1]) for person in persons if " " in person}
+    if " " not in mention.strip():
+        return not is_acronym(first) and fold_name(first) in surnames
+    return first.endswith("s") and fold_name(first[:-1]) in {fold_name(p.split()[-1]) for p in persons}
 
 
 def names_country(mention: str, gazetteer: Gazetteer) -> bool:

@@ -9,7 +9,7 @@
   ``Außenministerium`` -> Auswärtiges Amt in a German text).
 * :func:`organisation_names` turns a document's ORG mentions into facet values: linked ones
   take the catalogue name; an unlinked one stays only if it looks like an organisation name
-  (:func:`looks_like_organisation`).
+  (:func:`indexer.entities.shapes.looks_like_organisation`; tagged ORG twice is evidence too).
 
     >>> [m.entry.name for m in scan_catalogue("Die NATO-Staaten und die Vereinten Nationen", load_catalogue())]
     ['NATO', 'Vereinte Nationen']
@@ -18,30 +18,18 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
 from indexer.entities.catalogue import PART, Catalogue, Entry, alias_key, is_acronym, load_catalogue, part_key
 from indexer.entities.countries import load_gazetteer
 from indexer.entities.organisations import clean_organisation
-from indexer.entities.persons import common_nouns, is_common_noun, is_role
+from indexer.entities.persons import is_role
+from indexer.entities.shapes import looks_like_organisation
 
 HOME_COUNTRIES = ("DE", "AT", "CH")
 ROLE_COUNTING_KINDS = {"party", "sport", "media", "company", "group"}
-INSTITUTION_WORDS = (
-    "kommission", "parlament", "rat", "fraktion", "gericht", "gerichtshof", "bank", "zentrale", "mission",
-    "agentur", "behörde", "partei", "stiftung", "akademie", "universität", "hochschule", "university",
-    "verband", "ministerium", "amt", "institut", "institute", "gesellschaft", "verein", "klub", "club",
-    "ausschuss", "komitee", "kammer", "gewerkschaft", "konzern", "gruppe", "group", "holding", "zeitung",
-    "rundfunk", "direktion", "polizei", "staatsanwaltschaft", "schutz", "dienst", "union", "liga", "league",
-    "bund", "werk", "werke", "airlines", "foundation", "corporation", "company", "agency", "council",
-    "kirche", "büro", "zentrum", "center", "centre", "organisation", "organization", "armee", "brigade",
-    "miliz", "front", "bewegung", "allianz", "netzwerk", "forum", "sender", "verlag", "kanzlei",
-)
-CLUB_PREFIXES = {"FC", "HC", "SC", "SV", "EC", "VfB", "VfL", "TSV", "TSG", "SK", "AC", "AS", "SSC", "KAC", "EHC", "ERC"}
-OWN_NAME_HEADS = ("ministerium", "kommission")  # a one-word compound with these heads names its institution
-LEGAL_FORMS = {"AG", "GmbH", "SE", "KG", "Inc", "Inc.", "Ltd", "Ltd.", "Corp", "Corp.", "e.V.", "eG", "LLC", "plc"}
-SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])")
 
 
 @dataclass(frozen=True)
@@ -214,15 +202,16 @@ def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str
     found = [(m.start, m.entry.name) for m in matches] + [(unit.start, unit.name) for unit in units]
     spans = [(m.start, m.end) for m in matches] + [(unit.start, unit.end) for unit in units]
     unlinked = []
-    for start, mention in mentions:
+    mentions = [(start, mention, clean_organisation(mention)) for start, mention in mentions]
+    tagged = Counter(name for _, _, name in mentions if name)
+    for start, mention, name in mentions:
         if any(begin <= start < end for begin, end in spans):
             continue
         entries = organisation_entries(mention, home, catalogue)
         if entries is not None:
             found.extend((start, entry.name) for entry in entries)
             continue
-        name = clean_organisation(mention)
-        if name and looks_like_organisation(name):
+        if name and looks_like_organisation(name, repeated=tagged[name] > 1):
             unlinked.append(nominative(name))
     linked = [name for _, name in sorted(found, key=lambda item: item[0])]
     return list(dict.fromkeys(linked)), list(dict.fromkeys(unlinked))
@@ -282,49 +271,6 @@ def organisation_entries(mention: str, home: str | None, catalogue: Catalogue) -
             return [entry]
     inside = [m.entry for m in scan_catalogue(mention, catalogue, "organisation")]
     return list(dict.fromkeys(inside)) or None
-
-
-def looks_like_organisation(name: str) -> bool:
-    """An unlinked ORG name is kept only with the shape of a name: an acronym (``MCI``), a
-    one-word ministry or commission (``Umweltministerium``), or several words with an
-    institution word or legal form (``Landgericht Augsburg``, ``Kanzlei Lansky``, ``Usedsoft
-    GmbH``); never a common noun (``Bündnis``, ``Imbiss``), a title (``Bischof von St.
-    Pölten``), a plural (``UAVs``) or words without such a head (``House of Cards``)."""
-    name = SENTENCE_BREAK.split(name)[0]
-    words = name.split()
-    if not words or words[0][:1].isdigit() or len(name) > 80 or is_role(words[0]):
-        return False
-    if len(words) == 1:
-        word = words[0]
-        lower = word.lower()
-        if is_acronym(word.split("-")[0]):
-            law = word.endswith("G") and any(ch.islower() for ch in word)   # BwBBG, NetzDG: laws
-            return len(word) <= 10 and "." not in word and not law and not (word.endswith("s") and word[:-1].isupper())
-        return lower.endswith(OWN_NAME_HEADS) and len(lower) > len("ministerium")
-    if any(word in LEGAL_FORMS or word in CLUB_PREFIXES for word in words):
-        return True
-    if any(has_institution_word(word) for word in words[1:]):
-        return True
-    if has_institution_word(words[0]):
-        return any(word[:1].isupper() for word in words[1:])   # Kanzlei Lansky, University of California
-    return is_team_name(words)
-
-
-def is_team_name(words: list[str]) -> bool:
-    """A place and a capitalised name that is no German noun: ``Calgary Flames``, ``Dinamo
-    Zagreb``, ``Black Wings Linz``; not ``Große Koalition``."""
-    places = load_gazetteer().places
-    if not (words[0] in places or words[-1] in places):
-        return False
-    rest = [word for word in words if word not in places]
-    nouns = common_nouns()
-    return bool(rest) and all(word[:1].isupper() and not is_common_noun(word.lower(), nouns) for word in rest)
-
-
-def has_institution_word(word: str) -> bool:
-    """``Landeskriminalamt``, ``Hochschule``, ``Eishockey-Club`` -> True; ``Frieden`` -> False."""
-    lower = word.lower().split("-")[-1]
-    return any(lower.endswith(head) and len(lower) >= len(head) for head in INSTITUTION_WORDS)
 
 
 def nominative(name: str) -> str:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable
 
@@ -23,6 +24,7 @@ INSTITUTION_HEADS = ("kommission", "parlament", "rat", "fraktion", "gericht", "g
                      "bank", "zentrale", "mission", "agentur", "behörde", "partei", "jugend",
                      "stiftung", "akademie", "universität", "verband", "ministerium", "amt")
 INFLECTIONS = ("es", "en", "em", "er", "e", "s", "n")
+SCORE = re.compile(r"\s+\d+:\d+\b.*$", re.S)
 
 
 def clean_organisation(mention: str) -> str | None:
@@ -32,14 +34,17 @@ def clean_organisation(mention: str) -> str | None:
     ``NATO-Generalsekretär``/``NATO-Staaten`` -> ``NATO``; ``EU-Kommission`` stays;
     ``die Vereinten Nationen`` -> ``Vereinten Nationen``; ``der`` -> None;
     ``Nato Tote`` -> ``NATO`` and ``Ärzte ohne Grenzen sagte`` -> ``Ärzte ohne Grenzen`` (span too long);
+    ``Boston Celtics 95:105`` -> ``Boston Celtics`` (a result after a team);
     ``Spekulation`` (an abstract noun), ``Außenminister`` (a role), ``BIP``, ``Kalten Krieg`` -> None.
     """
-    tokens = strip_possessive(TOKEN.findall(mention.replace("\n", " ")))
+    tokens = strip_possessive(TOKEN.findall(SCORE.sub("", mention.replace("\n", " "))))
     while tokens and tokens[0].lower() in ARTICLES:
         tokens = tokens[1:]
     tokens = [normalise_acronym(token) for token in tokens]
     while len(tokens) > 1 and tokens[-1][:1].islower():
         tokens = tokens[:-1]
+    if tokens and len(tokens[-1]) > 4 and tokens[-1].endswith(".") and tokens[-1][:-1].isalpha():
+        tokens[-1] = tokens[-1][:-1]   # "Royal Society of Public Health. (tberg)"
     if len(tokens) > 1 and tokens[0] in ACRONYMS:
         tokens = tokens[:1]
     if len(tokens) == 1:
@@ -131,12 +136,13 @@ def organisations_in_document(mentions: Iterable[str], persons: Iterable[str] = 
     ``["Nato", "NATO", "EU", "des Bundestages", "Bundestag"]`` -> ``("NATO", "EU", "Bundestag")``.
     An ORG mention that is one of the document's ``persons`` is dropped
     (``Saddam Hussein`` tagged ORG once and PER elsewhere), and so is a one-word
-    ORG mention that is the surname of a document's full-name person
-    (``Rutte`` tagged ORG once, with ``Mark Rutte`` in the document).
+    ORG mention that is the surname of a document's full-name person, also in the genitive
+    (``Rutte`` tagged ORG once, with ``Mark Rutte`` in the document; ``Sardanas``).
     """
     persons = list(persons)
     people = {fold_name(person) for person in persons}
-    people |= {fold_name(person.split()[-1]) for person in persons if len(person.split()) > 1}
+    people |= {fold_name(person.split()[-1]) + ending for person in persons if len(person.split()) > 1
+               for ending in ("", "s")}   # Sardana, Sardanas of Rakesh Sardana
     names = [name for name in map(clean_organisation, mentions) if name and fold_name(name) not in people]
     display = preferred_spellings(names)
     return tuple(dict.fromkeys(display[organisation_key(name)] for name in names))

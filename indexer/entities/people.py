@@ -41,7 +41,7 @@ TITLED = re.compile(
     r"(?<![\w-])(?:(?:(?i:" + "|".join(map(re.escape, TITLE_WORDS)) + r")\.?|(?=[A-ZÄÖÜ])[\w-]*(?:" + "|".join(f"[{r[0]}{r[0].upper()}]{r[1:]}" for r in ROLES) +
     r")(?:in|innen|en|n|s|es|r)?)\s+)+(?:(?:" + "|".join(sorted(PARTICLES)) + r")\s+)*(?P<name>[A-ZÄÖÜ][\w'’-]+)")
 TITLED_AT_END = re.compile(f"(?:{TITLED.pattern})\\Z")
-ADJECTIVE_ENDINGS = ("em", "en", "er", "es", "e")
+ADJECTIVE_ENDINGS = ("em", "er", "es")   # strong endings after a genitive: not "mit George Soros verbundene"
 PARLIAMENT_DEBATE = "(Bundestagsdebatte)"   # stands for "any party" in a Bundestag speech
 DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
 
@@ -94,11 +94,11 @@ def genitive_before_noun(name: str, text: str) -> str:
 
 def before_noun(following: str, after: str) -> bool:
     """The words after a name: a noun (``Roman``) or an inflected adjective and a noun
-    (``gleichnamigem Roman``), not a verb in the past (``sagte Neues``)."""
+    with a strong ending (``gleichnamigem Roman``); not ``verbundene Politikerin`` (a participle
+    after a name in the nominative) or a verb (``sagte Neues``)."""
     if following[:1].isupper():
         return True
-    adjective = following.endswith(ADJECTIVE_ENDINGS) and not following.endswith("te")   # not "sagte"
-    return following.isalpha() and adjective and after[:1].isupper()
+    return following.isalpha() and following.endswith(ADJECTIVE_ENDINGS) and after[:1].isupper()
 
 
 def catalogue_person(name: str, catalogue: Catalogue, index: dict, home: str | None, parties: set) -> Entry | None:
@@ -247,13 +247,15 @@ def catalogue_first_names(catalogue: Catalogue) -> frozenset[str]:
 
 def is_first_name_only(name: str, text: str = "") -> bool:
     """``Robert``, ``Uli``, ``Ottmar`` -> True; a word that is a surname too (``Sebastian``,
-    ``Ali``) only when the ``text`` puts no title before it (``Herr Ali``, ``Trainer Sebastian``);
-    a first name that is a catalogue surname (``Karl``) and ``Merkel`` -> False."""
+    ``Ali``) only when the ``text`` puts no title before it (``Herr Ali``) and it is not the
+    surname of exactly one catalogue person (``Gabriel``); a first name that is a catalogue
+    surname (``Karl``) and ``Merkel`` -> False."""
     if " " in name or not is_first_name(name):
         return False
+    namesakes = surname_index(load_catalogue()).get(fold_name(name), ())
     if "LAST" in name_classes().get(name, ""):
-        return not titled(name, text)
-    return fold_name(name) not in surname_index(load_catalogue())
+        return len(namesakes) != 1 and not titled(name, text)
+    return not namesakes
 
 
 def titled(word: str, text: str) -> bool:
