@@ -179,6 +179,13 @@ def test_organisation_spans_lose_results_and_sentence_dots():
     assert clean_organisation("FC Schalke 04") == "FC Schalke 04"
 
 
+def test_short_home_acronyms_need_their_country():
+    assert "Bundesministerium der Justiz" not in names("London – Britische Forscher schreiben im Fachblatt The BMJ.")
+    assert names("Das BMJ und das Bundeskanzleramt widersprechen.", "DE") == ["Bundesministerium der Justiz",
+                                                                            "Bundeskanzleramt"]
+    assert names("Wien – Der frühere FP-Politiker Walter Meischberger zog aus.", "AT") == ["FPÖ"]
+
+
 def test_named_units_and_ministries_by_country():
     text = "Die Direktion 2 (West) ermittelt. Das russische Außenministerium und die US-Botschaft schweigen."
     assert [unit.name for unit in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",
