@@ -272,6 +272,17 @@ def test_country_homonyms_name_no_country(text, absent):
     assert absent not in {code for _, code in link_countries(text, words)}
 
 
+@pytest.mark.parametrize("text, place, code", [
+    ("Aus Eigensinn soll Milena einmal die Moldau durchschwommen haben.", "Moldau", None),   # tagged LOC: the river
+    ("Gefechte bei Marat Numan in Syrien", "Marat Numan", "SY"),   # not Numan in Nigeria
+    ("Ein Anschlag in Berlin-Lichtenberg", "Berlin-Lichtenberg", "DE"),
+    ("Kämpfe in der Region Kursk", "Region Kursk", "RU"),
+])
+def test_places_tagged_loc_give_only_their_own_country(text, place, code):
+    codes = [c for _, c in link_countries(text, [(text.index(place), place)])]
+    assert codes == ([code] if code else [])
+
+
 def test_vatican_is_shown_as_news_write_it():
     assert link_countries("Der Vatikan teilte mit") == (("Vatikan", "VA"),)
 

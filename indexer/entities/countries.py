@@ -26,6 +26,7 @@ from itertools import product
 from pathlib import Path
 from typing import Iterable
 from indexer.settings import DATA_DIR
+from indexer.entities.persons import common_nouns, is_common_noun
 
 DATA_DIR = DATA_DIR / "gazetteer"
 
@@ -177,8 +178,13 @@ def is_other_thing(text: str, words: list[tuple[int, str]], index: int, width: i
     start = words[index][0]
     end = words[index + width - 1][0] + len(words[index + width - 1][1])
     before = text[max(0, start - 20):start]
-    river = words[index][1] == "Moldau" and RIVER_ARTICLE.search(before)   # "die Moldau durchschwimmen"
+    river = is_river(text, start, words[index][1])
     return bool(NOT_THE_COUNTRY_BEFORE.search(before) or NOT_THE_COUNTRY_AFTER.match(text[end:end + 8]) or river)
+
+
+def is_river(text: str, start: int, mention: str) -> bool:
+    """``die Moldau durchschwimmen``: the river, not the country (also when the NER tags it LOC)."""
+    return mention == "Moldau" and RIVER_ARTICLE.search(text[max(0, start - 20):start]) is not None
 
 
 def longest_match(words: list[tuple[int, str]], index: int, gazetteer: Gazetteer) -> int:
@@ -213,12 +219,17 @@ def is_language(text: str, match: re.Match) -> bool:
 
 
 def country_of_place(mention: str, gazetteer: Gazetteer) -> str | None:
-    """Code for a LOC mention: ``Brüssel`` -> BE, ``Region Kursk`` -> RU, ``Moskaus`` -> RU."""
+    """Code for a LOC mention: ``Brüssel`` -> BE, ``Region Kursk`` -> RU, ``Moskaus`` -> RU; the
+    words skipped before a place are lower case or German nouns, so ``Marat Numan`` (a Syrian
+    town) is not ``Numan`` in Nigeria; ``Berlin-Lichtenberg`` -> DE."""
     tokens = WORD.findall(mention)
     for start in range(len(tokens)):
         code = lookup_place(tokens[start:], gazetteer)
         if code:
             return code
+        token = tokens[start]
+        if token[:1].isupper() and not is_common_noun(token.lower(), common_nouns()) and token not in gazetteer.places:
+            return None   # Berlin of Berlin-Lichtenberg is skipped as a place
     return None
 
 
@@ -267,7 +278,7 @@ def link_countries(
     evidence = countries_named(text, gazetteer) + countries_by_demonym(text, gazetteer)
     for offset, mention in locations:
         code = country_of_place(mention, gazetteer)
-        if code and " ".join(WORD.findall(mention)).rstrip("s") not in SEATS:
+        if code and " ".join(WORD.findall(mention)).rstrip("s") not in SEATS and not is_river(text, offset, mention):
             evidence.append((offset, code))
     dateline = dateline_place(text)
     if dateline:
