@@ -117,13 +117,17 @@ def test_a_mention_inside_a_catalogue_name_adds_nothing():
 @pytest.mark.parametrize("name", ["MCI", "Umweltministerium", "Landgericht Augsburg", "Kanzlei Lansky",
                                   "Dinamo Zagreb", "University of California", "Usedsoft GmbH", "HC Litvinov",
                                   "Calgary Flames", "San Antonio Spurs", "Black Wings Linz", "Problembär Records",
-                                  "Supreme Court of the State of New York", "UK Independence Party"])
+                                  "Supreme Court of the State of New York", "UK Independence Party",
+                                  "Fachverband der Mineralölindustrie", "Bank of England",
+                                  "Instituts für Sicherheitspolitik an der Universität Kiel",
+                                  "Parlamentarische Versammlung der Union"])
 def test_unlinked_names_with_an_organisations_shape_stay(name):
     assert looks_like_organisation(name)
 
 
 @pytest.mark.parametrize("name", ["Bündnis", "Imbiss", "Allianz", "Ministerium", "House of Cards", "UAVs", "U.S",
-                                  "Bischof von St. Pölten", "Große Koalition", "000. Liebe", "Sardanas"])
+                                  "Bischof von St. Pölten", "Große Koalition", "000. Liebe", "Sardanas",
+                                  "PR", "Hearing der Partei"])
 def test_unlinked_junk_goes(name):
     assert not looks_like_organisation(name)
 

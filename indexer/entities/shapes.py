@@ -37,6 +37,7 @@ INSTITUTION_WORDS = (
     "miliz", "front", "bewegung", "allianz", "netzwerk", "forum", "sender", "verlag", "kanzlei",
     # English heads of names in German news: courts, societies, parties, journals, labels
     "court", "society", "association", "federation", "party", "journal", "trust", "records", "studios",
+    "versammlung",   # Parlamentarische Versammlung, Generalversammlung
 )
 CLUB_PREFIXES = {"FC", "HC", "SC", "SV", "EC", "VfB", "VfL", "TSV", "TSG", "SK", "AC", "AS", "SSC", "KAC", "EHC", "ERC"}
 OWN_NAME_HEADS = ("ministerium", "kommission")  # a one-word compound with these heads names its institution
@@ -54,7 +55,8 @@ def looks_like_organisation(name: str, repeated: bool = False) -> bool:
     GmbH``), a team (``Calgary Flames``) or, when the document tags it ORG more than once
     (``repeated``), several capitalised words without German nouns (``Bee Gees``); never a
     common noun (``Bündnis``, ``Imbiss``), a title (``Bischof von St. Pölten``), a plural
-    (``UAVs``) or words without such a head (``House of Cards``)."""
+    (``UAVs``), two letters (``PR``) or words without such a head (``House of Cards``,
+    ``Hearing der Partei``: the institution word must come before a genitive)."""
     name = SENTENCE_BREAK.split(name)[0]
     words = name.split()
     if not words or words[0][:1].isdigit() or len(name) > 80 or is_role(words[0]):
@@ -64,15 +66,25 @@ def looks_like_organisation(name: str, repeated: bool = False) -> bool:
         lower = word.lower()
         if is_acronym(word.split("-")[0]):
             law = word.endswith("G") and any(ch.islower() for ch in word)   # BwBBG, NetzDG: laws
-            return len(word) <= 10 and "." not in word and not law and not (word.endswith("s") and word[:-1].isupper())
+            plural = word.endswith("s") and word[:-1].isupper()
+            return 2 < len(word) <= 10 and "." not in word and not law and not plural   # PR, TV: too short
         return lower.endswith(OWN_NAME_HEADS) and len(lower) > len("ministerium")
     if any(word in LEGAL_FORMS or word in CLUB_PREFIXES for word in words):
         return True
-    if any(has_institution_word(word) for word in words[1:]):
+    if any(has_institution_word(word) for word in head_words(words)[1:]):
         return True
-    if has_institution_word(words[0]):
+    if has_institution_word(words[0]) or has_institution_word(words[0].removesuffix("s")):   # Instituts für ...
         return any(word[:1].isupper() for word in words[1:])   # Kanzlei Lansky, University of California
     return is_team_name(words) or (repeated and is_plain_name(words))
+
+
+def head_words(words: list[str]) -> list[str]:
+    """The words before a genitive or ``von`` attribute: ``Hearing der Partei`` -> [Hearing]
+    (the party is an attribute of an event, no institution word of the name)."""
+    for index, word in enumerate(words[1:], 1):
+        if word in ("der", "des", "von", "vom"):
+            return words[:index]
+    return words
 
 
 def is_team_name(words: list[str]) -> bool:
