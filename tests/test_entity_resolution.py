@@ -171,6 +171,13 @@ def test_an_org_tagged_surname_or_genitive_of_a_person_is_the_person():
     assert found.persons == ("Norbert Hofer", "Rakesh Sardana")
 
 
+def test_a_catalogue_person_tagged_org_alone_is_a_person():
+    text = "Frau Präsidentin! Wie Herr Lawrow sagte, wird verhandelt. Die Wiener siegten in Graz."
+    mentions = [Mention("ORG", "Lawrow", text.index("Lawrow")), Mention("ORG", "Wiener", text.index("Wiener"))]
+    found = document_entities(text, mentions)
+    assert (found.persons, found.organisations) == (("Sergej Lawrow",), ())
+
+
 def test_an_agency_tagged_as_person_is_no_person():
     text = "Kairo – Ein Sprecher sagte Reuters, das Gebiet sei gesperrt gewesen."
     found = document_entities(text, [Mention("PER", "Reuters", 28)])

@@ -30,7 +30,7 @@ from indexer.entities.linking import (Tokens, home_country, link, nominative,
 from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.people import is_known_surname, known_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
-from indexer.entities.organisations import corpus_organisation_names, organisations_in_document
+from indexer.entities.organisations import clean_organisation, corpus_organisation_names, organisations_in_document
 from indexer.entities.shapes import team_from_place
 from indexer.settings import DATA_DIR
 
@@ -98,6 +98,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         matches = scan_catalogue(text, catalogue, None, home, tokens) if home else matches
     linked, unlinked = organisation_names(text, organisations, home, catalogue, matches)
     moved, unlinked = split_persons(unlinked)
+    moved += lone_persons(organisations, linked)   # "vom Kollegen Otte", "Lawrow" tagged ORG
     definitions = defined_names(text, home, catalogue)
     unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
     organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
@@ -112,6 +113,17 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         mentioned_dates=mentioned_dates(text),
         acronyms=tuple(definitions.items()),
     )
+
+
+def lone_persons(organisations: list[tuple[int, str]], linked: list[str]) -> list[str]:
+    """One-word ORG mentions that are catalogue persons (``Otte``, ``Lawrow``, ``Wadephul``); the
+    shape filter of unlinked organisations never lets one word through to :func:`split_persons`.
+    ``Wiener`` (of Wien) is no surname here."""
+    places = load_gazetteer().places
+    names = {clean_organisation(mention) for _, mention in organisations}
+    words = [name for name in names if name and " " not in name and not is_acronym(name) and name not in linked
+             and name.removesuffix("er") not in places]   # Wiener: the city's people or club
+    return split_persons(sorted(words))[0]
 
 
 def home_by_institutions(matches) -> str | None:
