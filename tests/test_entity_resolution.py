@@ -201,6 +201,8 @@ def test_named_units_and_ministries_by_country():
     text = "Die Direktion 2 (West) ermittelt. Das russische Außenministerium und die US-Botschaft schweigen."
     assert [unit.name for unit in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",
                                                       "US-Botschaft"]
+    text = "Das Urteil des OLG Düsseldorf und des VG Berlin; LG Kosten sind keine."
+    assert [unit.name for unit in named_units(text)] == ["Oberlandesgericht Düsseldorf", "Verwaltungsgericht Berlin"]
 
 
 # --- persons -------------------------------------------------------------------------------------

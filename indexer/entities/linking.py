@@ -226,6 +226,9 @@ COUNTRY_PREFIX = re.compile(r"\b(US|UN|EU)-(Botschaft|Justizministerium|Außenmi
 AT_PLACE = re.compile(r"\b(?:[Dd](?:as|er|ie|es|em)) (Land|Stadt|Landgericht|Amtsgericht|Oberlandesgericht|"
                       r"Verwaltungsgericht|Landesgericht|Staatsanwaltschaft)(?:e?s)? ([A-ZÄÖÜ][\w-]+)")
 PLACE_PREPOSITIONS = {"in", "im", "aus", "auf", "nach", "nahe", "um", "durch", "über", "unter", "vor", "hinter"}
+COURTS = {"OLG": "Oberlandesgericht", "LG": "Landgericht", "VG": "Verwaltungsgericht", "OVG": "Oberverwaltungsgericht",
+          "LAG": "Landesarbeitsgericht", "LSG": "Landessozialgericht"}
+COURT = re.compile(r"\b(" + "|".join(COURTS) + r") ([A-ZÄÖÜ][\w-]+)")
 
 
 def institutions_at_places(text: str) -> list[Unit]:
@@ -245,7 +248,8 @@ def institutions_at_places(text: str) -> list[Unit]:
 
 def named_units(text: str) -> list[Unit]:
     """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
-    ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``."""
+    ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``;
+    ``OLG Düsseldorf`` -> Oberlandesgericht Düsseldorf."""
     found = []
     for match in UNIT.finditer(text) if "irektion" in text else ():
         number, area = match.groups()
@@ -256,6 +260,10 @@ def named_units(text: str) -> list[Unit]:
             stem = adjective[:adjective.rindex("isch") + 4]
             found.append(Unit(match.start(), match.end(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
     found += institutions_at_places(text)
+    if "G " in text:   # OLG Düsseldorf -> Oberlandesgericht Düsseldorf
+        places = load_gazetteer().places
+        found += [Unit(match.start(), match.end(), f"{COURTS[match.group(1)]} {match.group(2)}")
+                  for match in COURT.finditer(text) if match.group(2) in places]
     if "US-" in text or "UN-" in text or "EU-" in text:
         found += [Unit(match.start(), match.end(), match.group(0)) for match in COUNTRY_PREFIX.finditer(text)]
     return found
