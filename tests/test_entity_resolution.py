@@ -197,6 +197,17 @@ def test_short_home_acronyms_need_their_country():
     assert names("Wien – Der frühere FP-Politiker Walter Meischberger zog aus.", "AT") == ["FPÖ"]
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Frau Präsidentin! Liebe Kolleginnen und Kollegen von der Union, hören Sie zu.", ["CDU/CSU"]),
+    ("Herr Präsident! Wir als Union wünschen uns mehr.", ["CDU/CSU"]),
+    ("Herr Präsident! Die Europäische Union und die Union für den Mittelmeerraum tagen.", []),
+    ("Herr Präsident! Union Berlin gewann.", []),
+    ("Die Union will die Wehrpflicht zurück.", []),   # a news text: the Union may be the EU
+])
+def test_a_bare_union_in_a_bundestag_speech_is_the_cdu_csu(text, found):
+    assert [unit.name for unit in named_units(text)] == found
+
+
 def test_named_units_and_ministries_by_country():
     text = "Die Direktion 2 (West) ermittelt. Das russische Außenministerium und die US-Botschaft schweigen."
     assert [unit.name for unit in named_units(text)] == ["Polizeidirektion 2 (West)", "Russisches Außenministerium",

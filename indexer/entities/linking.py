@@ -226,6 +226,9 @@ COUNTRY_PREFIX = re.compile(r"\b(US|UN|EU)-(Botschaft|Justizministerium|Außenmi
 AT_PLACE = re.compile(r"\b(?:[Dd](?:as|er|ie|es|em)) (Land|Stadt|Landgericht|Amtsgericht|Oberlandesgericht|"
                       r"Verwaltungsgericht|Landesgericht|Staatsanwaltschaft)(?:e?s)? ([A-ZÄÖÜ][\w-]+)")
 PLACE_PREPOSITIONS = {"in", "im", "aus", "auf", "nach", "nahe", "um", "durch", "über", "unter", "vor", "hinter"}
+DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
+UNION = re.compile(r"(?<![\w-])Union(?![\w-])(?! (?:für|der|des|von|[A-ZÄÖÜ]))")
+UNION_OPENERS = {"Die", "Der", "Liebe", "Lieber", "Wir", "Ihr"}   # sentence starts before "Union"
 COURTS = {"OLG": "Oberlandesgericht", "LG": "Landgericht", "VG": "Verwaltungsgericht", "OVG": "Oberverwaltungsgericht",
           "LAG": "Landesarbeitsgericht", "LSG": "Landessozialgericht"}
 COURT = re.compile(r"\b(" + "|".join(COURTS) + r") ([A-ZÄÖÜ][\w-]+)")
@@ -246,10 +249,19 @@ def institutions_at_places(text: str) -> list[Unit]:
     return found
 
 
+def bare_union(text: str, start: int) -> bool:
+    """``der Union``, ``Die Union``, ``Union, SPD``: no adjective before it (``Europäische Union``)."""
+    before = text[max(0, start - 30):start].split()
+    word = before[-1] if before else ""
+    return not word or word[-1] in ".!?,;:–" or word[:1].islower() or word in UNION_OPENERS
+
+
 def named_units(text: str) -> list[Unit]:
     """Organisations named by a pattern: ``Direktion 2 (West)`` -> Polizeidirektion 2 (West);
     ``das russische Außenministerium`` -> Russisches Außenministerium; ``US-Botschaft``;
-    ``OLG Düsseldorf`` -> Oberlandesgericht Düsseldorf."""
+    ``OLG Düsseldorf`` -> Oberlandesgericht Düsseldorf; in a Bundestag speech a bare ``Union``
+    (``Kollegen von der Union``; not ``Europäische Union``, ``Union für den Mittelmeerraum``,
+    ``Union Berlin``) -> CDU/CSU."""
     found = []
     for match in UNIT.finditer(text) if "irektion" in text else ():
         number, area = match.groups()
@@ -260,6 +272,9 @@ def named_units(text: str) -> list[Unit]:
             stem = adjective[:adjective.rindex("isch") + 4]
             found.append(Unit(match.start(), match.end(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
     found += institutions_at_places(text)
+    if "Union" in text and DEBATE.search(text):   # "die Union" in a Bundestag speech is CDU/CSU
+        found += [Unit(match.start(), match.end(), "CDU/CSU") for match in UNION.finditer(text)
+                  if bare_union(text, match.start())]
     if "G " in text:   # OLG Düsseldorf -> Oberlandesgericht Düsseldorf
         places = load_gazetteer().places
         found += [Unit(match.start(), match.end(), f"{COURTS[match.group(1)]} {match.group(2)}")

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from indexer.entities.catalogue import PART, Catalogue, Entry, load_catalogue
 from indexer.entities.countries import load_gazetteer
-from indexer.entities.linking import CatalogueMatch, Tokens, scan_catalogue
+from indexer.entities.linking import DEBATE, CatalogueMatch, Tokens, scan_catalogue
 from indexer.entities.persons import ROLES, TITLES, common_nouns, fold_name, is_common_noun
 from indexer.settings import DATA_DIR
 
@@ -43,7 +43,6 @@ TITLED = re.compile(
 TITLED_AT_END = re.compile(f"(?:{TITLED.pattern})\\Z")
 ADJECTIVE_ENDINGS = ("em", "er", "es")   # strong endings after a genitive: not "mit George Soros verbundene"
 PARLIAMENT_DEBATE = "(Bundestagsdebatte)"   # stands for "any party" in a Bundestag speech
-DEBATE = re.compile(r"(?:Herr|Frau) Präsident(?:in)?!|Meine (?:sehr )?(?:verehrten|geehrten) Damen und Herren|\(Beifall ")
 
 
 def resolve_persons(names: Iterable[str], text: str, home: str | None, organisations: Iterable[str],
