@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from indexer.entities.persons import ABSTRACT_NOUNS, ARTICLES, TOKEN, fold_name, is_role, strip_possessive
@@ -27,6 +28,7 @@ INFLECTIONS = ("es", "en", "em", "er", "e", "s", "n")
 SCORE = re.compile(r"\s+\d+:\d+\b.*$", re.S)
 
 
+@lru_cache(maxsize=100_000)
 def clean_organisation(mention: str) -> str | None:
     """Light normalisation of an ORG mention.
 
