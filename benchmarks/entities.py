@@ -26,7 +26,8 @@ import click
 import numpy as np
 
 from indexer.facets import FACET_NAMES, by_name
-from indexer.index.columns import FacetStore, FieldOrdinals, lookup_of
+from indexer.index.columns import FacetStore
+from indexer.index.ordinals import FieldOrdinals, lookup_of
 from indexer.search.entity import entity_ordinals, related_facet, timeline
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService

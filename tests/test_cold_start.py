@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from indexer.entities.catalogue import catalogue_entries, entries_named, load_catalogue
-from indexer.index.columns import CACHE_PREFIX, FacetStore, lookup_of
+from indexer.index.columns import CACHE_PREFIX, FacetStore
+from indexer.index.ordinals import lookup_of
 from indexer.index.store import current_generation
 from indexer.search.results import SearchRequest
 from indexer.search.service import SearchService

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from indexer.cli import search_command
 from indexer.errors import EntityNotFound
 from indexer.facets import by_name
-from indexer.index.columns import FieldOrdinals, lookup_of
+from indexer.index.ordinals import FieldOrdinals, lookup_of
 from indexer.search.related import closest, lift, related
 from indexer.search.results import SearchRequest
 

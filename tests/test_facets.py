@@ -51,7 +51,7 @@ def test_unreadable_cache_is_recomputed(tmp_path, index_dir):
 def test_values_resolve_exactly_or_by_all_their_words():
     import numpy as np
 
-    from indexer.index.columns import FieldOrdinals
+    from indexer.index.ordinals import FieldOrdinals
     from indexer.text.folding import fold as key
 
     values = ["Hans-Dietrich Genscher", "Olaf Scholz", "Wladimir Putin", "Putin Wladimirowitsch"]
@@ -77,12 +77,12 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     totals, the rest weigh every entry; a field with one value per document (``single``)
     looks each hit's value up. With or without the hits' numbers given; documents without
     entries count nothing. A filter's mask (values in value order) equals a pass over all entries."""
-    from indexer.index import columns
+    from indexer.index import ordinals
 
     rng = np.random.default_rng(hits)
     size, terms = 5000, [f"Wert {i}" for i in range(300)]
     docs = rng.choice(size, 4000, replace=False) if single else rng.integers(0, size, 20000)
-    facet = columns.merged(terms, docs, rng.integers(0, len(terms), len(docs)))
+    facet = ordinals.merged(terms, docs, rng.integers(0, len(terms), len(docs)))
     assert (facet.layout(size).value_of is not None) == single
     mask = np.zeros(size, dtype=bool)
     mask[rng.choice(size, hits, replace=False)] = True
@@ -101,12 +101,12 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
 def test_top_values_go_by_count_then_by_value(limit):
     """Many ties (few hits, many values): the top is the most frequent values, ties in
     alphabetical order, exactly as a full sort gives them; the total counts every value."""
-    from indexer.index import columns
+    from indexer.index import ordinals
 
     rng = np.random.default_rng(limit)
     size, terms = 400, [f"Name {chr(65 + i % 26)}{i}" for i in range(120)]
     docs = rng.integers(0, size, 900)
-    facet = columns.merged(terms, docs, rng.integers(0, len(terms), 900))
+    facet = ordinals.merged(terms, docs, rng.integers(0, len(terms), 900))
     store = FacetStore(size, np.ones(size, dtype=bool), {"person": facet}, np.zeros(size, dtype=np.int64))
     mask = rng.random(size) < 0.2
     counts = np.bincount(facet.ords[mask[facet.docs]], minlength=len(facet.values))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from indexer.index.columns import merged
+from indexer.index.ordinals import merged
 from indexer.search.results import SearchRequest, byline
 
 HILFE = "humanitäre Hilfe"

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from indexer.index.columns import FieldOrdinals, lookup_of
+from indexer.index.ordinals import FieldOrdinals, lookup_of
 from indexer.search.facets import MAX_YEAR_SPAN, with_gaps
 from indexer.search.results import SORTS, SearchRequest
 from indexer.text.numbers import german_number

@@ -17,158 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.text.folding import fold
 from indexer.facets import FACET_FIELDS
+from indexer.index.ordinals import DENSE_SHARE, FieldOrdinals, merged
+from indexer.text.folding import fold
 
 NO_DAY = 0
 CACHE_PREFIX = "facets-v3-"  # v2: with field lengths; v3: spellings merged by folding key
 LENGTH_PREFIX = "length_"
 MIN_YEAR = 1
-#: a facet reads only its hits' entries (through each document's offsets) when the hits are
-#: fewer than the documents / this, else it weighs every entry by the mask (measured at 100k
-#: documents, 94k person entries: 16 vs 107 us at 300 hits, 255 vs 336 at 10k, 634 vs 246 at 30k)
-DENSE_SHARE = 4
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
 LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths BM25 needs
-
-
-@dataclass
-class FieldOrdinals:
-    """One facet field: its distinct values and (document, value ordinal) pairs."""
-
-    values: list[str]  # as shown: the most frequent of a value's spellings
-    docs: np.ndarray  # document numbers
-    ords: np.ndarray  # value ordinals, same length as docs
-    lookup: dict[str, list[int]] | None = None  # folded value (indexer.text.folding) -> ordinals; see by_key
-    spellings: list[list[str]] | None = None  # per value: the terms in the index (default: the value)
-    keys: list[str] | None = None  # per value: its folding key, when saved with the arrays
-
-    def __post_init__(self):
-        self.spellings = self.spellings or [[value] for value in self.values]
-        self.docs = np.asarray(self.docs, dtype=np.intp)  # native index type: no conversion per count
-        self.ords = np.asarray(self.ords, dtype=np.intp)
-        self._words: dict[str, set[int]] | None = None
-        self._layout: Layout | None = None  # see layout()
-        self._by_value: tuple[np.ndarray, np.ndarray] | None = None  # see by_value()
-        self._ranks: np.ndarray | None = None  # see ranks()
-
-    def ranks(self) -> np.ndarray:
-        """Each value's place in the order of the values (ties in counts go by value): an
-        integer key, so that ordering counts never compares strings (built on first use)."""
-        if self._ranks is None:
-            ranks = np.empty(len(self.values), dtype=np.int64)
-            ranks[np.argsort(np.array(self.values, dtype=object), kind="stable")] = np.arange(len(self.values))
-            self._ranks = ranks
-        return self._ranks
-
-    def by_key(self) -> dict[str, list[int]]:
-        """Folded value -> ordinals, built on first use (from the saved keys, else by folding
-        each value): opening an index does not fold tens of thousands of names that a search
-        without a filter never looks up."""
-        if self.lookup is None:
-            self.lookup = lookup_of(self.values, self.keys)
-        return self.lookup
-
-    def word_index(self) -> dict[str, set[int]]:
-        """Each word of the values' folded keys -> ordinals of the values with it (built on first use)."""
-        if self._words is None:
-            index: dict[str, set[int]] = {}
-            for value_key, ordinals in self.by_key().items():
-                for word in set(value_key.split()):
-                    index.setdefault(word, set()).update(ordinals)
-            self._words = index
-        return self._words
-
-    def with_words(self, words: set[str]) -> list[int]:
-        """Ordinals of the values whose normalised key has all ``words``."""
-        index = self.word_index()
-        return sorted(set.intersection(*(index.get(word, set()) for word in words)))
-
-    def containing(self, parts: set[str]) -> list[int]:
-        """Ordinals of the values each of whose ``parts`` is inside one of their words, among all
-        values: ``{"kor"}`` -> Nordkorea, Südkorea; ``{"jong", "kim"}`` -> Kim Jong Un."""
-        index = self.word_index()
-        found = None
-        for part in parts:
-            ordinals = set().union(*(ords for word, ords in index.items() if part in word))
-            found = ordinals if found is None else found & ordinals
-        return sorted(found or ())
-
-    def counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> np.ndarray:
-        """Documents per value among the masked ones; ``hits``: the masked documents' numbers,
-        if the caller has them. A field with one value per document looks each hit's value up;
-        otherwise fewer hits than a quarter of the documents read their own entries (``docs``
-        is sorted), more than three quarters subtract the others' counts from the totals, and
-        the rest weigh every entry by the mask."""
-        layout = self.layout(len(mask))
-        if layout.value_of is not None:
-            return np.bincount(layout.value_of[mask if hits is None else hits], minlength=len(self.values) + 1)[:-1]
-        count = len(hits) if hits is not None else int(np.count_nonzero(mask))
-        if count * DENSE_SHARE < len(mask):
-            return self.entry_counts(layout.starts, np.flatnonzero(mask) if hits is None else hits)
-        if count * DENSE_SHARE > len(mask) * (DENSE_SHARE - 1):
-            return layout.totals - self.entry_counts(layout.starts, np.flatnonzero(~mask))
-        return np.bincount(self.ords, weights=mask[self.docs], minlength=len(self.values)).astype(np.int64)
-
-    def entry_counts(self, starts: np.ndarray, hits: np.ndarray) -> np.ndarray:
-        """Counts over the entries of ``hits`` only, found through each document's first entry."""
-        first, sizes = starts[hits], starts[hits + 1] - starts[hits]
-        entries = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        return np.bincount(self.ords[entries], minlength=len(self.values))
-
-    def layout(self, size: int) -> "Layout":
-        """How the entries sit among ``size`` documents (computed once per size)."""
-        layout = self._layout
-        if layout is None or len(layout.starts) != size + 1:
-            layout = Layout.of(self.docs, self.ords, size, len(self.values))
-            self._layout = layout  # one assignment: a thread sees the old layout or the new one
-        return layout
-
-    def value_counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(ordinals, counts) of the values with a count among the masked documents."""
-        counts = self.counts(mask, hits)
-        present = np.flatnonzero(counts)
-        return present, counts[present]
-
-    def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
-        """The documents with any of the values: each value's documents read from the entries
-        in value order (no pass over every entry)."""
-        mask = np.zeros(size, dtype=bool)
-        docs, starts = self.by_value()
-        for ordinal in ordinals:
-            mask[docs[starts[ordinal]:starts[ordinal + 1]]] = True
-        return mask
-
-    def by_value(self) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers in value order, where each value's run starts), built on first use."""
-        if self._by_value is None:
-            starts = np.zeros(len(self.values) + 1, dtype=np.intp)
-            np.cumsum(np.bincount(self.ords, minlength=len(self.values)), out=starts[1:])
-            self._by_value = (self.docs[np.argsort(self.ords, kind="stable")], starts)
-        return self._by_value
-
-
-@dataclass
-class Layout:
-    """A facet field's entries among the documents: per document number (and one past the
-    last) the index of its first entry; each value's count over all documents; and, when no
-    document has two values, each document's value (the number of values where it has none)."""
-
-    starts: np.ndarray
-    totals: np.ndarray
-    value_of: np.ndarray | None
-
-    @classmethod
-    def of(cls, docs: np.ndarray, ords: np.ndarray, size: int, values: int) -> "Layout":
-        per_document = np.bincount(docs, minlength=size)[:size]
-        starts = np.zeros(size + 1, dtype=np.intp)
-        np.cumsum(per_document, out=starts[1:])
-        value_of = None
-        if not len(per_document) or per_document.max() <= 1:
-            value_of = np.full(size, values, dtype=np.intp)
-            value_of[docs] = ords
-        return cls(starts, np.bincount(ords, minlength=values), value_of)
 
 
 class FacetStore:
@@ -346,29 +205,6 @@ def field_ordinals(reader, field: str) -> FieldOrdinals:
             values.append(value)
     empty = np.zeros(0, dtype=np.int32)
     return merged(values, np.concatenate(docs) if docs else empty, np.concatenate(ords) if ords else empty)
-
-
-def merged(terms: list[str], docs: np.ndarray, ords: np.ndarray) -> FieldOrdinals:
-    """One ordinal per folding key: its spellings most frequent first, each document once."""
-    frequency = np.bincount(ords, minlength=len(terms))
-    groups: dict[str, list[int]] = {}
-    for ordinal in sorted(range(len(terms)), key=lambda o: (-frequency[o], o)):
-        groups.setdefault(fold(terms[ordinal]), []).append(ordinal)
-    spellings = sorted(([terms[o] for o in group] for group in groups.values()), key=lambda group: group[0])
-    number = {term: i for i, group in enumerate(spellings) for term in group}
-    group_of = np.array([number[term] for term in terms], dtype=np.int64)
-    width = max(1, len(spellings))
-    pairs = np.unique(docs.astype(np.int64) * width + group_of[ords])  # (document, value) once each
-    values = [group[0] for group in spellings]
-    return FieldOrdinals(values, pairs // width, pairs % width, lookup_of(values), spellings)
-
-
-def lookup_of(values: list[str], keys: list[str] | None = None) -> dict[str, list[int]]:
-    """Comparison form -> ordinals of the values that have it; ``keys``: the values' folded forms, if known."""
-    lookup: dict[str, list[int]] = {}
-    for ordinal, key in enumerate(keys if keys is not None else map(fold, values)):
-        lookup.setdefault(key, []).append(ordinal)
-    return lookup
 
 
 def json_array(value) -> np.ndarray:

@@ -21,7 +21,7 @@ import difflib
 
 import numpy as np
 
-from indexer.index.columns import FieldOrdinals
+from indexer.index.ordinals import FieldOrdinals
 from indexer.search.results import RelatedValue
 from indexer.text.folding import fold
 
