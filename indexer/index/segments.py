@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterable
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.writing import SegmentWriter
+
+from indexer.index.fastwrite import FastSegmentWriter
 
 POOL_MB = 256  # like the one writer's ``limitmb``
 
@@ -41,7 +42,7 @@ def write_segment(generation: Path, documents: Iterable[dict]):
     were none. On failure the segment's files are removed."""
     random.seed()  # a segment id of its own, also in a process forked from another writer
     ix = PoolStorage(str(generation)).open_index()
-    writer = SegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
+    writer = FastSegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
     try:
         for fields in documents:
             writer.add_document(**fields)

@@ -79,6 +79,7 @@ TRACE_SCRIPT = textwrap.dedent('''
     import os, sys, time
     import whoosh.writing
     from indexer.index import store
+    from indexer.index.fastwrite import FastSegmentWriter
     from indexer.cli import index_command
 
     trace = os.open(sys.argv.pop(1), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -87,14 +88,14 @@ TRACE_SCRIPT = textwrap.dedent('''
         # one unbuffered write: on the disk (page cache) before the next instruction can be killed
         os.write(trace, f"{name} {time.monotonic():.6f}\\n".encode())
 
-    def first_write(name):
-        original = getattr(whoosh.writing.SegmentWriter, name)
+    def first_write(name, owner=FastSegmentWriter):  # the product's writer (a Whoosh SegmentWriter)
+        original = getattr(owner, name)
         def wrapper(self, *args, **kwargs):
             if not getattr(self, "_traced", False):
                 self._traced = True
                 phase("write")
             return original(self, *args, **kwargs)
-        setattr(whoosh.writing.SegmentWriter, name, wrapper)
+        setattr(owner, name, wrapper)
 
     original_commit = whoosh.writing.SegmentWriter.commit
     def commit(self, *args, **kwargs):
