@@ -211,6 +211,7 @@ def load_model(path: Path):
     import spacy  # lazy: the web process never imports spaCy
 
     from indexer.entities.ner import lexicon  # noqa: F401  (registers the model's lexicon component)
+    from indexer.entities.ner.fasttokens import cache_chunks
     from indexer.entities.ner.fastvectors import cache_floret_vectors
 
     try:
@@ -218,6 +219,7 @@ def load_model(path: Path):
     except (OSError, ValueError) as error:
         raise ModelNotFound(f"NER-Modell nicht ladbar: {path}: {error}") from error
     cache_floret_vectors(nlp)  # same vectors, computed once per word
+    cache_chunks(nlp)  # same tokens, each chunk split once
     unused = [name for name in UNUSED_PIPES if name in nlp.pipe_names]
     if unused:
         nlp.select_pipes(disable=unused)
