@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -95,7 +96,9 @@ def _recognise_chunk(bounds: tuple[int, int]) -> list:
     from indexer.index.writer import _extract_chunk
 
     start, stop = bounds
-    return _extract_chunk([article.entity_text() for article in _ARTICLES[start:stop]])
+    found = _extract_chunk([article.entity_text() for article in _ARTICLES[start:stop]])
+    gc.freeze()  # the model, loaded with the first chunk, lives as long as the process: out of the collections
+    return found
 
 
 def parts(sizes: list[int], count: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
@@ -116,12 +117,33 @@ def build(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildR
     options = options or BuildOptions()
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with writing(index_dir, "build", report, started, options.lock_wait) as writer:
+    with fewer_collections(), writing(index_dir, "build", report, started, options.lock_wait) as writer:
         if parallel.worth_it(articles, options):  # every process recognises and writes a segment
             report.indexed = parallel.write_segments(writer, articles, options, report.timings)
         else:
             report.indexed = write_articles(writer.add_document, articles, options)
     return report
+
+
+#: objects allocated between two young garbage collections during a build (Python: 700)
+GC_THRESHOLD = 20_000
+
+
+@contextlib.contextmanager
+def fewer_collections():
+    """Fewer garbage collections while building: a build allocates millions of small objects
+    (postings, tokens) that live until the flush, and each collection walks the survivors; the
+    objects that exist before (the documents) are frozen out of the collections. A forked build
+    process inherits the setting (and freezes its model, ``parallel``). 0.7 -> 0.3 CPU s per
+    1,000 documents."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def add(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -131,7 +153,7 @@ def add(paths, index_dir: Path, options: BuildOptions | None = None) -> BuildRep
         return build(paths, index_dir, options)
     report, started = BuildReport(index=str(index_dir)), time.monotonic()
     articles = unique_articles(read_articles(paths, options, report), report)
-    with writing(index_dir, "add", report, started, options.lock_wait) as writer:
+    with fewer_collections(), writing(index_dir, "add", report, started, options.lock_wait) as writer:
         with writer.searcher() as searcher:  # the index as it was when the writer opened
             new, changed = classify(articles, searcher, report)
         write_articles(writer.update_document, new + changed, options)
