@@ -55,7 +55,7 @@ def test_fast_fields_are_the_text_fields_of_the_schema():
 
 
 def test_fast_writer_writes_the_same_files_as_whoosh(tmp_path):
-    documents = [fields for fields in seed_documents(120)]
+    documents = list(seed_documents(300, 1500))  # common words in more documents than one block holds (128)
     written = {}
     for name, writer_class in (("whoosh", SegmentWriter), ("fast", FastSegmentWriter)):
         folder = tmp_path / name
@@ -70,6 +70,8 @@ def test_fast_writer_writes_the_same_files_as_whoosh(tmp_path):
     names = sorted(p.name for p in written["whoosh"].iterdir())
     assert names == sorted(p.name for p in written["fast"].iterdir())
     assert len(names) > 5
+    with whoosh_index.open_dir(str(written["fast"])).searcher() as searcher:
+        assert max(searcher.doc_frequency("body", term) for term in ("bundesregierung", "deutschland", "herr")) > 128
     _, mismatch, errors = filecmp.cmpfiles(written["whoosh"], written["fast"], names, shallow=False)
     assert (mismatch, errors) == ([], [])
 
@@ -83,12 +85,12 @@ def seed_texts(count: int) -> list[str]:
     return [record["text"] for record in seed_records(count)] + [TRICKY]
 
 
-def seed_documents(count: int):
-    """Seed speeches as the build writes them, with literal facet values (no NER)."""
+def seed_documents(count: int, characters: int):
+    """Seed speeches (their first ``characters``) as the build writes them, with literal facet values (no NER)."""
     facets = itertools.cycle([("Wladimir Putin,Olaf Scholz", "Russland,Deutschland", "RU,DE", "NATO", "2022-02-24"),
                               ("", "Mali", "ML", "Bundeswehr,Vereinte Nationen", "")])
     for record, (persons, countries, codes, organisations, dates) in zip(seed_records(count), facets):
-        article = Article(title=record.get("title", ""), body=record["text"], id=record.get("id", ""),
+        article = Article(title=record.get("title", ""), body=record["text"][:characters], id=record.get("id", ""),
                           speaker=record.get("speaker", ""), party=record.get("party", ""))
         fields = document_fields(article, None)
         fields.update(person=persons, country=countries, country_code=codes, organisation=organisations,

@@ -13,9 +13,11 @@ changes a byte of the segment (``tests/test_fastwrite.py`` compares the files):
 - **Postings into the pool without a call per posting** (the same items and the same
   memory accounting; the pool sorts them, so where it spills a sorted run to disk does not
   change what is written).
-- **Field lengths at the flush from memory:** Whoosh reads each posting's document length
-  back from the length column it has just written, one file read per posting; here each
-  column is read once.
+- **The flush a term at a time:** Whoosh hands each posting to the postings writer in
+  several calls and reads its document length back from the length column it has just
+  written (one file read per posting); here a term's postings go into the writer's block
+  buffers at once, the lengths from columns read once, and Whoosh's own code writes the
+  block, the term info and the term table.
 
 Only fields whose analyser equals ``german_analyzer()`` or ``exact_analyzer()`` take the
 first shortcut; any other field (and a value that is not a string) goes through Whoosh.
@@ -23,8 +25,18 @@ first shortcut; any other field (and a value that is not a string) goes through 
 
 from __future__ import annotations
 
+import zlib
+from array import array
+from itertools import groupby
+from operator import itemgetter
+
 from whoosh import formats
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, W3TermInfo,
+                                  _lenfield)
+from whoosh.compat import dumps
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
 
 from indexer.text import compounds
@@ -178,7 +190,10 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = MemoryLengths(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        if type(self.fieldwriter) is W3FieldWriter:
+            add_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_postings())
+        else:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if lengths:
             lengths.close()
@@ -192,12 +207,14 @@ class MemoryLengths:
         self.columns: dict[str, list | None] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
+        column = self.column(fieldname)
+        return default if column is None else column[docnum]
+
+    def column(self, fieldname) -> list | None:
         column = self.columns.get(fieldname, False)
         if column is False:
             column = self.columns[fieldname] = self._read(fieldname)
-        if column is None:
-            return default
-        return column[docnum]
+        return column
 
     def _read(self, fieldname):
         """Whoosh's answer for every document: the length from its byte, or None for byte 0."""
@@ -210,3 +227,73 @@ class MemoryLengths:
 
     def close(self):
         self.reader.close()
+
+
+_TERM = itemgetter(0, 1)  # (fieldname, term bytes) of a posting (fieldname, btext, docnum, weight, vbytes)
+
+
+def add_postings(fieldwriter: W3FieldWriter, schema, lengths: MemoryLengths | None, items) -> None:
+    """Whoosh's ``FieldWriter.add_postings`` (``codec/base.py``), a term at a time: the same
+    calls to the field writer per field, and a term whose postings fit one block written by
+    ``write_term`` in one go; a longer one takes Whoosh's way (``start_term``, ``add`` per
+    posting, ``finish_term``)."""
+    lastfn, fixed, compression = None, None, fieldwriter._codec._compression
+    for (fieldname, btext), group in groupby(items, key=_TERM):
+        if fieldname != lastfn:
+            if lastfn is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            lastfn, fixed = fieldname, fieldwriter._format.fixed_value_size()
+            column = lengths.column(fieldname) if lengths else None
+            simple = type(fieldwriter._postwriter) is W3PostingsWriter and not fieldwriter._postwriter._byteids
+            limit = fieldwriter._postwriter._blocklimit
+        postings = [posting for posting in group if posting[2] != -1]  # -1: spelling words, skipped as Whoosh does
+        if not postings:
+            continue
+        if simple and len(postings) <= limit:
+            key = pack_ushort(fieldwriter._fieldid) + btext
+            fieldwriter._tindex.add(key, write_term(fieldwriter._postfile, postings, column, fixed, compression))
+            continue
+        fieldwriter.start_term(btext)
+        for _, _, docnum, weight, value in postings:
+            fieldwriter.add(docnum, weight, b"" if value is None else value, 0 if column is None else column[docnum])
+        fieldwriter.finish_term()
+    if lastfn is not None:
+        fieldwriter.finish_field()
+
+
+TERM_INFO = W3TermInfo._struct
+
+
+def write_term(postfile, postings: list, column: list | None, fixed: int | None, compression: int) -> bytes:
+    """Writes one term's postings as one block, as ``W3PostingsWriter`` does (``add_posting``
+    per posting, ``finish_postings``, ``_write_block(last=True)``), and returns the term info
+    bytes ``W3TermInfo.to_bytes`` gives for it."""
+    start = postfile.tell()
+    docnums = [posting[2] for posting in postings]
+    weights = array("f", [posting[3] for posting in postings])
+    values = [value for _, _, _, _, value in postings if value]
+    top = max(posting[3] for posting in postings)
+    top = top if top > 0 else 0
+    found = [length for length in map(column.__getitem__, docnums) if length] if column is not None else ()
+    shortest, longest = (min(found), max(found)) if found else (None, 0)
+    if all(w == 1.0 for w in weights):
+        mini_weights = None
+    elif all(w == weights[0] for w in weights):
+        mini_weights = weights[0]
+    else:
+        mini_weights = tuple(weights)
+    if fixed is None or fixed < 0:
+        mini_values = tuple(values)
+    else:
+        mini_values = None if fixed == 0 else b"".join(values)
+    deltas = tuple(delta_encode(docnums))
+    data = dumps((deltas, mini_weights, mini_values), 2)
+    if compression:
+        data = zlib.compress(data, compression)
+    info = dumps((len(docnums), docnums[-1], top, compression, length_to_byte(shortest), length_to_byte(longest)), 2)
+    postfile.write(WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data)
+    length = postfile.tell() - start
+    shortest_byte = 0 if shortest is None else length_to_byte(shortest)
+    return (TERM_INFO.pack(False, sum(weights), len(docnums), shortest_byte, length_to_byte(longest), top, docnums[0],
+                           docnums[-1]) + pack_long(start) + pack_int(length))
