@@ -63,21 +63,32 @@ class WordTerms:
 
     def terms(self, word: str) -> tuple[str, ...]:
         """``Soldaten`` -> ``("soldat",)``; ``Nordkorea`` -> ``("nordkorea", "nord", "korea")``; ``der`` -> ``()``."""
-        found = self.known.get(word)
-        if found is None:
-            if len(self.known) >= self.max_words:
-                self.known.clear()
-            found = self.known[word] = tuple(t.text for t in self.analyzer(word, positions=True, mode="index"))
-        return found
+        if word not in self.known:
+            self.learn([word])
+        return self.known[word]
+
+    def learn(self, words: list[str]) -> None:
+        """Analyses new distinct ``words`` in one call of the analyser, separated by spaces: each
+        is one word of the tokenizer there too (a word cannot extend over a space), and the
+        terms of the n-th word come with position n."""
+        if len(self.known) + len(words) > self.max_words:
+            self.known.clear()
+        terms: list[list[str]] = [[] for _ in words]
+        for token in self.analyzer(" ".join(words), positions=True, mode="index"):
+            terms[token.pos].append(token.text)
+        self.known.update(zip(words, map(tuple, terms)))
 
     def positions(self, text: str) -> dict[str, list[int]]:
-        known, terms = self.known, self.terms
+        words = self.findall(text)
+        known = self.known
+        new = [word for word in dict.fromkeys(words) if word not in known]
+        if new:
+            if len(known) + len(new) > self.max_words:
+                new = list(dict.fromkeys(words))  # the table starts over: all of this text's words
+            self.learn(new)
         found: dict[str, list[int]] = {}
-        for position, word in enumerate(self.findall(text)):
-            found_terms = known.get(word)
-            if found_terms is None:
-                found_terms = terms(word)
-            for term in found_terms:
+        for position, word in enumerate(words):
+            for term in known[word]:
                 at = found.get(term)
                 if at is None:
                     found[term] = [position]
