@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,6 +207,23 @@ def test_corpus_organisation_spellings():
 ])
 def test_mentioned_dates(text, dates):
     assert mentioned_dates(text) == dates
+
+
+def test_mentioned_dates_skip_texts_without_four_digits_only(monkeypatch):
+    """The shortcut for texts without a year's digits finds what the patterns find."""
+    import gzip
+    import json
+
+    from conftest import SEEDS
+    from indexer.entities import mentioned_dates as module
+
+    with gzip.open(SEEDS / "demo_bundestag_foreign_policy.jsonl.gz", "rt", encoding="utf-8") as lines:
+        texts = [json.loads(line)["text"] for line, _ in zip(lines, range(300))]
+    texts += ["am 28. Oktober", "Tel. 030 202 1234", "am 3.10.90", "١٩٩٠", "am 3. Oktober ١٩٩٠", ""]
+    fast = [mentioned_dates(text) for text in texts]
+    monkeypatch.setattr(module, "YEAR_DIGITS", re.compile(""))  # every text goes through the patterns
+    assert [mentioned_dates(text) for text in texts] == fast
+    assert sum(1 for text in texts if not re.search(r"\d{4}", text)) > 3  # the shortcut was taken
 
 
 @pytest.mark.parametrize("place, code", [

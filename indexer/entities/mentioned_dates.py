@@ -37,6 +37,9 @@ YEAR_CUES = {"jahr", "jahre", "jahres", "jahrs", "seit", "bis", "ab", "anfang", 
              "und", "oder", "vor", "nach", "jahreswechsel", "haushaltsjahr", "wahljahr", "in"}
 COUNT_CUES = {"rund", "etwa", "ca.", "circa", "fast", "knapp", "über", "mehr", "weniger",
               "insgesamt", "nur", "gut", "zirka", "mindestens", "höchstens", "bislang", "als"}
+#: every pattern needs a year's four digits: a text without them names no date (three in four
+#: texts of the benchmark corpus: 2.2 -> 0.6 µs per word of a build)
+YEAR_DIGITS = re.compile(r"\d{4}")
 PREVIOUS_WORD = re.compile(r"(\S+)\s*$")
 NEXT_WORD = re.compile(r"^\s*(\S+)")
 
@@ -46,6 +49,8 @@ def mentioned_dates(text: str) -> tuple[str, ...]:
 
     ``"Am 28. Oktober 2024 und 2025"`` -> ``("2024-10-28", "2024-10", "2024", "2025")``.
     """
+    if not YEAR_DIGITS.search(text):
+        return ()
     found: list[tuple[int, tuple[str, ...]]] = []
     taken: list[tuple[int, int]] = []
     for granularity, pattern in PATTERNS:
