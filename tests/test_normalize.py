@@ -214,10 +214,10 @@ def test_mentioned_dates_skip_texts_without_four_digits_only(monkeypatch):
     import gzip
     import json
 
-    from conftest import SEEDS
     from indexer.entities import mentioned_dates as module
 
-    with gzip.open(SEEDS / "demo_bundestag_foreign_policy.jsonl.gz", "rt", encoding="utf-8") as lines:
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    with gzip.open(seeds / "demo_bundestag_foreign_policy.jsonl.gz", "rt", encoding="utf-8") as lines:
         texts = [json.loads(line)["text"] for line, _ in zip(lines, range(300))]
     texts += ["am 28. Oktober", "Tel. 030 202 1234", "am 3.10.90", "١٩٩٠", "am 3. Oktober ١٩٩٠", ""]
     fast = [mentioned_dates(text) for text in texts]
