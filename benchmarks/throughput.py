@@ -11,8 +11,9 @@ Stages, each called through the product's own functions on the same documents (a
 spaced sample of the benchmark corpus):
 
 - reading:  ``indexer.ingest.readers.read_paths`` (JSONL.gz -> Article)
-- analysis: ``indexer.text.analyser.analyze`` (index mode) of title and body, plus
-  ``analyze_exact`` of both (the unstemmed ``exact`` field), as the build does
+- analysis: the German analyser (index mode) of title and body, plus the exact analyser of
+  both (the unstemmed ``exact`` field), as the build's writer does it: each distinct word
+  analysed once (``indexer.index.fastwrite.WordTerms``, fresh tables per run)
 - NER:      ``indexer.entities.extraction.EntityExtractor().extract`` (skipped without the model
   in ``indexer/data/ner_model``; run on ``--ner-docs`` documents only)
 - writing:  ``indexer.index.writer.build(..., BuildOptions(entities=False, workers=1))`` minus reading and
@@ -44,7 +45,8 @@ import click
 
 from benchmarks import build_scaling
 from benchmarks.corpus import OUT, ensure_corpus
-from indexer.text.analyser import analyze, analyze_exact
+from indexer.index.fastwrite import WordTerms
+from indexer.text.analyser import exact_analyzer, german_analyzer
 from indexer.index.writer import BuildOptions, build, entities_available
 from indexer.ingest.readers import read_paths
 
@@ -106,8 +108,9 @@ def stage_reading(path: Path) -> tuple[float, int]:
 def stage_analysis(path: Path) -> tuple[float, int]:
     articles = articles_of(path)
     started = time.perf_counter()
+    german, exact = WordTerms(german_analyzer()), WordTerms(exact_analyzer())
     for a in articles:
-        analyze(a.title, mode="index"), analyze(a.body, mode="index"), analyze_exact(f"{a.title}\n{a.body}")
+        german.positions(a.title), german.positions(a.body), exact.positions(f"{a.title}\n{a.body}")
     return time.perf_counter() - started, words_of(articles)
 
 
