@@ -60,6 +60,18 @@ def tracked_files_unchanged():
 
 
 @pytest.fixture(scope="session")
+def plain_nlp():
+    """The shipped NER pipeline as plain ``spacy.load`` gives it, without the product's
+    caches (``fastvectors``, ``fasttokens``): what their tests compare against. Not mutated."""
+    import spacy
+
+    from indexer.entities.ner import lexicon  # noqa: F401  (registers the model's component)
+    from indexer.entities.ner.evaluate import MODEL_DIR
+
+    return spacy.load(MODEL_DIR)
+
+
+@pytest.fixture(scope="session")
 def documents_dir(tmp_path_factory) -> Path:
     """The literal test articles plus the seed article, in one directory."""
     path = tmp_path_factory.mktemp("documents")

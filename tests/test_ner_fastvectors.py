@@ -13,15 +13,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def plain():
-    import spacy
-
-    from indexer.entities.ner import lexicon  # noqa: F401  (in case the model has the component)
-
-    return spacy.load(MODEL_DIR)
-
-
 def _vectors(nlp, texts):
     docs = [nlp.make_doc(text) for text in texts]
     keys = numpy.concatenate([doc.to_array("ORTH") for doc in docs if len(doc)])
@@ -29,10 +20,10 @@ def _vectors(nlp, texts):
 
 
 @pytest.mark.parametrize("max_words", [100_000, 12])
-def test_cached_vectors_equal_spacy_floret(plain, max_words):
+def test_cached_vectors_equal_spacy_floret(plain_nlp, max_words):
     from indexer.entities.ner.fastvectors import CachedFloretVectors
 
-    keys, vectors = _vectors(plain, TEXTS)
+    keys, vectors = _vectors(plain_nlp, TEXTS)
     if getattr(vectors, "mode", None) != "floret":
         pytest.skip("model has no floret vectors")
     cached = CachedFloretVectors(vectors, max_words=max_words)
@@ -42,10 +33,10 @@ def test_cached_vectors_equal_spacy_floret(plain, max_words):
             assert numpy.array_equal(cached.get_batch(keys[start : start + 7]), expected[start : start + 7])
 
 
-def test_cached_model_predicts_the_same(plain):
+def test_cached_model_predicts_the_same(plain_nlp):
     from indexer.entities.ner.evaluate import load_model
 
     cached = load_model(MODEL_DIR)
     texts = TEXTS * 3
-    ents = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in plain.pipe(texts)]
+    ents = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in plain_nlp.pipe(texts)]
     assert ents == [[(e.start, e.end, e.label_) for e in doc.ents] for doc in cached.pipe(texts)]
