@@ -161,6 +161,16 @@ def test_teams_bands_and_firms_in_a_results_list():
         "Bee Gees", "New Jersey Devils", "Calgary Flames", "Boston Celtics")
 
 
+def test_an_acronym_written_short_for_a_catalogue_mission_in_the_text_is_that_mission():
+    """``EUTM`` next to ``EUTM Mali`` is one organisation; a text with only ``EUTM`` keeps it."""
+    text = "Die Bundeswehr bildet in der EUTM Mali aus. Die EUTM endet im Mai, sagte die NATO."
+    mentions = [Mention("ORG", "EUTM Mali", text.index("EUTM")), Mention("ORG", "EUTM", text.rindex("EUTM")),
+                Mention("ORG", "NATO", text.index("NATO"))]
+    assert document_entities(text, mentions).organisations == ("Bundeswehr", "EUTM Mali", "NATO")
+    short = "Die EUTM endet im Mai."
+    assert document_entities(short, [Mention("ORG", "EUTM", 4)]).organisations == ("EUTM",)
+
+
 def test_an_org_tagged_surname_or_genitive_of_a_person_is_the_person():
     text = "Wien – Norbert Hofer liegt vorn, Hofer legte zu. Rakesh Sardana klagt, Sardanas Anwalt auch, Sardanas Firma."
     mentions = [Mention("PER", "Norbert Hofer", 7), Mention("ORG", "Hofer", 34),

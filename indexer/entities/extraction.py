@@ -30,7 +30,8 @@ from indexer.entities.linking import (Tokens, home_country, link, nominative,
 from indexer.entities.mentioned_dates import mentioned_dates
 from indexer.entities.people import is_known_surname, known_surnames, resolve_persons, split_persons
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
-from indexer.entities.organisations import clean_organisation, corpus_organisation_names, organisations_in_document
+from indexer.entities.organisations import (clean_organisation, corpus_organisation_names, organisations_in_document,
+                                           without_short_forms)
 from indexer.entities.shapes import team_from_place
 from indexer.settings import DATA_DIR
 
@@ -101,7 +102,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     moved += lone_persons(organisations, linked)   # "vom Kollegen Otte", "Lawrow" tagged ORG
     definitions = defined_names(text, home, catalogue)
     unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
-    organisations = tuple(dict.fromkeys(linked + list(organisations_in_document(unlinked, people))))
+    organisations = tuple(dict.fromkeys(linked + without_short_forms(linked, organisations_in_document(unlinked, people))))
     named_after = {word for name in organisations if " " in name for word in name.split()[1:]}
     named_after |= {fold_name(name) for name in organisations}   # Reuters tagged PER: no person "Reuter"
     persons = resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens)

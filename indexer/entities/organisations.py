@@ -171,3 +171,17 @@ NOT_ORGANISATIONS = {organisation_key(name) for name in (
     "FCAS", "MGCS", "Eurodrohne", "Eurofighter", "Tornado", "Taurus", "Patriot", "Leopard",   # weapons, programmes
     "TTIP", "CETA", "MVP", "ISS", "IAA", "WWDC", "CES", "SOS", "DAX", "ATX", "KZ", "AKW", "NGO", "NGOs", "USB",
     "GPS", "PC", "TV", "DNA", "AIDS", "HIV", "CO2", "PKW", "LKW", "SUV", "BIP", "ORF-Interview")}   # things, not bodies
+
+
+def without_short_forms(linked: list[str], unlinked: tuple[str, ...]) -> list[str]:
+    """The unlinked organisations that are not the first word of a catalogue organisation
+    found in the same text: ``EUTM`` next to ``EUTM Mali`` is that mission, written short.
+    Only an acronym goes (``Union`` next to ``Union Berlin`` stays for the rules above it).
+
+    >>> without_short_forms(["EUTM Mali", "NATO"], ("EUTM", "MCI", "Mali Kommission"))
+    ['MCI', 'Mali Kommission']
+    """
+    from indexer.entities.catalogue import is_acronym  # the catalogue imports this module
+
+    firsts = {name.split()[0] for name in linked if " " in name}
+    return [name for name in unlinked if not (" " not in name and name in firsts and is_acronym(name))]
