@@ -103,17 +103,23 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     definitions = defined_names(text, home, catalogue)
     unlinked = [definitions.get(name, name) for name in unlinked]   # BfAA -> Bundesamt für ...
     organisations = tuple(dict.fromkeys(linked + without_short_forms(linked, organisations_in_document(unlinked, people))))
-    named_after = {word for name in organisations if " " in name for word in name.split()[1:]}
-    named_after |= {fold_name(name) for name in organisations}   # Reuters tagged PER: no person "Reuter"
+    taken = organisation_words(organisations)
     persons = resolve_persons(list(people) + moved, text, home, organisations, catalogue, matches, tokens)
     return DocumentEntities(
-        persons=tuple(name for name in persons if name not in named_after   # Lansky of Kanzlei Lansky
-                      and fold_name(name) not in named_after and fold_name(name + "s") not in named_after),
+        persons=tuple(name for name in persons if not {fold_name(name), fold_name(name + "s")} & taken),
         countries=countries,
         organisations=organisations,
         mentioned_dates=mentioned_dates(text),
         acronyms=tuple(definitions.items()),
     )
+
+
+def organisation_words(organisations: tuple[str, ...]) -> set[str]:
+    """Folded names that are no person of the text: the words after the first of an
+    organisation's name (``Lansky`` of ``Kanzlei Lansky``) and each organisation itself
+    (``Reuters`` tagged PER, also as ``Reuter``)."""
+    words = {word for name in organisations if " " in name for word in name.split()[1:]}
+    return {fold_name(name) for name in words | set(organisations)}
 
 
 def lone_persons(organisations: list[tuple[int, str]], linked: list[str]) -> list[str]:
