@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.entities.appositions import introduced_organisations
 from indexer.entities.catalogue import (CatalogueError, alias_key, build_catalogue, catalogue_entries,
                                         check_catalogue, load_catalogue, read_entries)
 from indexer.entities.corrections import CorrectionsError, read_corrections
@@ -224,6 +225,50 @@ def test_named_units_and_ministries_by_country():
                                                       "US-Botschaft"]
     text = "Das Urteil des OLG Düsseldorf und des VG Berlin; LG Kosten sind keine."
     assert [unit.name for unit in named_units(text)] == ["Oberlandesgericht Düsseldorf", "Verwaltungsgericht Berlin"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Das Außenministerium in Moskau teilte mit, es sei bereit.", ["Russisches Außenministerium"]),
+    ("Nach Angaben des Gesundheitsministeriums in Kairo starben drei.", ["Ägyptisches Gesundheitsministerium"]),
+    ("Das Innenministerium in Stuttgart prüft den Fall.", []),     # maybe a state's ministry
+    ("Das Ministerium in Wien schweigt.", []),
+])
+def test_a_ministry_at_a_foreign_place_is_that_countrys(text, expected):
+    assert [unit.name for unit in named_units(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Der chinesische Hersteller Dongfeng zu Großaktionären machte.", ["Dongfeng"]),
+    ("Dazu gehört der US-Telekomkonzern Verizon und der Time-Verlag.", ["Verizon"]),
+    ("Die Zeitung The Times berichtete am Freitag.", ["The Times"]),
+    ("Nach Informationen des Sportblatts Marca wird es eng.", ["Marca"]),
+    ("Das sagte er dem Rundfunksender ABC.", ["ABC"]),
+    ("Der Preis geht an die Schweizer Werbeagentur Saatchi & Saatchi Geneva unter der Leitung.",
+     ["Saatchi & Saatchi Geneva"]),
+    ("So die Forscher im Fachblatt Nature Communications. Mehr nicht.", ["Nature Communications"]),
+    ("Das schreibt die Zeitung „Kurier“ heute.", ["Kurier"]),
+    ("Der Konzern Apple Ende Mai.", []),                          # a noun cuts the words: no name
+    ("Die Jihadistenmiliz Islamischer Staat (IS) droht.", []),     # Islamischer | Staat: cut in two
+    ("Die Raiffeisen Bank International meldet.", []),             # the kind noun is a word of a name
+    ("Der Verein „Angriff auf die Seele“ hilft.", []),             # a quote that does not close here
+    ("Daher würde die Bank Ihren Vorschlag ablehnen.", []),
+    ("Der Drogenhändler Pablo Escobar starb.", []),                # a first name: a person
+    ("Der Konzern Deutschland und der Verein Hamburg.", []),       # a country, a home place
+    ("Ein Exodus Zehntausender Christen begann.", []),             # no kind noun: Zehntausender
+    ("Laut der Plattform Inside Airbnb 67 Prozent.", []),
+    ("Das sagte er dem Fernsehsender Rossija 24. Dann ging er.", ["Rossija 24"]),
+    ("Beim Konzern Novomatic 2015 war das anders.", ["Novomatic"]),
+])
+def test_a_kind_noun_introduces_an_organisation(text, expected):
+    assert [name for _, name in introduced_organisations(text)] == expected
+
+
+def test_an_introduced_name_is_an_organisation_whatever_ner_said():
+    text = "Der Mutterkonzern der britischen Zeitung Daily Mail erwägt eine Übernahme des Hersteller Dongfeng."
+    start = text.index("Daily")
+    entities = document_entities(text, [Mention("PER", "Daily Mail", start),
+                                        Mention("ORG", "Zeitung Daily Mail", text.index("Zeitung"))])
+    assert entities.organisations == ("Daily Mail", "Dongfeng") and entities.persons == ()
 
 
 # --- persons -------------------------------------------------------------------------------------

@@ -85,6 +85,16 @@ def load_gazetteer(directory: Path = DATA_DIR) -> Gazetteer:
     return Gazetteer(display, names, longest, first_words, demonyms, places)
 
 
+@lru_cache(maxsize=2)
+def country_adjectives(directory: Path = DATA_DIR) -> dict[str, str]:
+    """ISO code -> adjective stem, the first of the table: ``RU`` -> ``russisch``."""
+    adjectives: dict[str, str] = {}
+    for stem, code, kind in read_rows(directory / "demonyms.tsv"):
+        if kind == "adj":
+            adjectives.setdefault(code, stem)
+    return adjectives
+
+
 def read_rows(path: Path) -> list[tuple[str, ...]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:

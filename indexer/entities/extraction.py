@@ -25,6 +25,7 @@ from indexer.errors import SearchError
 from indexer.entities.countries import WORD, Gazetteer, link_countries, load_gazetteer
 from indexer.entities.catalogue import is_acronym, load_catalogue
 from indexer.entities.acronyms import acronym_definitions, corpus_expansions
+from indexer.entities.appositions import introduced_organisations
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
@@ -80,13 +81,15 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     """
     mentions = list(mentions)
     gazetteer = load_gazetteer()
+    introduced = introduced_organisations(text, [(m.start, m.start + len(m.text)) for m in mentions])
+    mentions = without_introduced(mentions, introduced)
     persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
         (m.start, m.text) for m in mentions
         if (m.label in ORGANISATION_LABELS and not names_country(m.text, gazetteer))
         or (m.label in PLACE_LABELS and team_from_place(m.text))   # New Jersey Devils tagged LOC
-    ]
+    ] + introduced
     people = persons_in_document(persons, text, known_surnames())
     organisations = [(start, mention) for start, mention in organisations if not names_a_person(mention, people)]
     countries = link_countries(text, places, gazetteer)
@@ -97,7 +100,8 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     if home is None:   # no German-speaking country named: the catalogue's institutions tell (Bundestag -> DE)
         home = home_by_institutions(matches)
         matches = scan_catalogue(text, catalogue, None, home, tokens) if home else matches
-    linked, unlinked = organisation_names(text, organisations, home, catalogue, matches)
+    linked, unlinked = organisation_names(text, organisations, home, catalogue, matches,
+                                          frozenset(name for _, name in introduced))
     moved, unlinked = split_persons(unlinked)
     moved += lone_persons(organisations, linked)   # "vom Kollegen Otte", "Lawrow" tagged ORG
     definitions = defined_names(text, home, catalogue)
@@ -112,6 +116,16 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
         mentioned_dates=mentioned_dates(text),
         acronyms=tuple(definitions.items()),
     )
+
+
+def without_introduced(mentions: list[Mention], introduced: list[tuple[int, str]]) -> list[Mention]:
+    """The NER mentions that neither are nor contain an organisation the text introduces with
+    a kind noun: ``Daily Mail`` tagged PER and ``Sportblatts Marca`` tagged ORG go, as the
+    introduced ``Daily Mail`` and ``Marca`` stand for them."""
+    if not introduced:
+        return mentions
+    starts = [start for start, _ in introduced]
+    return [m for m in mentions if not any(m.start <= start < m.start + len(m.text) for start in starts)]
 
 
 def organisation_words(organisations: tuple[str, ...]) -> set[str]:

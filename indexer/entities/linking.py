@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from indexer.entities.catalogue import PART, Catalogue, Entry, alias_key, is_acronym, load_catalogue, part_key
-from indexer.entities.countries import load_gazetteer
+from indexer.entities.countries import country_adjectives, load_gazetteer
 from indexer.entities.organisations import clean_organisation
 from indexer.entities.persons import is_role
 from indexer.entities.shapes import looks_like_organisation
@@ -189,11 +189,13 @@ def usable(entry: Entry, mention: str, home: str | None) -> bool:
 
 def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str | None,
                        catalogue: Catalogue | None = None,
-                       matches: list[CatalogueMatch] | None = None) -> tuple[list[str], list[str]]:
+                       matches: list[CatalogueMatch] | None = None,
+                       introduced: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
     """(catalogue organisations, unlinked names that look like organisations) of one document,
     each in order of first mention. ``mentions`` are the NER ORG spans as (offset, text); one
     inside a catalogue name found in the text adds nothing (``CDU`` of ``CDU/CSU-Fraktion``).
-    ``matches``: the document's scan, if done already."""
+    ``matches``: the document's scan, if done already; ``introduced``: names the text gives
+    a kind noun (``der Hersteller Dongfeng``), organisations without further evidence."""
     catalogue = catalogue or load_catalogue()
     if matches is None:
         matches = scan_catalogue(text, catalogue, None, home)
@@ -211,7 +213,7 @@ def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str
         if entries is not None:
             found.extend((start, entry.name) for entry in entries)
             continue
-        if name and looks_like_organisation(name, repeated=tagged[name] > 1):
+        if name and (mention in introduced or looks_like_organisation(name, repeated=tagged[name] > 1)):
             unlinked.append(nominative(name))
     linked = [name for _, name in sorted(found, key=lambda item: item[0])]
     return list(dict.fromkeys(linked)), list(dict.fromkeys(unlinked))
@@ -219,6 +221,7 @@ def organisation_names(text: str, mentions: Iterable[tuple[int, str]], home: str
 
 UNIT = re.compile(r"\b(?:Polizeid|D)irektion (\d)(?: \((Nord|Süd|Ost|West|City|Mitte)\))?")
 PORTFOLIO = re.compile(r"\b(?:(?:das|des|dem)\s+)?([A-ZÄÖÜa-zäöü]+isch(?:e|en|es))\s+([A-ZÄÖÜ][a-zäöüß]*ministerium)s?\b")
+MINISTRY_AT = re.compile(r"\b(?:[Dd](?:as|es|em)|im)\s+([A-ZÄÖÜ][a-zäöüß]*ministerium)s?\s+in\s+([A-ZÄÖÜ][\w-]+)")
 COUNTRY_PREFIX = re.compile(r"\b(US|UN|EU)-(Botschaft|Justizministerium|Außenministerium|Finanzministerium|"
                             r"Verteidigungsministerium|Handelsministerium)\b")
 
@@ -249,6 +252,21 @@ def institutions_at_places(text: str) -> list[Unit]:
     return found
 
 
+def ministries_at_places(text: str) -> list[Unit]:
+    """A ministry at a foreign place is that country's: ``das Außenministerium in Moskau`` ->
+    Russisches Außenministerium; at a German, Austrian or Swiss place it may be a state's
+    (``das Innenministerium in Stuttgart``) and stays unnamed."""
+    places, adjectives = load_gazetteer().places, country_adjectives()
+    found = []
+    for match in MINISTRY_AT.finditer(text):
+        ministry, place = match.groups()
+        code = places.get(place)
+        if code and code not in HOME_COUNTRIES and code in adjectives:
+            adjective = adjectives[code]
+            found.append(Unit(match.start(), match.end(), f"{adjective[0].upper()}{adjective[1:]}es {ministry}"))
+    return found
+
+
 def bare_union(text: str, start: int) -> bool:
     """``der Union``, ``Die Union``, ``Union, SPD``: no adjective before it (``Europäische Union``)."""
     before = text[max(0, start - 30):start].split()
@@ -271,6 +289,7 @@ def named_units(text: str) -> list[Unit]:
         if not adjective[:1].isupper() or match.group(0)[:1].isupper():
             stem = adjective[:adjective.rindex("isch") + 4]
             found.append(Unit(match.start(), match.end(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
+    found += ministries_at_places(text) if "ministerium" in text else []
     found += institutions_at_places(text)
     if "Union" in text and DEBATE.search(text):   # "die Union" in a Bundestag speech is CDU/CSU
         found += [Unit(match.start(), match.end(), "CDU/CSU") for match in UNION.finditer(text)
