@@ -17,7 +17,7 @@ from indexer.entities.extraction import DocumentEntities, Mention, document_enti
 from indexer.entities.linking import (looks_like_organisation, named_units, organisation_entries,
                                       organisation_names, scan_catalogue)
 from indexer.entities.organisations import clean_organisation
-from indexer.entities.people import resolve_persons, split_persons
+from indexer.entities.people import persons_by_context, resolve_persons, split_persons
 from indexer.entities.shapes import team_from_place
 
 HEADER = "name\tkind\tcountry\taliases\tdescription\n"
@@ -261,6 +261,31 @@ def test_a_ministry_at_a_foreign_place_is_that_countrys(text, expected):
 ])
 def test_a_kind_noun_introduces_an_organisation(text, expected):
     assert [name for _, name in introduced_organisations(text)] == expected
+
+
+def persons_in(text: str, tagged: list[tuple[str, str]]) -> list[str]:
+    mentions = [(label, name, text.index(name)) for label, name in tagged]
+    return [mentions[index][1] for index in sorted(persons_by_context(text, mentions))]
+
+
+@pytest.mark.parametrize("text, tagged, expected", [
+    ("Es handelt sich um Mikola Rubzew, Mikola Dedok, Igor Olinewitsch und andere.",
+     [("ORG", "Mikola Rubzew"), ("LOC", "Mikola Dedok"), ("PER", "Igor Olinewitsch")], ["Mikola Rubzew", "Mikola Dedok"]),
+    ("Die Legionäre Bradford Burgess und Jerrell Wright fehlen.",
+     [("ORG", "Bradford Burgess"), ("PER", "Jerrell Wright")], ["Bradford Burgess"]),
+    ("Sie ernennen den Schriftsteller Teofilo Braga zum Präsidenten.", [("ORG", "Teofilo Braga")], ["Teofilo Braga"]),
+    ("Mit der Präsidentin Maia Sandu sprach er.", [("ORG", "Maia Sandu")], ["Maia Sandu"]),
+    # a comma alone may open an apposition; a film, a firm, a place and a repeated ORG stay
+    ("Der Chef des Zulieferers AVL List, Uwe Dieter Grebe, sagte das.", [("ORG", "AVL List"), ("PER", "Uwe Dieter Grebe")], []),
+    ("Matt Damon für The Martian, Michael Fassbender für Steve Jobs.",
+     [("PER", "Matt Damon"), ("ORG", "The Martian"), ("PER", "Michael Fassbender")], []),
+    ("Siege für Österreicher Grabner und Raffl.", [("ORG", "Österreicher Grabner"), ("PER", "Raffl")], []),
+    ("Neben John Travolta, Bee Gees und Andrew Lloyd Webber. Die Bee Gees sangen.",
+     [("PER", "John Travolta"), ("ORG", "Bee Gees"), ("PER", "Andrew Lloyd Webber"), ("ORG", "Bee Gees")], []),
+    ("Er traf Angela Merkel und Bad Ischl.", [("PER", "Angela Merkel"), ("LOC", "Bad Ischl")], []),
+])
+def test_lists_of_persons_and_role_nouns_make_mistagged_names_persons(text, tagged, expected):
+    assert persons_in(text, tagged) == expected
 
 
 def test_an_introduced_name_is_an_organisation_whatever_ner_said():

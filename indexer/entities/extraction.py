@@ -29,7 +29,8 @@ from indexer.entities.appositions import introduced_organisations
 from indexer.entities.linking import (Tokens, home_country, link, nominative,
                                       organisation_names, scan_catalogue)
 from indexer.entities.mentioned_dates import mentioned_dates
-from indexer.entities.people import is_known_surname, known_surnames, resolve_persons, split_persons
+from indexer.entities.people import (is_known_surname, known_surnames, persons_by_context, resolve_persons,
+                                    split_persons)
 from indexer.entities.persons import clean_person, corpus_person_names, fold_name, persons_in_document
 from indexer.entities.organisations import (clean_organisation, corpus_organisation_names, organisations_in_document,
                                            without_short_forms)
@@ -83,6 +84,7 @@ def document_entities(text: str, mentions: Iterable[Mention]) -> DocumentEntitie
     gazetteer = load_gazetteer()
     introduced = introduced_organisations(text, [(m.start, m.start + len(m.text)) for m in mentions])
     mentions = without_introduced(mentions, introduced)
+    mentions = with_context_persons(text, mentions)
     persons = person_mentions([m.text for m in mentions if m.label in PERSON_LABELS], gazetteer)
     places = [(m.start, m.text) for m in mentions if m.label in PLACE_LABELS]
     organisations = [
@@ -126,6 +128,13 @@ def without_introduced(mentions: list[Mention], introduced: list[tuple[int, str]
         return mentions
     starts = [start for start, _ in introduced]
     return [m for m in mentions if not any(m.start <= start < m.start + len(m.text) for start in starts)]
+
+
+def with_context_persons(text: str, mentions: list[Mention]) -> list[Mention]:
+    """LOC and ORG mentions that their context makes persons (a list of persons, a role noun
+    before them) relabelled PER."""
+    found = persons_by_context(text, [(m.label, m.text, m.start) for m in mentions])
+    return [replace(m, label="PER") if index in found else m for index, m in enumerate(mentions)]
 
 
 def organisation_words(organisations: tuple[str, ...]) -> set[str]:

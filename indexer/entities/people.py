@@ -19,14 +19,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Iterable
 
 from indexer.entities.catalogue import PART, Catalogue, Entry, load_catalogue
 from indexer.entities.countries import load_gazetteer
 from indexer.entities.linking import DEBATE, CatalogueMatch, Tokens, scan_catalogue
-from indexer.entities.persons import ROLES, TITLES, common_nouns, fold_name, is_common_noun
+from indexer.entities.persons import ROLES, TITLES, common_nouns, fold_name, is_common_noun, is_role
 from indexer.settings import DATA_DIR
 
 LEXICON = DATA_DIR / "ner_model" / "news_ner_lexicon" / "lexicon.json.gz"
@@ -287,3 +287,76 @@ def name_classes() -> dict[str, str]:
             return json.load(handle)
     except OSError:
         return {}
+
+
+PERSON_LABELS = ("PER", "PERSON")
+NAME_WORD = re.compile(r"(?:Mc|Mac|O')?[A-ZÄÖÜ][a-zäöüßàáâãçèéêëìíîïñòóôõùúûýćčđğıłńřśšşžż']+(?:-[A-ZÄÖÜ][a-zäöüßàáâãçèéêëìíîïñòóôõùúûýćčđğıłńřśšşžż']+)?")
+LIST_AFTER = re.compile(r"\s*(?:,|und|sowie|oder)\s+[A-ZÄÖÜ]")
+LIST_BEFORE = re.compile(r"[A-ZÄÖÜ][\w-]*\s*,\s*$")
+LIST_GAP = re.compile(r"\s*(?:,|und|sowie|oder|,\s*und)\s*")
+CONTEXT_ROLES = ("schriftsteller", "spieler", "stürmer", "verteidiger", "torhüter", "sänger", "sängerin", "künstler",
+                 "künstlerin", "regisseur", "regisseurin", "schauspieler", "schauspielerin", "komponist", "maler",
+                 "oppositionelle", "oppositionellen", "aktivist", "aktivistin", "aktivisten", "dichter", "musiker")
+
+
+def persons_by_context(text: str, mentions: list[tuple[str, str, int]]) -> set[int]:
+    """Indices of LOC and ORG mentions (label, text, start) that are persons by their context:
+    a name of two or three words in a list of persons (``Mikola Rubzew, Mikola Dedok, Igor
+    Olinewitsch``: the middle one tagged LOC) or after a role noun (``den Schriftsteller Teofilo
+    Braga`` tagged ORG). Names with a German noun, a place, a country or a catalogue
+    organisation stay as tagged, and so does a name the model tags so more than once
+    (``Bee Gees`` in a list of singers)."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i][2])
+    tagged = Counter(name for label, name, _ in mentions if label not in PERSON_LABELS)
+    person = [label in PERSON_LABELS for label, _, _ in mentions]
+    candidates = {i for i in order if not person[i] and tagged[mentions[i][1]] < 2 and could_be_person(mentions[i][1])}
+    for sweep in (order, order[::-1]):   # a list is read both ways: A, B, C with only C tagged PER
+        for before, index in zip(sweep, sweep[1:]):
+            if index in candidates and person[before] and in_list(text, mentions[before], mentions[index]):
+                person[index] = True
+    for index in candidates:
+        if after_role(text, mentions[index][2]):
+            person[index] = True
+    return {index for index in candidates if person[index]}
+
+
+def could_be_person(name: str) -> bool:
+    """Two or three capitalised words, none a German noun, the whole no place, country or
+    catalogue organisation: ``Mikola Dedok`` -> True; ``Bad Ischl``, ``Hugo Boss AG`` -> False."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(NAME_WORD.fullmatch(word) for word in words):
+        return False
+    gazetteer, nouns = load_gazetteer(), common_nouns()
+    if words[0].lower() in gazetteer.demonyms:   # Österreicher Grabner
+        return False
+    if name in gazetteer.places or tuple(words) in gazetteer.names or load_catalogue().lookup("organisation", name):
+        return False
+    return not any(is_common_noun(word.lower().split("-")[-1], nouns) for word in words)
+
+
+def in_list(text: str, first: tuple[str, str, int], second: tuple[str, str, int]) -> bool:
+    """Two mentions are items of one list: ``und``, ``sowie`` or ``oder`` between them, or a
+    comma and a third item on either side (``A, B, C``); a comma alone may open an apposition
+    (``des Zulieferers AVL List, Uwe Dieter Grebe``)."""
+    gap = between(text, first, second)
+    if gap is None:
+        return False
+    if gap.strip(" ,"):
+        return True
+    (_, _, left_start), (_, right, right_start) = sorted((first, second), key=lambda mention: mention[2])
+    return bool(LIST_AFTER.match(text, right_start + len(right)) or LIST_BEFORE.search(text[max(0, left_start - 40):left_start]))
+
+
+def between(text: str, first: tuple[str, str, int], second: tuple[str, str, int]) -> str | None:
+    """The text between two mentions when it is only a comma, ``und``, ``sowie`` or ``oder``."""
+    (_, left, left_start), (_, _, right_start) = sorted((first, second), key=lambda mention: mention[2])
+    gap = text[left_start + len(left):right_start]
+    return gap if LIST_GAP.fullmatch(gap) else None
+
+
+def after_role(text: str, start: int) -> bool:
+    """A role noun right before ``start``: ``den Schriftsteller |Teofilo Braga``, ``Präsident |...``."""
+    before = text[max(0, start - 40):start].split()
+    if not before:
+        return False
+    return before[-1].lower().endswith(CONTEXT_ROLES) or is_role(before[-1])
