@@ -1,4 +1,8 @@
-"""Summaries and tables of the peer benchmark: percentiles, per category, ratios, worst queries."""
+"""Summaries and tables of the peer benchmark: percentiles, per category, ratios, worst queries.
+
+    python -m benchmarks.report out/peers-100000.json                      # the tables in Markdown
+    python -m benchmarks.report out/peers-100000.json out/peers-300000.json   # growth from one size to the other
+"""
 
 from __future__ import annotations
 
@@ -142,8 +146,35 @@ def markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def growth(small: dict, large: dict, against: str = "xapian") -> str:
+    """How each engine's p50 / p95 with facets grew from the ``small`` run to the ``large``
+    one, overall and per category, and the product's growth over ``against``'s (at most 1:
+    the product grows no steeper). Markdown."""
+    sizes = [run.get("setup", {}).get("size", "?") for run in (small, large)]
+    engines = [name for name in large["engines"] if name in small["engines"]]
+    lines = [f"Growth from {sizes[0]} to {sizes[1]} documents, with facets: large / small time, p50 / p95; "
+             f"last column: the product's growth / {against}'s.", "",
+             "| category | " + " | ".join(engines) + f" | product / {against} |", "|---" * (len(engines) + 2) + "|"]
+    for category in ("all",) + CATEGORIES:
+        ratios = {name: [growth_of(small, large, name, category, p) for p in ("p50", "p95")] for name in engines}
+        versus = [round(p / a, 2) if p and a else None for p, a in zip(ratios["product"], ratios.get(against, [None, None]))]
+        lines.append(f"| {category} | " + " | ".join(f"{r[0]} / {r[1]}" for r in ratios.values())
+                     + f" | {versus[0]} / {versus[1]} |")
+    return "\n".join(lines)
+
+
+def growth_of(small: dict, large: dict, engine: str, category: str, percentile: str) -> float | None:
+    def value(run):
+        e = run["engines"][engine]
+        cell = e["facets"] if category == "all" else e["categories"].get(category, {}).get("facets", {})
+        return cell.get(percentile)
+    before, after = value(small), value(large)
+    return round(after / before, 2) if before and after else None
+
+
 if __name__ == "__main__":
     import json
     import sys
 
-    print(markdown(json.loads(open(sys.argv[1], encoding="utf-8").read())))
+    runs = [json.loads(open(path, encoding="utf-8").read()) for path in sys.argv[1:3]]
+    print(markdown(runs[-1]) if len(runs) == 1 else growth(*runs))
