@@ -294,6 +294,9 @@ def test_an_introduced_name_is_an_organisation_whatever_ner_said():
     entities = document_entities(text, [Mention("PER", "Daily Mail", start),
                                         Mention("ORG", "Zeitung Daily Mail", text.index("Zeitung"))])
     assert entities.organisations == ("Daily Mail", "Dongfeng") and entities.persons == ()
+    text = "Das zitiert die Zeitung Kurier Villeneigentümer Herinrich Schuster."
+    span = (text.index("Kurier"), len(text) - 1)
+    assert [name for _, name in introduced_organisations(text, [span])] == ["Kurier"]
 
 
 # --- persons -------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ NAME_WORD = re.compile(r"[\"„“«»‚']?([A-ZÄÖÜ0-9][\w'’-]*(?:\.\w+)*|
 CONNECTORS = {"&", "of", "and", "for"}
 LEADING = {"The"}   # an English article opens a name: die Zeitung The Times
 MAX_WORDS = 5
+SHORT_NOUN = 6   # a noun this short may be a word of an English name (Mail, Times)
 SENTENCE_ENDS = ".:!?;,–\"“”"
 YEAR = re.compile(r"(?:18|19|20)\d\d")
 QUOTES = "\"„“”«»‚‘'"
@@ -108,12 +109,19 @@ def inside_name(text: str, start: int) -> bool:
 
 
 def ner_name(text: str, start: int, end: int | None) -> str | None:
-    """The NER span at ``start`` when it is capitalised words without a first name in front."""
+    """The NER span at ``start`` when it is capitalised words without a first name in front,
+    up to a long German noun with a name after it (``Kurier Villeneigentümer Herinrich
+    Schuster`` -> Kurier; ``The British Medical Journal``, ``Daily Mail`` stay whole)."""
     from indexer.entities.people import is_first_name   # people imports linking, linking imports this
 
     if end is None:
         return None
     words = text[start:end].strip("\"„“«»‚' ").split()
+    nouns = common_nouns()
+    cut = next((i for i, word in enumerate(words[1:-1], 1)   # a noun before a name: the name is a person's
+                if len(word) > SHORT_NOUN and is_common_noun(word.lower(), nouns)
+                and not any(later in CONNECTORS for later in words[i + 1:])), len(words))
+    words = words[:cut]
     if not words or len(words) > MAX_WORDS or is_first_name(words[0]):
         return None
     if not all(word[:1].isupper() or word[:1].isdigit() or word in CONNECTORS for word in words):
