@@ -262,9 +262,13 @@ def ministries_at_places(text: str) -> list[Unit]:
         ministry, place = match.groups()
         code = places.get(place)
         if code and code not in HOME_COUNTRIES and code in adjectives:
-            adjective = adjectives[code]
-            found.append(Unit(match.start(), match.end(), f"{adjective[0].upper()}{adjective[1:]}es {ministry}"))
+            found.append(Unit(match.start(), match.end(), country_ministry(adjectives[code], ministry)))
     return found
+
+
+def country_ministry(adjective: str, ministry: str) -> str:
+    """``russisch``, ``Außenministerium`` -> ``Russisches Außenministerium``."""
+    return f"{adjective[0].upper()}{adjective[1:]}es {ministry}"
 
 
 def bare_union(text: str, start: int) -> bool:
@@ -288,7 +292,7 @@ def named_units(text: str) -> list[Unit]:
         adjective, ministry = match.groups()
         if not adjective[:1].isupper() or match.group(0)[:1].isupper():
             stem = adjective[:adjective.rindex("isch") + 4]
-            found.append(Unit(match.start(), match.end(), f"{stem[0].upper()}{stem[1:]}es {ministry}"))
+            found.append(Unit(match.start(), match.end(), country_ministry(stem, ministry)))
     found += ministries_at_places(text) if "ministerium" in text else []
     found += institutions_at_places(text)
     if "Union" in text and DEBATE.search(text):   # "die Union" in a Bundestag speech is CDU/CSU

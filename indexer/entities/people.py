@@ -338,20 +338,13 @@ def in_list(text: str, first: tuple[str, str, int], second: tuple[str, str, int]
     """Two mentions are items of one list: ``und``, ``sowie`` or ``oder`` between them, or a
     comma and a third item on either side (``A, B, C``); a comma alone may open an apposition
     (``des Zulieferers AVL List, Uwe Dieter Grebe``)."""
-    gap = between(text, first, second)
-    if gap is None:
+    (_, left, left_start), (_, right, right_start) = sorted((first, second), key=lambda mention: mention[2])
+    gap = text[left_start + len(left):right_start]
+    if not LIST_GAP.fullmatch(gap):
         return False
     if gap.strip(" ,"):
         return True
-    (_, _, left_start), (_, right, right_start) = sorted((first, second), key=lambda mention: mention[2])
     return bool(LIST_AFTER.match(text, right_start + len(right)) or LIST_BEFORE.search(text[max(0, left_start - 40):left_start]))
-
-
-def between(text: str, first: tuple[str, str, int], second: tuple[str, str, int]) -> str | None:
-    """The text between two mentions when it is only a comma, ``und``, ``sowie`` or ``oder``."""
-    (_, left, left_start), (_, _, right_start) = sorted((first, second), key=lambda mention: mention[2])
-    gap = text[left_start + len(left):right_start]
-    return gap if LIST_GAP.fullmatch(gap) else None
 
 
 def after_role(text: str, start: int) -> bool:
