@@ -72,3 +72,36 @@ def test_one_misspelled_word_next_to_a_correct_one(service, query, suggestion):
     assert typed.suggestion == suggestion and typed.notice  # the fallback, with its notice
     corrected = service.search(SearchRequest(query=query))
     assert corrected.corrected_query == suggestion and corrected.total and not corrected.notice
+
+
+@pytest.mark.parametrize("word, maxdist, prefix", [
+    ("nortkora", 2, 1), ("rusland", 2, 1), ("nato", 1, 0), ("ab", 2, 0), ("pistorus", 2, 1),
+])
+def test_index_words_within_some_edits_are_whooshs(index_dir, word, maxdist, prefix):
+    """``words_within`` (length first, then the edit distance) yields exactly Whoosh's ``terms_within``."""
+    from whoosh import index as whoosh_index
+
+    from indexer.index.store import current_generation
+    from indexer.search.spelling import words_within
+
+    with whoosh_index.open_dir(str(current_generation(index_dir))).reader() as reader:
+        expected = list(reader.terms_within("exact", word, maxdist, prefix=prefix))
+        assert list(words_within(reader, "exact", word, maxdist, prefix)) == expected
+        assert expected or word == "ab"
+
+
+def test_a_word_far_longer_than_any_index_word_is_compared_with_none(service, monkeypatch):
+    """A hostile word of hundreds of digits: no edit distance is computed, neither for the
+    did-you-mean nor for a fuzzy search (each took milliseconds in Python, for every index
+    word with its first letter: seconds per query)."""
+    from whoosh import reading
+    from whoosh.support import levenshtein
+
+    compared = []
+    counting = lambda *args, **kwargs: compared.append(args) or 99  # noqa: E731
+    monkeypatch.setattr(levenshtein, "distance", counting)
+    monkeypatch.setattr(reading, "distance", counting)   # Whoosh's own terms_within
+    long_word = "Kennung" + "9706" * 100
+    for query in (long_word, long_word + "~"):
+        assert service.search(SearchRequest(query=query)).total == 0
+    assert compared == []

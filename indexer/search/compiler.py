@@ -23,6 +23,7 @@ from whoosh import query as wq
 
 from indexer.search import ranking
 from indexer.search.ranking import DEFAULT, RankingConfig
+from indexer.search.spelling import words_within
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.errors import EmptyQueryError, QuerySyntaxError
 from indexer.facets import ENTITY_FIELDS, FACET_FIELDS
@@ -118,7 +119,7 @@ class QueryCompiler:
         prefix = 1 if len(word) > 3 else 0
         distance = node.distance or (2 if len(word) >= 6 else 1)
         terms = self.expansion(("fuzzy", word, distance, prefix),
-                               lambda: self.top_terms(self.reader.terms_within("exact", word, distance, prefix=prefix)))
+                               lambda: self.top_terms(words_within(self.reader, "exact", word, distance, prefix)))
         self.words.update(terms)
         return ExpansionOr([wq.Term("exact", t) for t in terms]) if terms else wq.NullQuery
 
@@ -202,7 +203,6 @@ class QueryCompiler:
         for i, term in enumerate(terms):
             if i >= MAX_SCANNED_TERMS:
                 break
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
             found.append((self.reader.doc_frequency("exact", term), term))
         found.sort(reverse=True)
         return [t for _, t in found[:MAX_EXPANSION]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from indexer.text.analyser import STOPWORDS, analyze_exact
 from indexer.search.query import Node, positive_words
@@ -51,9 +51,23 @@ def correct(searcher, word: str, known: bool = True) -> str | None:
     frequency = reader.doc_frequency("exact", text)
     if frequency and not (known and frequency <= max(RARE_DOCS, reader.doc_count() * RARE_SHARE)):
         return None
-    near = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.terms_within("exact", text, 2, prefix=1)]
+    near = list(words_within(reader, "exact", text, 2, prefix=1))
     ranked = sorted((distance(text, t), -reader.doc_frequency("exact", t), t) for t in near if t != text)
     return next((t for _, df, t in ranked[:MAX_CANDIDATES] if -df > frequency * 3), None)
+
+
+def words_within(reader, field: str, word: str, maxdist: int, prefix: int = 0) -> Iterator[str]:
+    """The index words within ``maxdist`` edits of ``word`` that share its first ``prefix``
+    letters, in lexicon order: Whoosh's ``terms_within``, with the edit distance computed only
+    for words whose length is within reach (a hostile word of 400 digits was compared with
+    every word of the lexicon in pure Python: seconds of CPU for one query)."""
+    from whoosh.support import levenshtein
+
+    shortest, longest = len(word) - maxdist, len(word) + maxdist
+    for raw in reader.expand_prefix(field, word[:prefix]):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if shortest <= len(term) <= longest and levenshtein.distance(term, word, limit=maxdist) <= maxdist:
+            yield term
 
 
 def distance(a: str, b: str) -> int:
