@@ -4,9 +4,13 @@ Whoosh scores matching documents one at a time through nested Python matchers; a
 word at 100k documents costs hundreds of milliseconds, and the service needed a second
 pass for the facet mask. Here each term's postings are read block by block into numpy
 arrays and scored with the searcher's own BM25F formula (same IDF, average and per-document
-field lengths, boosts), and ``Or``/``And``/``DisMax``/``AndMaybe``/``AndNot`` combine dense
-arrays. Exact phrases intersect the words' decoded positions (as ``doc << 32 | position``
-keys, cached per term like the postings). Any other query type (sloppy phrases, ranges, ...)
+field lengths, boosts), and ``Or``/``And``/``DisMax``/``AndMaybe``/``AndNot`` combine the
+arrays (``postings`` reads and caches them). A clause is kept sparse (sorted document numbers and their scores, ``docsets``) as
+long as it matches few documents, so that a selective query costs its matches and not the
+archive's size; large unions and date ranges are dense (a mask and a score for every
+document), and ``evaluate`` returns the dense form. Exact phrases intersect the words'
+decoded positions (as ``doc << 32 | position`` keys, cached per term like the postings),
+read only for the documents that have all the words. Any other query type (sloppy phrases, ranges, ...)
 is evaluated by Whoosh's own matcher for that subtree, so the result equals Whoosh's (a test
 checks it against ``searcher.search``).
 """
@@ -14,65 +18,43 @@ checks it against ``searcher.search``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import pickle
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import formats
 from whoosh import query as wq
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from indexer.index.columns import NO_DAY
+from indexer.search import docsets
+from indexer.search.postings import Postings, PostingsCache
 
 
 @dataclass
 class Matches:
-    """Documents a query matches (``mask``) and their scores (0 where not matched)."""
+    """Documents a query matches and their scores, in one of two forms. Dense: ``mask`` over
+    all documents and ``scores`` one per document (0 where not matched). Sparse: ``ids``, the
+    sorted distinct document numbers, and ``scores`` theirs (arrays that may be shared with
+    the postings cache: never changed in place)."""
 
-    mask: np.ndarray
+    mask: np.ndarray | None
     scores: np.ndarray
+    ids: np.ndarray | None = None
 
+    @classmethod
+    def sparse(cls, ids: np.ndarray, scores: np.ndarray) -> Matches:
+        return cls(None, scores, ids)
 
-class PostingsCache:
-    """Decoded postings and positions of recently used terms, and prefix expansions, for one
-    index snapshot; least recently used entries go first, bounded by the array entries held."""
-
-    def __init__(self, max_postings: int = 4_000_000):
-        self.max_postings = max_postings
-        self.held = 0
-        self.entries: OrderedDict = OrderedDict()
-        self.sizes: dict = {}  # key -> the size it was counted with
-        self.lock = threading.Lock()
-
-    def get(self, key, load, size=None):
-        """``load()`` once per key while it stays cached; its size is ``size(value)``, by default
-        the length of its first array."""
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        value = load()
-        held = size(value) if size else len(value[0])
-        with self.lock:
-            if key not in self.entries and held <= self.max_postings // 4:
-                self.entries[key] = value
-                self.sizes[key] = held
-                self.held += held
-                while self.held > self.max_postings:
-                    evicted, _ = self.entries.popitem(last=False)
-                    self.held -= self.sizes.pop(evicted)
-        return value
+    @property
+    def is_sparse(self) -> bool:
+        return self.ids is not None
 
 
 class Evaluator:
     def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray], cache: PostingsCache | None = None,
-                 days: np.ndarray | None = None):
+                 days: np.ndarray | None = None, sparse_limit: int | None = None):
         self.cache = cache or PostingsCache(0)
+        self.postings = Postings(searcher.reader(), self.cache)
         self.days = days  # each document's day (ordinal, NO_DAY if undated): date ranges as a mask
         self.searcher = searcher
         self.reader = searcher.reader()
@@ -81,14 +63,39 @@ class Evaluator:
         self.size = len(alive)
         self.lengths = lengths
         self.weighting = searcher.weighting
+        # the largest union (in postings) kept sparse: beyond it one dense pass is cheaper than a sort
+        self.sparse_limit = self.size // 8 if sparse_limit is None else sparse_limit
 
     def evaluate(self, query: wq.Query) -> Matches:
-        """Matches of ``query`` (normalised as Whoosh would) among the live documents."""
+        """Matches of ``query`` (normalised as Whoosh would) among the live documents, dense."""
         matches = self.visit(query.normalize())
+        if matches.is_sparse:
+            if self.deleted:
+                live = self.alive[matches.ids]
+                matches = Matches.sparse(matches.ids[live], matches.scores[live])
+            return self.dense(matches)
         if self.deleted:
             matches.mask &= self.alive
             matches.scores *= matches.mask
         return matches
+
+    def dense(self, matches: Matches) -> Matches:
+        if not matches.is_sparse:
+            return matches
+        dense = self.zeros()
+        dense.mask[matches.ids] = True
+        dense.scores[matches.ids] = matches.scores
+        return dense
+
+    def contains(self, matches: Matches, ids: np.ndarray) -> np.ndarray:
+        """Whether ``matches`` holds each of the document numbers ``ids``."""
+        return docsets.member(matches.ids, ids) if matches.is_sparse else matches.mask[ids]
+
+    def scores_at(self, matches: Matches, ids: np.ndarray) -> np.ndarray:
+        """The scores of ``matches`` at ``ids`` (0 where it does not match)."""
+        if matches.is_sparse:
+            return docsets.values_at(matches.ids, matches.scores, ids)
+        return matches.scores[ids]
 
     def visit(self, q: wq.Query) -> Matches:
         kind = type(q)
@@ -118,14 +125,14 @@ class Evaluator:
     # --- leaves -------------------------------------------------------------------------
 
     def nothing(self) -> Matches:
+        return Matches.sparse(docsets.EMPTY_IDS, docsets.EMPTY_SCORES)
+
+    def zeros(self) -> Matches:
+        """A dense match of no document, to fill."""
         return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
 
     def term(self, field: str, text, boost: float) -> Matches:
-        matches = self.nothing()
-        ids, scores = self.sparse_term(field, text, boost)
-        matches.mask[ids] = True
-        matches.scores[ids] = scores
-        return matches
+        return Matches.sparse(*self.sparse_term(field, text, boost))
 
     def sparse_term(self, field: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         """(distinct document numbers, their scores) of one term; the scores are cached with
@@ -134,7 +141,7 @@ class Evaluator:
         return ids, (scores * boost if boost != 1 else scores)
 
     def scored_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        ids, weights = self.postings(field, text)
+        ids, weights = self.postings.postings(field, text)
         if not len(ids):
             return ids, np.zeros(0)
         return ids, self.term_scores(field, text, ids, weights)
@@ -153,81 +160,34 @@ class Evaluator:
         lengths = self.lengths[field][ids] if field in self.lengths else np.ones(len(ids))
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
 
-    def postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term weights) over all segments, cached per snapshot."""
-        return self.cache.get((field, text), lambda: self.read_postings(field, text))
-
-    def read_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term weights) over all segments, read a block at a time."""
-        all_ids, all_weights = [], []
-        for matcher, offset in self.leaf_matchers(field, text):
-            ids, weights = read_blocks(matcher)
-            all_ids.append(ids + offset)
-            all_weights.append(weights)
-        if not all_ids:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        return np.concatenate(all_ids).astype(np.int32), np.concatenate(all_weights).astype(np.float32)
-
-    def leaf_matchers(self, field: str, text):
-        """(raw posting matcher, document number offset) of each segment that has the term."""
-        for leaf, offset in self.reader.leaf_readers():
-            try:
-                matcher = leaf.postings(field, text)
-            except TermNotFound:
-                continue
-            while isinstance(matcher, FilterMatcher):  # deletions: the live mask handles them
-                matcher = matcher.child
-            yield matcher, offset
-
     def has_positions(self, field: str) -> bool:
         return field in self.searcher.schema and type(self.searcher.schema[field].format) is formats.Positions
 
     def phrase(self, field: str, words, boost: float) -> Matches:
         """Documents with the words at consecutive positions, scored as Whoosh scores a phrase:
-        the sum of its words' scores in the document."""
+        the sum of its words' scores in the document. Only the positions in documents that
+        have every word are intersected."""
         result = self.intersection([wq.Term(field, w) for w in words], 1.0)
-        if not result.mask.any():
+        if not len(result.ids):
             return result
         keys = None
         for i, word in enumerate(words):
-            shifted = self.positions(field, word) - i  # the phrase's start, if word i is at its place
-            shifted = shifted[result.mask[shifted >> 32]]
-            keys = shifted if keys is None else np.intersect1d(keys, shifted, assume_unique=True)
-        result.mask[:] = False
-        result.mask[keys >> 32] = True
-        return zeroed(result, boost)
-
-    def positions(self, field: str, text) -> np.ndarray:
-        """Sorted, distinct ``doc << 32 | position`` keys of the term, cached per snapshot.
-
-        Distinct: a word and its compound part may share a position (``Bundestag``, ``Bund``).
-        """
-        return self.cache.get(("positions", field, text), lambda: (self.read_positions(field, text),))[0]
-
-    def read_positions(self, field: str, text) -> np.ndarray:
-        chunks = [np.zeros(0, dtype=np.int64)]
-        for matcher, offset in self.leaf_matchers(field, text):
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_values()
-                chunks.append(position_keys(np.asarray(matcher._ids, dtype=np.int64) + offset, matcher._values))
-                matcher._next_block()
-        return distinct(np.concatenate(chunks))
+            shifted = docsets.of_documents(self.postings.positions(field, word), result.ids) - i  # the phrase's start
+            keys = shifted if keys is None else shifted[docsets.member(keys, shifted)]
+        found = docsets.member(docsets.distinct(keys >> 32), result.ids)
+        return boosted(Matches.sparse(result.ids[found], result.scores[found]), boost)
 
     def by_whoosh(self, q: wq.Query) -> Matches:
         """Any other query, through Whoosh's own matcher (same scores by construction)."""
-        matches = self.nothing()
         matcher = q.matcher(self.searcher, self.searcher.context())
         ids, scores = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             scores.append(matcher.score())
             matcher.next()
-        if ids:
-            index = np.array(ids, dtype=np.int64)
-            matches.mask[index] = True
-            matches.scores[index] = scores
-        return matches
+        ids, scores = np.array(ids, dtype=np.int64), np.array(scores, dtype=float)
+        order = np.argsort(ids, kind="stable")  # in order already: a matcher walks the documents
+        return Matches.sparse(ids[order], scores[order])
 
     def date_range(self, start: dt.datetime | None, end: dt.datetime | None, boost: float) -> Matches:
         """``date:2023``: the documents whose day lies in the range, each scoring ``boost`` (a
@@ -242,18 +202,22 @@ class Evaluator:
     # --- combinations -------------------------------------------------------------------
 
     def union(self, subqueries, boost: float, max_of: bool = False) -> Matches:
-        """Sum (or maximum) of the parts' scores; term parts are added sparsely, without a dense
-        array each, and a sum of terms (a prefix brings up to 64) in one ``bincount``."""
-        result = self.nothing()
-        if not max_of and all(type(sub) is wq.Term for sub in subqueries):
-            return self.term_sum(result, [self.sparse_term(s.fieldname, s.text, s.boost) for s in subqueries], boost)
-        for sub in subqueries:
-            if type(sub) is wq.Term:
-                ids, scores = self.sparse_term(sub.fieldname, sub.text, sub.boost)
+        """Sum (or maximum) of the parts' scores. Sparse parts with few postings in all stay
+        sparse; more are added to a dense array without one of their own, and a sum of sparse
+        parts (a prefix brings up to 64 terms) in one ``bincount``."""
+        parts = [self.visit(sub) for sub in subqueries]
+        sparse = [(p.ids, p.scores) for p in parts if p.is_sparse]
+        if len(sparse) == len(parts) and sum(len(ids) for ids, _ in sparse) <= self.sparse_limit:
+            return boosted(Matches.sparse(*docsets.merged(sparse, max_of)), boost)
+        result = self.zeros()
+        if not max_of and len(sparse) == len(parts):
+            return self.term_sum(result, sparse, boost)
+        for part in parts:
+            if part.is_sparse:
+                ids, scores = part.ids, part.scores
                 result.mask[ids] = True
                 result.scores[ids] = np.maximum(result.scores[ids], scores) if max_of else result.scores[ids] + scores
                 continue
-            part = self.visit(sub)
             result.mask |= part.mask
             result.scores = np.maximum(result.scores, part.scores) if max_of else result.scores + part.scores
         if boost != 1:
@@ -261,12 +225,10 @@ class Evaluator:
         return result
 
     def term_sum(self, result: Matches, parts: list[tuple[np.ndarray, np.ndarray]], boost: float) -> Matches:
-        """The terms' scores summed per document (in the terms' order, as adding one after the other)."""
-        if parts:
-            ids = np.concatenate([ids for ids, _ in parts])
-            result.mask[ids] = True
-            result.scores = np.bincount(ids, weights=np.concatenate([scores for _, scores in parts]),
-                                        minlength=self.size)
+        """The parts' scores summed per document (in the parts' order, as adding one after the other)."""
+        ids = np.concatenate([ids for ids, _ in parts])
+        result.mask[ids] = True
+        result.scores = np.bincount(ids, weights=np.concatenate([scores for _, scores in parts]), minlength=self.size)
         if boost != 1:
             result.scores *= boost
         return result
@@ -278,13 +240,37 @@ class Evaluator:
             return self.by_whoosh(wq.And(subqueries, boost=boost))
         result = self.visit(positive[0])
         for sub in positive[1:]:
-            part = self.visit(sub)
-            result.mask &= part.mask
-            result.scores += part.scores
+            result = self.both(result, self.visit(sub))
         for sub in negative:  # Whoosh scores each NOT clause as a match of weight 1: so do we
-            result.mask &= ~self.visit(sub).mask
-            result.scores += 1.0
-        return zeroed(result, boost)
+            result = self.excluding(result, self.visit(sub))
+            result.scores = result.scores + 1.0
+        return boosted(result, boost)
+
+    def both(self, a: Matches, b: Matches) -> Matches:
+        """Documents in ``a`` and ``b``, the two scores added (zeroed where dense and unmatched
+        by ``boosted``); sparse if either is."""
+        if not a.is_sparse and not b.is_sparse:
+            a.mask &= b.mask
+            a.scores += b.scores
+            return a
+        if not a.is_sparse:
+            a, b = b, a  # the sum does not depend on the order
+        if not b.is_sparse:
+            keep = b.mask[a.ids]
+            ids = a.ids[keep]
+            return Matches.sparse(ids, a.scores[keep] + b.scores[ids])
+        in_a, in_b = docsets.common(a.ids, b.ids)
+        return Matches.sparse(a.ids[in_a], a.scores[in_a] + b.scores[in_b])
+
+    def excluding(self, positive: Matches, negative: Matches) -> Matches:
+        if positive.is_sparse:
+            keep = ~self.contains(negative, positive.ids)
+            return Matches.sparse(positive.ids[keep], positive.scores[keep])
+        if negative.is_sparse:
+            positive.mask[negative.ids] = False
+        else:
+            positive.mask &= ~negative.mask
+        return positive
 
     def term_parts(self, q: wq.Query) -> list[tuple[np.ndarray, np.ndarray]] | None:
         """A term, or a plain ``Or`` of terms, as each term's (ids, scores): what an optional
@@ -298,6 +284,11 @@ class Evaluator:
     def add_where(self, required: Matches, parts: list[tuple[np.ndarray, np.ndarray]], boost: float) -> Matches:
         """``AndMaybe`` with term parts: each part's scores added where ``required`` matches
         (every ``Matches`` scores 0 where it does not match, so nothing else changes)."""
+        if required.is_sparse:
+            scores = required.scores
+            for ids, part in parts:
+                scores = scores + docsets.values_at(ids, part, required.ids)
+            return boosted(Matches.sparse(required.ids, scores), boost)
         for ids, scores in parts:
             kept = required.mask[ids]
             required.scores[ids[kept]] += scores[kept]
@@ -306,49 +297,22 @@ class Evaluator:
         return required
 
     def and_maybe(self, required: Matches, optional: Matches, boost: float) -> Matches:
+        if required.is_sparse:
+            return boosted(Matches.sparse(required.ids, required.scores + self.scores_at(optional, required.ids)), boost)
+        optional = self.dense(optional)
         both = required.mask & optional.mask
         required.scores[both] += optional.scores[both]
         return zeroed(required, boost)
 
     def and_not(self, positive: Matches, negative: Matches, boost: float) -> Matches:
-        positive.mask &= ~negative.mask
-        return zeroed(positive, boost)
+        return boosted(self.excluding(positive, negative), boost)
 
 
-def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of a leaf posting matcher, decoding whole blocks."""
-    ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        block_weights = matcher._weights
-        weights.append(np.ones(len(ids[-1])) if block_weights is None else np.asarray(block_weights, dtype=float))
-        matcher._next_block()
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(ids), np.concatenate(weights)
-
-
-def position_keys(ids: np.ndarray, values) -> np.ndarray:
-    """``doc << 32 | position`` for one block of a ``Positions`` field.
-
-    Each value is Whoosh's encoding: a 4-byte count, then a pickled list of position deltas.
-    """
-    deltas = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-    running = np.concatenate(([0], np.cumsum(flat)))
-    starts = np.cumsum(counts) - counts  # each posting's first delta in ``flat``
-    positions = running[1:] - np.repeat(running[starts], counts)
-    return (np.repeat(ids, counts) << 32) | positions
-
-
-def distinct(keys: np.ndarray) -> np.ndarray:
-    """``np.unique`` of an integer array by one sort (``np.unique`` imports ``numpy.ma`` on its first call:
-    10-25 ms of a process's first phrase search)."""
-    keys.sort()
-    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+def boosted(matches: Matches, boost: float) -> Matches:
+    """``zeroed`` for a dense match; a sparse one's scores times ``boost`` (a new array)."""
+    if not matches.is_sparse:
+        return zeroed(matches, boost)
+    return Matches.sparse(matches.ids, matches.scores * boost) if boost != 1 else matches
 
 
 def zeroed(matches: Matches, boost: float) -> Matches:

@@ -30,7 +30,7 @@ from whoosh.searching import Searcher
 
 from indexer.index import store
 from indexer.index.columns import FacetStore
-from indexer.search.evaluator import PostingsCache
+from indexer.search.postings import PostingsCache
 
 
 @dataclass(frozen=True)
