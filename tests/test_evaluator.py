@@ -61,6 +61,16 @@ QUERIES += [
     wq.Or([wq.And([wq.Term("body", "soldat"), wq.Term("body", "korea")]),
            wq.AndNot(wq.Term("body", "mali"), wq.Term("body", "bundeswehr"))], boost=0.7),
     wq.And([wq.Term("body", "soldat"), wq.Not(days(dt.date(2024, 1, 1), None)), wq.Not(wq.Term("body", "korea"))]),
+    # conjunctions of three and four parts, the rarest not first; optional term unions
+    wq.And([wq.Term("body", "soldat"), wq.DisjunctionMax([wq.Term("body", "korea"), wq.Term("title", "korea", boost=0.5)]),
+            wq.Or([wq.Term("body", "nordkorea"), wq.Term("body", "mali")], boost=1.3),
+            days(dt.date(2020, 1, 1), dt.date(2026, 12, 31))]),
+    wq.And([days(dt.date(2020, 1, 1), None), wq.Term("body", "soldat"), RUSSIAN_SOLDIERS]),
+    wq.And([wq.Or([wq.Term("body", "korea"), wq.Term("title", "soldat")]), wq.Term("body", "russisch"),
+            wq.Term("body", "soldat")], boost=0.8),
+    wq.AndMaybe(wq.DisjunctionMax([wq.Term("body", "soldat"), wq.Term("title", "soldat", boost=0.5)]),
+                wq.DisjunctionMax([wq.Term("body", "korea"), wq.Term("title", "korea", boost=0.5)], boost=0.3)),
+    wq.AndMaybe(days(dt.date(2022, 1, 1), None), wq.Or([wq.Term("body", "soldat"), wq.Term("exact", "soldaten")])),
 ]
 
 
