@@ -120,6 +120,26 @@ def test_dismax_takes_each_documents_better_field(searcher, evaluator):
     assert set(np.flatnonzero(matches.mask)) == {h.docnum for h in searcher.search(wq.Or([body, title]), limit=None)}
 
 
+def test_blocks_read_as_whoosh_reads_them(searcher):
+    """Document numbers and weights of every block of every term, as Whoosh's own reader
+    decodes them (``postings.block`` sums the deltas with numpy)."""
+    from indexer.search.postings import block
+
+    reader, checked = searcher.reader(), 0
+    for field, text in reader.all_terms():
+        if field not in ("body", "title", "exact", "country"):
+            continue
+        ours, whoosh = reader.postings(field, text), reader.postings(field, text)
+        while ours.is_active():
+            ids, weights, values = block(ours)
+            whoosh._read_ids(), whoosh._read_weights(), whoosh._read_values()
+            assert ids.tolist() == list(whoosh._ids) and weights.tolist() == list(whoosh._weights)
+            assert list(values) == list(whoosh._values)
+            ours._next_block(), whoosh._next_block()
+            checked += 1
+    assert checked > 100
+
+
 def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
     from indexer.search.postings import PostingsCache
 
