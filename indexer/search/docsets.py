@@ -39,7 +39,7 @@ def by_marks(ids: np.ndarray, wanted: np.ndarray) -> int | None:
 
     Binary searches cost ``len(wanted)`` times about 16 scattered reads; flags cost a read
     and a write per element of either set and zeroing the flags."""
-    if not len(ids) or not len(wanted):
+    if not len(ids) or not len(wanted) or min(ids[0], wanted[0]) < 0:  # a phrase's shifted keys may be
         return None
     top = int(max(ids[-1], wanted[-1]))
     return top if top < MARKS_UP_TO and len(wanted) * 16 > len(ids) + len(wanted) + top // 64 else None
@@ -100,7 +100,7 @@ def of_documents(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     for a few documents, two binary searches each instead of a pass over all the keys."""
     if not len(keys) or not len(docs):
         return keys[:0]
-    if len(docs) * 32 > len(keys):
+    if len(docs) * 32 > len(keys) and keys[0] >= 0:
         owners = keys >> 32
         return keys[marked(docs, int(max(owners[-1], docs[-1])))[owners]]
     docs = docs.astype(np.int64)
