@@ -68,16 +68,22 @@ class Evaluator:
 
     def evaluate(self, query: wq.Query) -> Matches:
         """Matches of ``query`` (normalised as Whoosh would) among the live documents, dense."""
+        return self.matching(query)[0]
+
+    def matching(self, query: wq.Query) -> tuple[Matches, np.ndarray]:
+        """``evaluate``, and the matching documents' numbers in order (known without a pass
+        over the whole mask when the query stayed sparse)."""
         matches = self.visit(query.normalize())
         if matches.is_sparse:
+            ids, scores = matches.ids, matches.scores
             if self.deleted:
-                live = self.alive[matches.ids]
-                matches = Matches.sparse(matches.ids[live], matches.scores[live])
-            return self.dense(matches)
+                live = self.alive[ids]
+                ids, scores = ids[live], scores[live]
+            return self.dense(Matches.sparse(ids, scores)), ids
         if self.deleted:
             matches.mask &= self.alive
             matches.scores *= matches.mask
-        return matches
+        return matches, np.flatnonzero(matches.mask)
 
     def dense(self, matches: Matches) -> Matches:
         if not matches.is_sparse:

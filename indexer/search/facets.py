@@ -29,12 +29,14 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
 
 
 def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, filters: dict[str, np.ndarray],
-                 filtered: tuple[np.ndarray, np.ndarray] | None = None) -> list[Facet]:
+                 filtered: tuple[np.ndarray, np.ndarray] | None = None,
+                 base_numbers: np.ndarray | None = None) -> list[Facet]:
     """Value facets (entities and metadata), the year histogram and (within one year) months;
-    ``filtered``: ``base`` with every filter, as a mask and as document numbers, if known."""
+    ``filtered``: ``base`` with every filter, as a mask and as document numbers, if known;
+    ``base_numbers``: ``base``'s document numbers, if known."""
     if not request.with_facets:
         return []
-    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",), filtered)
+    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",), filtered, base_numbers)
     facets = [value_facet(store, name, request, *scopes[name]) for name in FACET_NAMES]
     date_mask, date_hits = scopes["date"]
     years, _ = store.year_counts(date_mask, date_hits)
@@ -46,17 +48,20 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, fi
 
 
 def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray, names: tuple[str, ...],
-                   filtered: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                   filtered: tuple[np.ndarray, np.ndarray] | None = None,
+                   base_numbers: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per facet: the documents it counts over (``base`` and every other facet's filter), as a
     mask and as document numbers. Facets without a filter of their own share one scope
-    (``filtered``, when given)."""
+    (``filtered``, when given); with ``base_numbers`` a scope's numbers are those of them in
+    its mask, not a pass over the whole mask."""
     by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {frozenset(filters): filtered} if filtered else {}
     scopes = {}
     for name in names:
         applied = frozenset(filters) - {name}
         if applied not in by_filters:
             mask = without(filters, name, base)
-            by_filters[applied] = (mask, np.flatnonzero(mask))
+            numbers = np.flatnonzero(mask) if base_numbers is None else base_numbers[mask[base_numbers]]
+            by_filters[applied] = (mask, numbers)
         scopes[name] = by_filters[applied]
     return scopes
 

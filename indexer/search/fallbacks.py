@@ -53,7 +53,7 @@ def count_matches(lease: Lease, text: str, config: RankingConfig, words: str | N
 def partial_hits(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray,
                  filters: dict[str, np.ndarray], config: RankingConfig, mentions=None) -> list[Hit]:
     """All words found less than a page: the page goes on with documents that have most of them."""
-    total = int(hits_mask.sum())
+    total = int(np.count_nonzero(hits_mask))
     room = request.page_size - total
     words = word_modes.plain_words(node)
     if found.words != "all" or request.page != 1 or room <= 0 or not 2 <= len(words) <= word_modes.MAX_PARTIAL_WORDS:
