@@ -57,7 +57,6 @@ class Evaluator:
         self.postings = Postings(searcher.reader(), self.cache)
         self.days = days  # each document's day (ordinal, NO_DAY if undated): date ranges as a mask
         self.searcher = searcher
-        self.reader = searcher.reader()
         self.alive = alive
         self.deleted = not alive.all()
         self.size = len(alive)

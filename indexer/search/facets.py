@@ -28,15 +28,14 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
     return mask
 
 
-def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, filters: dict[str, np.ndarray],
-                 filtered: tuple[np.ndarray, np.ndarray] | None = None,
-                 base_numbers: np.ndarray | None = None) -> list[Facet]:
+def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, base_numbers: np.ndarray,
+                 filters: dict[str, np.ndarray], filtered: tuple[np.ndarray, np.ndarray]) -> list[Facet]:
     """Value facets (entities and metadata), the year histogram and (within one year) months;
-    ``filtered``: ``base`` with every filter, as a mask and as document numbers, if known;
-    ``base_numbers``: ``base``'s document numbers, if known."""
+    ``base``: the query's documents as a mask and (``base_numbers``) as document numbers;
+    ``filtered``: ``base`` with every filter, as a mask and as document numbers."""
     if not request.with_facets:
         return []
-    scopes = counted_scopes(filters, base, FACET_NAMES + ("date",), filtered, base_numbers)
+    scopes = counted_scopes(filters, base, base_numbers, FACET_NAMES + ("date",), filtered)
     facets = [value_facet(store, name, request, *scopes[name]) for name in FACET_NAMES]
     date_mask, date_hits = scopes["date"]
     years, _ = store.year_counts(date_mask, date_hits)
@@ -47,21 +46,18 @@ def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, fi
     return facets
 
 
-def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray, names: tuple[str, ...],
-                   filtered: tuple[np.ndarray, np.ndarray] | None = None,
-                   base_numbers: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray, base_numbers: np.ndarray,
+                   names: tuple[str, ...], filtered: tuple[np.ndarray, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per facet: the documents it counts over (``base`` and every other facet's filter), as a
-    mask and as document numbers. Facets without a filter of their own share one scope
-    (``filtered``, when given); with ``base_numbers`` a scope's numbers are those of them in
-    its mask, not a pass over the whole mask."""
-    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {frozenset(filters): filtered} if filtered else {}
+    mask and as document numbers (those of ``base_numbers`` in the mask, not a pass over the
+    whole mask). Facets without a filter of their own share one scope, ``filtered``."""
+    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {frozenset(filters): filtered}
     scopes = {}
     for name in names:
         applied = frozenset(filters) - {name}
         if applied not in by_filters:
             mask = without(filters, name, base)
-            numbers = np.flatnonzero(mask) if base_numbers is None else base_numbers[mask[base_numbers]]
-            by_filters[applied] = (mask, numbers)
+            by_filters[applied] = (mask, base_numbers[mask[base_numbers]])
         scopes[name] = by_filters[applied]
     return scopes
 

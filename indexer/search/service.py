@@ -226,13 +226,10 @@ class Match:
     compiled: Compiled
     mask: np.ndarray
     scores: np.ndarray
+    ids: np.ndarray
     notice: str = ""
     words: str = ""
     strict: int = 0
-    ids: np.ndarray | None = None
-
-    def numbers(self) -> np.ndarray:
-        return np.flatnonzero(self.mask) if self.ids is None else self.ids
 
 
 def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -> SearchPage:
@@ -252,20 +249,20 @@ def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -
 def build_page(lease: Lease, request: SearchRequest, node, found: Match, config: RankingConfig, partial) -> SearchPage:
     """Filter, rank, facets and (``partial``) the documents with most of the words of what ``node`` matched."""
     filters = filter_masks(lease.facets, request)
-    hits_mask, numbers = found.mask.copy(), found.numbers()
+    hits_mask, numbers = found.mask.copy(), found.ids
     for mask in filters.values():
         hits_mask &= mask
         numbers = numbers[mask[numbers]]  # once: the ranking and the facets share them
     total = len(numbers)
     mentions = entity_mentions(lease, found.compiled, request.filters)
     hits = rank(lease, request, node, found, hits_mask, numbers, config, mentions)
-    facets = build_facets(lease.facets, request, found.mask, filters, (hits_mask, numbers), found.numbers())
+    facets = build_facets(lease.facets, request, found.mask, found.ids, filters, (hits_mask, numbers))
     undated = int(np.count_nonzero(lease.facets.years[numbers] == 0))
     size = request.page_size
     return SearchPage(
         request=request, total=total, hits=hits, facets=facets, suggestion=None,
         page=request.page, page_size=size, pages=max(1, math.ceil(total / size)), took_ms=0.0,
-        undated=undated, notice=found.notice, words=found.words, unfiltered=len(found.numbers()),
+        undated=undated, notice=found.notice, words=found.words, unfiltered=len(found.ids),
         partial_hits=partial(lease, request, node, found, hits_mask, filters, config, mentions),
     )
 
@@ -295,18 +292,18 @@ def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -
     """
     if node is None:
         everything = lease.facets.everything()
-        return Match(Compiled(wq.Every()), everything, np.zeros(lease.facets.size),
-                     strict=int(np.count_nonzero(everything)))
+        ids = np.flatnonzero(everything)
+        return Match(Compiled(wq.Every()), everything, np.zeros(lease.facets.size), ids, strict=len(ids))
     mode = word_modes.compile_mode(node, words, config)
     found = evaluate(lease, compile_query(lease, node, config, mode))
     choice = word_modes.words_of(mode) if word_modes.has_choice(node, config) else ""
-    found = replace(found, words=choice, strict=len(found.numbers()))
+    found = replace(found, words=choice, strict=len(found.ids))
     if mode == "question" and words is None and found.strict:
         return replace(found, notice=ranking.QUESTION_NOTICE)
     if found.strict or mode != "and" or words is not None or choice != "all":
         return found
     anyword = evaluate(lease, compile_query(lease, node, config, "or"))
-    return replace(anyword, notice=OR_NOTICE, words="any") if len(anyword.numbers()) else found
+    return replace(anyword, notice=OR_NOTICE, words="any") if len(anyword.ids) else found
 
 
 def evaluate(lease: Lease, compiled: Compiled) -> Match:
@@ -314,7 +311,7 @@ def evaluate(lease: Lease, compiled: Compiled) -> Match:
     facets = lease.facets
     matches, ids = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings, facets.days).matching(
         compiled.ranked)
-    return Match(compiled, matches.mask, matches.scores, ids=ids)
+    return Match(compiled, matches.mask, matches.scores, ids)
 
 
 def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
