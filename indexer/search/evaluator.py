@@ -214,10 +214,12 @@ class Evaluator:
         sparse = [(p.ids, p.scores) for p in parts if p.is_sparse]
         if len(sparse) == len(parts) and sum(len(ids) for ids, _ in sparse) <= self.sparse_limit:
             return boosted(Matches.sparse(*docsets.merged(sparse, max_of)), boost)
-        result = self.zeros()
         if not max_of and len(sparse) == len(parts):
-            return self.term_sum(result, sparse, boost)
-        for part in parts:
+            return self.term_sum(self.zeros(), sparse, boost)
+        if max_of:  # the order of a maximum does not matter: the largest part is written first, not compared
+            parts.sort(key=lambda p: -len(p.ids if p.is_sparse else p.scores))
+        result = self.first_of_union(parts[0], max_of)
+        for part in parts[1:]:
             if part.is_sparse:
                 ids, scores = part.ids, part.scores
                 result.mask[ids] = True
@@ -227,6 +229,18 @@ class Evaluator:
             result.scores = np.maximum(result.scores, part.scores) if max_of else result.scores + part.scores
         if boost != 1:
             result.scores *= boost
+        return result
+
+    def first_of_union(self, part: Matches, max_of: bool) -> Matches:
+        """A dense union's first part, as a dense array of zeros plus (or at least) the part: a
+        dense part is taken as it is (it was made for this union), a sparse one written in."""
+        if not part.is_sparse:
+            if max_of:
+                np.maximum(part.scores, 0.0, out=part.scores)
+            return part
+        result = self.zeros()
+        result.mask[part.ids] = True
+        result.scores[part.ids] = np.maximum(part.scores, 0.0) if max_of else part.scores
         return result
 
     def term_sum(self, result: Matches, parts: list[tuple[np.ndarray, np.ndarray]], boost: float) -> Matches:

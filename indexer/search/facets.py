@@ -28,38 +28,47 @@ def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.n
     return mask
 
 
-def build_facets(store: FacetStore, request: SearchRequest, base: np.ndarray, base_numbers: np.ndarray,
-                 filters: dict[str, np.ndarray], filtered: tuple[np.ndarray, np.ndarray]) -> list[Facet]:
-    """Value facets (entities and metadata), the year histogram and (within one year) months;
-    ``base``: the query's documents as a mask and (``base_numbers``) as document numbers;
-    ``filtered``: ``base`` with every filter, as a mask and as document numbers."""
+class Scopes:
+    """The query's documents narrowed by the active filters: by all of them (the hits), or by
+    all but one (what that filter's facet counts over), as a mask and as document numbers.
+    Each filter's mask is read once at the query's documents (``flags``); a scope combines
+    those, so no scope makes a pass over the query's documents or the whole index again."""
+
+    def __init__(self, base: np.ndarray, numbers: np.ndarray, filters: dict[str, np.ndarray]):
+        self.base, self.numbers, self.filters = base, numbers, filters
+        self.flags = {name: mask[numbers] for name, mask in filters.items()}
+        self.made: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {}
+
+    def hits(self) -> tuple[np.ndarray, np.ndarray]:
+        """The documents of every filter (mask, numbers)."""
+        return self.without(None)
+
+    def without(self, name: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """The documents of every filter but ``name`` (mask, numbers)."""
+        applied = frozenset(self.filters) - {name}
+        if applied not in self.made:
+            mask, numbers = self.base.copy(), self.numbers
+            if applied:
+                for other in applied:
+                    mask &= self.filters[other]
+                numbers = numbers[np.logical_and.reduce([self.flags[other] for other in applied])]
+            self.made[applied] = (mask, numbers)
+        return self.made[applied]
+
+
+def build_facets(store: FacetStore, request: SearchRequest, scopes: Scopes) -> list[Facet]:
+    """Value facets (entities and metadata), the year histogram and (within one year) months,
+    each counted over the query's documents narrowed by every filter but its own."""
     if not request.with_facets:
         return []
-    scopes = counted_scopes(filters, base, base_numbers, FACET_NAMES + ("date",), filtered)
-    facets = [value_facet(store, name, request, *scopes[name]) for name in FACET_NAMES]
-    date_mask, date_hits = scopes["date"]
+    facets = [value_facet(store, name, request, *scopes.without(name)) for name in FACET_NAMES]
+    date_mask, date_hits = scopes.without("date")
     years, _ = store.year_counts(date_mask, date_hits)
     facets.append(year_facet(years, request))
     month = month_facet(store, date_mask, request, date_hits)
     if month is not None:
         facets.append(month)
     return facets
-
-
-def counted_scopes(filters: dict[str, np.ndarray], base: np.ndarray, base_numbers: np.ndarray,
-                   names: tuple[str, ...], filtered: tuple[np.ndarray, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per facet: the documents it counts over (``base`` and every other facet's filter), as a
-    mask and as document numbers (those of ``base_numbers`` in the mask, not a pass over the
-    whole mask). Facets without a filter of their own share one scope, ``filtered``."""
-    by_filters: dict[frozenset, tuple[np.ndarray, np.ndarray]] = {frozenset(filters): filtered}
-    scopes = {}
-    for name in names:
-        applied = frozenset(filters) - {name}
-        if applied not in by_filters:
-            mask = without(filters, name, base)
-            by_filters[applied] = (mask, base_numbers[mask[base_numbers]])
-        scopes[name] = by_filters[applied]
-    return scopes
 
 
 def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray,

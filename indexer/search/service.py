@@ -30,7 +30,7 @@ from indexer.search import ranking
 from indexer.search import words as word_modes
 from indexer.search.compiler import Compiled, QueryCompiler
 from indexer.search.evaluator import Evaluator
-from indexer.search.facets import build_facets, value_facet, without
+from indexer.search.facets import Scopes, build_facets, value_facet, without
 from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query, read_query
 from indexer.search.ranking import RankingConfig
@@ -249,14 +249,12 @@ def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -
 def build_page(lease: Lease, request: SearchRequest, node, found: Match, config: RankingConfig, partial) -> SearchPage:
     """Filter, rank, facets and (``partial``) the documents with most of the words of what ``node`` matched."""
     filters = filter_masks(lease.facets, request)
-    hits_mask, numbers = found.mask.copy(), found.ids
-    for mask in filters.values():
-        hits_mask &= mask
-        numbers = numbers[mask[numbers]]  # once: the ranking and the facets share them
+    scopes = Scopes(found.mask, found.ids, filters)
+    hits_mask, numbers = scopes.hits()  # once: the ranking and the facets share them
     total = len(numbers)
     mentions = entity_mentions(lease, found.compiled, request.filters)
     hits = rank(lease, request, node, found, hits_mask, numbers, config, mentions)
-    facets = build_facets(lease.facets, request, found.mask, found.ids, filters, (hits_mask, numbers))
+    facets = build_facets(lease.facets, request, scopes)
     undated = int(np.count_nonzero(lease.facets.years[numbers] == 0))
     size = request.page_size
     return SearchPage(
