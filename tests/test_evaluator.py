@@ -155,6 +155,28 @@ def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
     assert cache.held <= 8 and cache.entries
 
 
+@pytest.mark.parametrize("sparse_limit", [10**9, 0], ids=["unions-sparse", "unions-dense"])
+def test_cached_unions_equal_whoosh_on_every_use(searcher, sparse_limit):
+    """A union of terms is cached (a sparse one as it is, a dense one copied for each use):
+    every query three times over, after the others combined their results in place, still
+    gives Whoosh's documents and scores; the cache holds unions of the form forced."""
+    from indexer.search.postings import PostingsCache
+
+    reader = searcher.reader()
+    alive = np.zeros(reader.doc_count_all(), dtype=bool)
+    alive[list(reader.all_doc_ids())] = True
+    cache = PostingsCache()
+    evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)), cache,
+                          days=day_array(reader, len(alive)), sparse_limit=sparse_limit)
+    for query in QUERIES * 3:
+        reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        matches = evaluator.evaluate(query)
+        assert set(np.flatnonzero(matches.mask).tolist()) == set(reference), query
+        assert all(matches.scores[d] == pytest.approx(s, rel=1e-9) for d, s in reference.items()), query
+    unions = [cache.entries[key] for key in cache.entries if key[0] == "union"]
+    assert unions and all(union.is_sparse != (sparse_limit == 0) for union in unions)
+
+
 PHRASES = [
     wq.Phrase("body", ["russisch", "soldat"], boost=1.5),
     wq.Phrase("title", ["nordkorea", "schick"]),

@@ -209,7 +209,18 @@ class Evaluator:
     def union(self, subqueries, boost: float, max_of: bool = False) -> Matches:
         """Sum (or maximum) of the parts' scores. Sparse parts with few postings in all stay
         sparse; more are added to a dense array without one of their own, and a sum of sparse
-        parts (a prefix brings up to 64 terms) in one ``bincount``."""
+        parts (a prefix brings up to 64 terms) in one ``bincount``. A union of terms only (a
+        word in its fields, a prefix's words) is cached like a term's postings: a sparse one
+        as it is (never changed in place), a dense one copied for each use."""
+        if not all(type(sub) is wq.Term for sub in subqueries):
+            return self.combined(subqueries, boost, max_of)
+        key = ("union", max_of, tuple((sub.fieldname, sub.text, sub.boost) for sub in subqueries))
+        found = self.cache.get(key, lambda: self.combined(subqueries, 1.0, max_of), size=lambda m: len(m.scores))
+        if found.is_sparse:
+            return boosted(found, boost)
+        return Matches(found.mask.copy(), found.scores * boost if boost != 1 else found.scores.copy())
+
+    def combined(self, subqueries, boost: float, max_of: bool) -> Matches:
         parts = [self.visit(sub) for sub in subqueries]
         sparse = [(p.ids, p.scores) for p in parts if p.is_sparse]
         if len(sparse) == len(parts) and sum(len(ids) for ids, _ in sparse) <= self.sparse_limit:
