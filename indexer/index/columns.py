@@ -156,12 +156,14 @@ class FacetStore:
         """Values whose words contain the folded words of ``typed`` (a facet's filter box)."""
         return self.fields[field].containing(set(fold(typed).split()))
 
-    def top_values(self, field: str, mask: np.ndarray, limit: int, among: list[int] | None = None,
-                   hits: np.ndarray | None = None) -> tuple[list[tuple[str, int]], int]:
+    def top_values(self, field: str, counts: np.ndarray, limit: int,
+                   among: list[int] | None = None) -> tuple[list[tuple[str, int]], int]:
         """(value, count) pairs, most frequent first, and the number of values with a count;
-        ``among``: only these value ordinals; ``hits``: the masked documents' numbers, if known."""
+        ``counts``: documents per value ordinal (``FieldOrdinals.counts``); ``among``: only
+        these value ordinals."""
         facet = self.fields[field]
-        present, counts = facet.value_counts(mask, hits)
+        present = np.flatnonzero(counts)
+        counts = counts[present]
         if among is not None:
             kept = np.isin(present, among)
             present, counts = present[kept], counts[kept]

@@ -113,12 +113,6 @@ class FieldOrdinals:
             self._layout = layout  # one assignment: a thread sees the old layout or the new one
         return layout
 
-    def value_counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(ordinals, counts) of the values with a count among the masked documents."""
-        counts = self.counts(mask, hits)
-        present = np.flatnonzero(counts)
-        return present, counts[present]
-
     def mask_of(self, ordinals: list[int], size: int) -> np.ndarray:
         """The documents with any of the values: each value's documents read from the entries
         in value order (no pass over every entry)."""

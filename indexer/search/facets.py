@@ -78,12 +78,13 @@ def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.n
     selected = {fold(value): value for value in request.filters.get(name, ())}
     find = request.facet_find.get(name, "").strip()
     among = store.find_ordinals(name, find) if find else None
-    top, total = store.top_values(name, mask, request.facet_limit, among, hits)
+    counts = store.fields[name].counts(mask, hits)
+    top, total = store.top_values(name, counts, request.facet_limit, among)
     values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
     shown = {fold(v.value) for v in values}
     for value in sorted(v for k, v in selected.items() if k not in shown):  # a selected value always shows
         ordinals = store.resolve_ordinals(name, value)
-        count = int(store.fields[name].counts(mask, hits)[ordinals].sum()) if ordinals else 0
+        count = int(counts[ordinals].sum()) if ordinals else 0
         values.append(FacetValue(value, value, count, True))
     return Facet(name=name, label=LABELS[name], values=values, total_values=total)
 
