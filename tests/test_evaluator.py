@@ -157,9 +157,9 @@ def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
 
 @pytest.mark.parametrize("sparse_limit", [10**9, 0], ids=["unions-sparse", "unions-dense"])
 def test_cached_unions_equal_whoosh_on_every_use(searcher, sparse_limit):
-    """A union of terms is cached (a sparse one as it is, a dense one copied for each use):
-    every query three times over, after the others combined their results in place, still
-    gives Whoosh's documents and scores; the cache holds unions of the form forced."""
+    """A sparse union of terms is cached (never changed in place), a dense one is not: every
+    query three times over, after the others combined their results in place, still gives
+    Whoosh's documents and scores."""
     from indexer.search.postings import PostingsCache
 
     reader = searcher.reader()
@@ -174,7 +174,7 @@ def test_cached_unions_equal_whoosh_on_every_use(searcher, sparse_limit):
         assert set(np.flatnonzero(matches.mask).tolist()) == set(reference), query
         assert all(matches.scores[d] == pytest.approx(s, rel=1e-9) for d, s in reference.items()), query
     unions = [cache.entries[key] for key in cache.entries if key[0] == "union"]
-    assert unions and all(union.is_sparse != (sparse_limit == 0) for union in unions)
+    assert all(union.is_sparse for union in unions) and bool(unions) == (sparse_limit != 0)
 
 
 PHRASES = [

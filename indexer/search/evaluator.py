@@ -18,6 +18,7 @@ checks it against ``searcher.search``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,7 +147,7 @@ class Evaluator:
         return ids, (scores * boost if boost != 1 else scores)
 
     def scored_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        ids, weights = self.postings.postings(field, text)
+        ids, weights = self.postings.read_postings(field, text)
         if not len(ids):
             return ids, np.zeros(0)
         return ids, self.term_scores(field, text, ids, weights)
@@ -209,16 +210,19 @@ class Evaluator:
     def union(self, subqueries, boost: float, max_of: bool = False) -> Matches:
         """Sum (or maximum) of the parts' scores. Sparse parts with few postings in all stay
         sparse; more are added to a dense array without one of their own, and a sum of sparse
-        parts (a prefix brings up to 64 terms) in one ``bincount``. A union of terms only (a
-        word in its fields, a prefix's words) is cached like a term's postings: a sparse one
-        as it is (never changed in place), a dense one copied for each use."""
+        parts (a prefix brings up to 64 terms) in one ``bincount``. A sparse union of terms
+        only (a word in its fields, a prefix's words) is cached like a term's scores; a dense
+        one is not: an array of the archive's size would crowd many terms out of the cache."""
         if not all(type(sub) is wq.Term for sub in subqueries):
             return self.combined(subqueries, boost, max_of)
         key = ("union", max_of, tuple((sub.fieldname, sub.text, sub.boost) for sub in subqueries))
-        found = self.cache.get(key, lambda: self.combined(subqueries, 1.0, max_of), size=lambda m: len(m.scores))
+        found = self.cache.get(key, lambda: self.combined(subqueries, 1.0, max_of),
+                               size=lambda m: len(m.ids) if m.is_sparse else math.inf)  # inf: not kept
         if found.is_sparse:
             return boosted(found, boost)
-        return Matches(found.mask.copy(), found.scores * boost if boost != 1 else found.scores.copy())
+        if boost != 1:  # made for this use alone
+            found.scores *= boost
+        return found
 
     def combined(self, subqueries, boost: float, max_of: bool) -> Matches:
         parts = [self.visit(sub) for sub in subqueries]

@@ -1,6 +1,8 @@
 """Decoded postings of an index snapshot: each term's document numbers and weights, and its
 positions as sorted ``doc << 32 | position`` keys, read from Whoosh's segments a block at a
-time into numpy arrays and kept in a bounded cache shared by the snapshot's searches."""
+time into numpy arrays. A bounded cache shared by the snapshot's searches keeps the
+positions, and what the evaluator makes of the postings (each term's scores, unions of
+terms)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from indexer.search import docsets
 
 
 class PostingsCache:
-    """Decoded postings and positions of recently used terms, and prefix expansions, for one
+    """Scores and positions of recently used terms, unions of terms, and prefix expansions, for one
     index snapshot; least recently used entries go first, bounded by the array entries held."""
 
     def __init__(self, max_postings: int = 4_000_000):
@@ -29,7 +31,7 @@ class PostingsCache:
 
     def get(self, key, load, size=None):
         """``load()`` once per key while it stays cached; its size is ``size(value)``, by default
-        the length of its first array."""
+        the length of its first array. A value larger than a quarter of the bound is not kept."""
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
@@ -54,12 +56,9 @@ class Postings:
         self.reader = reader
         self.cache = cache
 
-    def postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term weights) over all segments, cached per snapshot."""
-        return self.cache.get((field, text), lambda: self.read_postings(field, text))
-
     def read_postings(self, field: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term weights) over all segments, read a block at a time."""
+        """(document numbers, term weights) over all segments, read a block at a time (not
+        cached: the evaluator caches the scores made of them, with the same numbers)."""
         all_ids, all_weights = [], []
         for matcher, offset in self.leaf_matchers(field, text):
             ids, weights = read_blocks(matcher)
