@@ -14,6 +14,7 @@ filter and ``year`` its date range. ``entities``:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 from benchmarks.engine import TOP, Built, Outcome, directory_size
@@ -89,6 +90,7 @@ class ProductEngine:
         seconds = info.get("seconds") or 0.0
         self.service = SearchService(self.index_dir)
         self.service.warm()  # opened before the rounds, like the peers' indexes and like search-web at start
+        gc.freeze()  # as search-web does after its warm-up (``serve.frozen``)
         return Built(info.get("indexed", 0), seconds, directory_size(current_generation(self.index_dir)), note)
 
     def search(self, query: BenchQuery, facets: bool) -> Outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from search_web.serve import main, parse_args
+from search_web.serve import frozen, main, parse_args
 
 
 def fetch(url: str, method: str = "GET"):
@@ -61,6 +62,16 @@ def test_waitress_answers_errors_and_methods(live_url):
     assert fetch(f"{live_url}/documents/nichts")[0] == 404
     status, headers, _ = fetch(f"{live_url}/api/search", method="POST")
     assert status == 405 and "POST" not in headers["Allow"]
+
+
+def test_a_serving_process_takes_what_its_start_made_out_of_collections():
+    """``search-web`` freezes the objects of its warm-up (``gc.freeze``) before it serves; the
+    subprocess servers of these tests serve that way."""
+    before, server = gc.get_freeze_count(), object()
+    try:
+        assert frozen(server) is server and gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
 
 
 def test_workers_option():
