@@ -7,7 +7,7 @@ import pytest
 from whoosh import query as wq
 
 from indexer.index import store
-from indexer.index.columns import day_array, field_lengths
+from indexer.index.columns import alive_mask, day_array, field_lengths
 from indexer.search import ranking
 from indexer.search.evaluator import Evaluator
 
@@ -85,8 +85,7 @@ def searcher(index_dir):
 def evaluator(searcher, request):
     """The evaluator with its default choice between sparse and dense unions, and forced to each."""
     reader = searcher.reader()
-    alive = np.zeros(reader.doc_count_all(), dtype=bool)
-    alive[list(reader.all_doc_ids())] = True
+    alive = alive_mask(reader, reader.doc_count_all())
     return Evaluator(searcher, alive, field_lengths(reader, len(alive)), days=day_array(reader, len(alive)),
                      sparse_limit=request.param)
 
@@ -144,8 +143,7 @@ def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
     from indexer.search.postings import PostingsCache
 
     reader = searcher.reader()
-    alive = np.zeros(reader.doc_count_all(), dtype=bool)
-    alive[list(reader.all_doc_ids())] = True
+    alive = alive_mask(reader, reader.doc_count_all())
     cache = PostingsCache(max_postings=8)
     cached = Evaluator(searcher, alive, field_lengths(reader, len(alive)), cache)
     plain = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
@@ -163,8 +161,7 @@ def test_cached_unions_equal_whoosh_on_every_use(searcher, sparse_limit):
     from indexer.search.postings import PostingsCache
 
     reader = searcher.reader()
-    alive = np.zeros(reader.doc_count_all(), dtype=bool)
-    alive[list(reader.all_doc_ids())] = True
+    alive = alive_mask(reader, reader.doc_count_all())
     cache = PostingsCache()
     evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)), cache,
                           days=day_array(reader, len(alive)), sparse_limit=sparse_limit)
@@ -264,8 +261,7 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
     with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) == 3
-        alive = np.zeros(reader.doc_count_all(), dtype=bool)
-        alive[list(reader.all_doc_ids())] = True
+        alive = alive_mask(reader, reader.doc_count_all())
         evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
         for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag"),
                       wq.AndMaybe(wq.Term("body", "bundestag"), wq.Term("body", "deutsch", boost=0.5))):

@@ -19,7 +19,7 @@ from indexer.text.folding import fold
 MAX_YEAR_SPAN = 100  # years from the first to the last up to which gaps are filled in
 
 
-def without(filters: dict[str, np.ndarray], name: str, base: np.ndarray) -> np.ndarray:
+def without(filters: dict[str, np.ndarray], name: str | None, base: np.ndarray) -> np.ndarray:
     """``base`` narrowed by every filter except ``name``."""
     mask = base.copy()
     for other, other_mask in filters.items():
@@ -47,12 +47,10 @@ class Scopes:
         """The documents of every filter but ``name`` (mask, numbers)."""
         applied = frozenset(self.filters) - {name}
         if applied not in self.made:
-            mask, numbers = self.base.copy(), self.numbers
+            numbers = self.numbers
             if applied:
-                for other in applied:
-                    mask &= self.filters[other]
                 numbers = numbers[np.logical_and.reduce([self.flags[other] for other in applied])]
-            self.made[applied] = (mask, numbers)
+            self.made[applied] = (without(self.filters, name, self.base), numbers)
         return self.made[applied]
 
 
