@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer.index import store
+from indexer.index import postfiles, store
 from indexer.index.columns import alive_mask, day_array, field_lengths
 from indexer.search import ranking
 from indexer.search.evaluator import Evaluator
@@ -81,13 +81,18 @@ def searcher(index_dir):
         yield searcher
 
 
-@pytest.fixture(scope="module", params=[None, 0, 10**9], ids=["sparse-limit-default", "unions-dense", "all-sparse"])
-def evaluator(searcher, request):
-    """The evaluator with its default choice between sparse and dense unions, and forced to each."""
+@pytest.fixture(scope="module", params=[(None, True), (0, True), (10**9, True), (None, False)],
+                ids=["sparse-limit-default", "unions-dense", "all-sparse", "whoosh-blocks"])
+def evaluator(searcher, index_dir, request):
+    """The evaluator with its default choice between sparse and dense unions, and forced to each,
+    reading the postings files the build wrote; and once from Whoosh's blocks alone."""
+    sparse_limit, with_files = request.param
     reader = searcher.reader()
     alive = alive_mask(reader, reader.doc_count_all())
+    files = postfiles.open_files(store.current_generation(index_dir), reader.segments()) if with_files else None
+    assert files or not with_files
     return Evaluator(searcher, alive, field_lengths(reader, len(alive)), days=day_array(reader, len(alive)),
-                     sparse_limit=request.param)
+                     sparse_limit=sparse_limit, files=files)
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=str)
@@ -121,8 +126,8 @@ def test_dismax_takes_each_documents_better_field(searcher, evaluator):
 
 def test_blocks_read_as_whoosh_reads_them(searcher):
     """Document numbers and weights of every block of every term, as Whoosh's own reader
-    decodes them (``postings.block`` sums the deltas with numpy)."""
-    from indexer.search.postings import block
+    decodes them (``blocks.block`` sums the deltas with numpy)."""
+    from indexer.index.blocks import block
 
     reader, checked = searcher.reader(), 0
     for field, text in reader.all_terms():
@@ -233,11 +238,14 @@ def test_phrases_where_compound_parts_share_a_position(tmp_path):
     with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         reader = searcher.reader()
         alive = np.ones(reader.doc_count_all(), dtype=bool)
-        evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
-        for words in (["deutsch", "bundestag"], ["bundestag", "bundestag"], ["bund", "tag"], ["deutsch", "bund"]):
-            query = wq.Phrase("body", words)
-            reference = {hit.docnum for hit in searcher.search(query, limit=None)}
-            assert set(np.flatnonzero(evaluator.evaluate(query).mask).tolist()) == reference, words
+        files = postfiles.open_files(store.current_generation(tmp_path / "index"), reader.segments())
+        assert files  # the build wrote them: phrases read both ways
+        for evaluator in (Evaluator(searcher, alive, field_lengths(reader, len(alive))),
+                          Evaluator(searcher, alive, field_lengths(reader, len(alive)), files=files)):
+            for words in (["deutsch", "bundestag"], ["bundestag", "bundestag"], ["bund", "tag"], ["deutsch", "bund"]):
+                query = wq.Phrase("body", words)
+                reference = {hit.docnum for hit in searcher.search(query, limit=None)}
+                assert set(np.flatnonzero(evaluator.evaluate(query).mask).tolist()) == reference, words
 
 
 def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
@@ -258,19 +266,25 @@ def test_phrases_and_terms_over_several_segments_and_deletions(tmp_path):
     writer = ix.writer()
     writer.delete_by_term("id", "b0")
     writer.commit(merge=False)
+    generation = store.current_generation(tmp_path / "index")
     with ix.searcher(weighting=ranking.weighting(ranking.DEFAULT)) as searcher:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) == 3
+        postfiles.write(postfiles.path_for(generation, reader.segments()[2]),
+                        postfiles.segment_arrays(reader.leaf_readers()[2][0]))
+        files = postfiles.open_files(generation, reader.segments())  # the first and the last segment
+        assert sorted(files) == sorted(reader.segments()[i].segment_id() for i in (0, 2))
         alive = alive_mask(reader, reader.doc_count_all())
-        evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)))
-        for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag"),
-                      wq.AndMaybe(wq.Term("body", "bundestag"), wq.Term("body", "deutsch", boost=0.5))):
-            reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            matches = evaluator.evaluate(query)
-            assert set(np.flatnonzero(matches.mask).tolist()) == set(reference) and len(reference) >= 5
-            assert not matches.scores[~matches.mask].any()  # a deleted document scores nothing
-            for docnum, score in reference.items():
-                assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+        for evaluator in (Evaluator(searcher, alive, field_lengths(reader, len(alive))),
+                          Evaluator(searcher, alive, field_lengths(reader, len(alive)), files=files)):
+            for query in (wq.Phrase("body", ["deutsch", "bundestag"]), wq.Term("body", "bundestag"),
+                          wq.AndMaybe(wq.Term("body", "bundestag"), wq.Term("body", "deutsch", boost=0.5))):
+                reference = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+                matches = evaluator.evaluate(query)
+                assert set(np.flatnonzero(matches.mask).tolist()) == set(reference) and len(reference) >= 5
+                assert not matches.scores[~matches.mask].any()  # a deleted document scores nothing
+                for docnum, score in reference.items():
+                    assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
 
 
 def test_date_ranges_are_answered_from_the_day_column(searcher, evaluator, monkeypatch):

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from indexer.errors import SearchError
-from indexer.index import parallel, store
+from indexer.index import parallel, postfiles, store
 from indexer.index.parallel import parts
 from indexer.index.writer import BuildOptions, build
 from indexer.ingest import partitions
@@ -81,13 +81,19 @@ def stored(index) -> list[dict]:
         return [searcher.stored_fields(number) for number in range(searcher.doc_count_all())]
 
 
-def test_two_processes_write_the_index_one_writer_writes(corpus, tmp_path):
+def test_two_processes_write_the_index_one_writer_writes(corpus, tmp_path, monkeypatch):
     one = build([corpus], tmp_path / "one", BuildOptions(entities=False, workers=1))
+    left_to_the_writer = []
+    write_missing = postfiles.write_missing
+    monkeypatch.setattr(postfiles, "write_missing", lambda *a: left_to_the_writer.extend(write_missing(*a)))
     two = build([corpus], tmp_path / "two", BuildOptions(entities=False, workers=2))
     assert (two.read, two.indexed, two.skipped, two.problems) == (one.read, one.indexed, one.skipped, one.problems)
     assert stored(tmp_path / "two") == stored(tmp_path / "one")
-    _, ix = store.open_current(tmp_path / "two")
+    generation, ix = store.open_current(tmp_path / "two")
     assert len(ix._segments()) == 2 and set(two.timings) == {"recognise", "write"}
+    # each process wrote its segment's postings file; the committing writer had none left to write
+    assert all(postfiles.path_for(generation, segment).exists() for segment in ix._segments())
+    assert left_to_the_writer == []
 
 
 def die_in_the_child(job):

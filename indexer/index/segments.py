@@ -23,6 +23,7 @@ from typing import Iterable
 
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.index import postfiles
 from indexer.index.fastwrite import FastSegmentWriter
 
 POOL_MB = 256  # like the one writer's ``limitmb``
@@ -38,8 +39,8 @@ class PoolStorage(FileStorage):
 
 def write_segment(generation: Path, documents: Iterable[dict]):
     """Writes ``documents`` (``writer.add_document`` keyword dicts) as one segment of the
-    index in ``generation`` and returns the Whoosh segment (picklable), or None when there
-    were none. On failure the segment's files are removed."""
+    index in ``generation``, with its postings file, and returns the Whoosh segment
+    (picklable), or None when there were none. On failure the segment's files are removed."""
     random.seed()  # a segment id of its own, also in a process forked from another writer
     ix = PoolStorage(str(generation)).open_index()
     writer = FastSegmentWriter(ix, _lk=False, limitmb=POOL_MB, compound=False)
@@ -50,7 +51,9 @@ def write_segment(generation: Path, documents: Iterable[dict]):
             writer._close_segment()
             remove_segment(generation, writer.get_segment())
             return None
-        return writer._finalize_segment()
+        segment = writer._finalize_segment()
+        postfiles.write_for_segment(generation, ix.storage, ix.schema, segment)
+        return segment
     except BaseException:
         writer._close_segment()
         remove_segment(generation, writer.get_segment())

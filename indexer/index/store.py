@@ -155,7 +155,7 @@ def remove_stale(index_dir: Path) -> list[str]:
 def remove_whoosh_leftovers(generation: Path) -> list[str]:
     """Temp files and dirs left by a killed writer: Whoosh's pool directory ``MAIN.tmp``, a
     TOC written but not yet renamed (``_MAIN_3.toc.1732791234.56``), a facet cache's
-    ``*.tmp``. Whoosh's flock-based WRITELOCK frees itself; orphaned segments go at the
+    ``*.tmp`` or a postings file's. Whoosh's flock-based WRITELOCK frees itself; orphaned segments go at the
     next commit."""
     removed = []
     for path in generation.iterdir():

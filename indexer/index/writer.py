@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Protocol
 
 from whoosh import index as whoosh_index
 
-from indexer.index import parallel, store
+from indexer.index import parallel, postfiles, store
 from indexer.facets import METADATA_FACETS
 from indexer.index.columns import FacetStore
 from indexer.index.fastwrite import FastSegmentWriter
@@ -352,12 +352,14 @@ def metadata_fields(article: Article) -> dict[str, str]:
 
 
 def finish(report: BuildReport, started: float, generation: Path | None, action: str) -> None:
-    """Records the run in the generation and precomputes its facet arrays for readers."""
+    """Records the run in the generation and precomputes for readers its facet arrays and the
+    new segments' postings files."""
     report.seconds = round(time.monotonic() - started, 3)
     if generation is None:
         return
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         FacetStore.cached(searcher.reader(), generation, searcher.reader().generation())
+        postfiles.write_missing(generation, searcher.reader())
     info = {"format": store.INDEX_FORMAT, "action": action, "at": dt.datetime.now().isoformat(timespec="seconds"),
             **report.to_dict()}
     info["problems"] = info["problems"][:100]

@@ -53,9 +53,9 @@ class Matches:
 
 class Evaluator:
     def __init__(self, searcher, alive: np.ndarray, lengths: dict[str, np.ndarray], cache: PostingsCache | None = None,
-                 days: np.ndarray | None = None, sparse_limit: int | None = None):
+                 days: np.ndarray | None = None, sparse_limit: int | None = None, files: dict | None = None):
         self.cache = cache or PostingsCache(0)
-        self.postings = Postings(searcher.reader(), self.cache)
+        self.postings = Postings(searcher.reader(), self.cache, files)  # files: the segments' postings files
         self.days = days  # each document's day (ordinal, NO_DAY if undated): date ranges as a mask
         self.searcher = searcher
         self.alive = alive

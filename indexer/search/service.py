@@ -307,8 +307,9 @@ def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -
 def evaluate(lease: Lease, compiled: Compiled) -> Match:
     """One vectorised pass: the matching documents' mask and their scores."""
     facets = lease.facets
-    matches, ids = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings, facets.days).matching(
-        compiled.ranked)
+    evaluator = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings, facets.days,
+                          files=lease.files)
+    matches, ids = evaluator.matching(compiled.ranked)
     return Match(compiled, matches.mask, matches.scores, ids)
 
 

@@ -28,19 +28,22 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from indexer.index import store
+from indexer.index import postfiles, store
 from indexer.index.columns import FacetStore
+from indexer.index.postfiles import PostingsFile
 from indexer.search.postings import PostingsCache
 
 
 @dataclass(frozen=True)
 class Lease:
-    """What one search reads: its own searcher, and the snapshot's shared arrays and cache."""
+    """What one search reads: its own searcher, and the snapshot's shared arrays, postings
+    files (by segment id) and cache."""
 
     searcher: Searcher
     facets: FacetStore
     postings: PostingsCache
     generation: Path
+    files: dict[str, PostingsFile]
 
 
 class Snapshot:
@@ -56,6 +59,7 @@ class Snapshot:
         self._idle, self._opened = [first], [first]
         self.facets = FacetStore.cached(first.reader(), generation, self._toc.generation)
         self.postings = PostingsCache()
+        self.files = postfiles.open_files(generation, self._toc.segments)
 
     @classmethod
     def open(cls, index_dir: Path, weighting) -> "Snapshot":
@@ -97,7 +101,7 @@ class Snapshot:
         """A searcher no other thread uses until this ``with`` ends, and the shared arrays."""
         searcher = self._borrow()
         try:
-            yield Lease(searcher, self.facets, self.postings, self.generation)
+            yield Lease(searcher, self.facets, self.postings, self.generation, self.files)
         finally:
             with self._lock:
                 self._idle.append(searcher)

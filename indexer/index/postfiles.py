@@ -1,0 +1,249 @@
+"""Each segment's text postings once more, as arrays that numpy maps straight from disk.
+
+Whoosh stores a block of postings as a pickle, and a ``Positions`` value (one posting's
+positions) as a pickle of its own inside it: a first read of ``"Europäische Union"`` spends
+25 of its 43 ms unpickling. So after each commit the writer derives, per segment and once,
+a *postings file* (``<segment id>.npost``) from the segment's Whoosh postings, through the
+same decoding the search uses (``indexer.search.postings``), so its numbers are Whoosh's:
+
+- per text field (``title``, ``body``, ``exact``): its terms, sorted, as one UTF-8 blob
+  with offsets; each term's postings (local document numbers, weights) and, for a field
+  with positions, each posting's distinct positions in order;
+- a header (JSON) naming each array's type, place and length.
+
+A search maps the file (``PostingsFile.open``) and slices a term's arrays: no pickle, no
+Python loop per posting. A segment without a file (an index from before, or one whose
+file could not be written) is read from Whoosh as before. The files are immutable, like
+the segments: deletions live in the index's deletion lists, and a merged segment gets a
+file of its own at its commit. Removing a segment's files (``segments.remove_segment``,
+Whoosh's clean-up of merged segments) removes its postings file with them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import mmap
+import os
+from pathlib import Path
+
+import numpy as np
+from whoosh import fields
+from whoosh.reading import SegmentReader
+
+from indexer.index.blocks import block, distinct_sorted, position_keys, raw_matcher
+
+SUFFIX = ".npost"
+MAGIC = b"NPOST1\n"
+ALIGN = 8
+
+
+def text_fields(schema) -> list[str]:
+    """The fields a postings file covers: the analysed text fields (UTF-8 terms)."""
+    return [name for name, field in schema.items() if isinstance(field, fields.TEXT)]
+
+
+def path_for(generation: Path, segment) -> Path:
+    return Path(generation) / f"{segment.segment_id()}{SUFFIX}"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_missing(generation: Path, reader) -> list[str]:
+    """Writes the postings file of each segment of ``reader`` that has none; returns the
+    segment ids written. A failure to write leaves that segment on Whoosh."""
+    written = []
+    for leaf, _ in reader.leaf_readers():
+        path = path_for(generation, leaf.segment())
+        if not path.exists() and leaf.doc_count_all():
+            write(path, segment_arrays(leaf))
+            written.append(leaf.segment().segment_id())
+    return written
+
+
+def write_for_segment(generation: Path, storage, schema, segment) -> None:
+    """Writes the postings file of one segment just written (by a build's worker process,
+    so that the workers share the work)."""
+    reader = SegmentReader(storage, schema, segment)
+    try:
+        write(path_for(generation, segment), segment_arrays(reader))
+    finally:
+        reader.close()
+
+
+def segment_arrays(leaf) -> dict[str, np.ndarray]:
+    """The arrays of one segment's postings file, per text field (see the module's docstring)."""
+    arrays = {}
+    for name in text_fields(leaf.schema):
+        with_positions = leaf.schema[name].format.supports("positions")
+        terms, ids, weights, counts, positions = [], [], [], [], []
+        for term in leaf.lexicon(name):
+            term_ids, term_weights, keys = read_term(raw_matcher(leaf, name, term), with_positions)
+            terms.append(term)
+            ids.append(term_ids)
+            weights.append(term_weights)
+            if with_positions:  # each posting's count of distinct positions, and the positions
+                counts.append(np.bincount(np.searchsorted(term_ids, keys >> 32), minlength=len(term_ids)))
+                positions.append(keys & 0xFFFFFFFF)
+        arrays.update(field_arrays(name, terms, ids, weights))
+        if with_positions:
+            arrays[f"{name}.counts"] = concat(counts, np.int32)
+            arrays[f"{name}.positions"] = concat(positions, np.int32)
+            arrays[f"{name}.position_starts"] = starts([len(p) for p in positions])
+    return arrays
+
+
+def read_term(matcher, with_positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """A term's (ids, weights, sorted distinct position keys or None) in one pass over its blocks."""
+    ids, weights, keys = [], [], []
+    while matcher.is_active():
+        block_ids, block_weights, values = block(matcher)
+        ids.append(block_ids)
+        weights.append(block_weights)
+        if with_positions:
+            keys.append(position_keys(block_ids, values))
+        matcher._next_block()
+    found = distinct_sorted(concat(keys, np.int64)) if with_positions else None
+    return concat(ids, np.int64), concat(weights, np.float64), found
+
+
+def field_arrays(name: str, terms: list[bytes], ids: list, weights: list) -> dict[str, np.ndarray]:
+    return {
+        f"{name}.terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
+        f"{name}.term_starts": starts([len(t) for t in terms]),
+        f"{name}.ids": concat(ids, np.int32),
+        f"{name}.weights": concat(weights, np.float32),
+        f"{name}.posting_starts": starts([len(i) for i in ids]),
+    }
+
+
+def starts(lengths: list[int]) -> np.ndarray:
+    """``[3, 1]`` -> ``[0, 3, 4]``: where each run starts, and the end."""
+    return np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))).astype(np.int64)
+
+
+def concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """The header, then each array at an 8-byte boundary; atomically (a reader sees the
+    whole file or none)."""
+    header, place = {}, 0
+    for name, array in arrays.items():
+        header[name] = [array.dtype.str, place, len(array)]
+        place += -(-array.nbytes // ALIGN) * ALIGN
+    head = json.dumps(header).encode()
+    head += b" " * (-(len(MAGIC) + 8 + len(head)) % ALIGN)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + len(head).to_bytes(8, "little") + head)
+            for array in arrays.values():
+                f.write(np.ascontiguousarray(array).tobytes())
+                f.write(b"\0" * (-array.nbytes % ALIGN))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class FieldPostings:
+    """One field of a postings file: term lookup by binary search, postings as array slices."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], name: str):
+        self.blob = arrays[f"{name}.terms"]
+        self.term_starts = arrays[f"{name}.term_starts"]
+        self.ids = arrays[f"{name}.ids"]
+        self.weights = arrays[f"{name}.weights"]
+        self.posting_starts = arrays[f"{name}.posting_starts"]
+        self.counts = arrays.get(f"{name}.counts")
+        self.positions = arrays.get(f"{name}.positions")
+        self.position_starts = arrays.get(f"{name}.position_starts")
+        self.size = len(self.term_starts) - 1
+        self.blob_bytes = memoryview(self.blob)
+        self.term_list = TermList(self)
+
+    def term(self, i: int) -> bytes:
+        return bytes(self.blob_bytes[self.term_starts[i]:self.term_starts[i + 1]])
+
+    def find(self, term: bytes) -> int:
+        """The term's number, or -1."""
+        i = bisect.bisect_left(self.term_list, term)
+        return i if i < self.size and self.term(i) == term else -1
+
+    def postings(self, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(local document numbers, weights); empty when the segment lacks the term."""
+        i = self.find(term)
+        if i < 0:
+            return self.ids[:0], self.weights[:0]
+        start, end = self.posting_starts[i], self.posting_starts[i + 1]
+        return self.ids[start:end], self.weights[start:end]
+
+    def position_keys(self, term: bytes, offset: int) -> np.ndarray:
+        """Sorted, distinct ``doc << 32 | position`` keys, documents numbered from ``offset``."""
+        i = self.find(term)
+        if i < 0:
+            return np.zeros(0, dtype=np.int64)
+        start, end = self.posting_starts[i], self.posting_starts[i + 1]
+        docs = self.ids[start:end].astype(np.int64) + offset
+        keys = np.repeat(docs, self.counts[start:end]) << 32
+        return keys | self.positions[self.position_starts[i]:self.position_starts[i + 1]]
+
+
+class TermList:
+    """The field's sorted terms as a sequence of bytes, for ``bisect``."""
+
+    def __init__(self, field: FieldPostings):
+        self.field = field
+
+    def __len__(self) -> int:
+        return self.field.size
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.field.term(i)
+
+
+class PostingsFile:
+    """A segment's postings file, mapped read-only."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], names: list[str]):
+        self.fields = {name: FieldPostings(arrays, name) for name in names}
+
+    @classmethod
+    def open(cls, path: Path) -> "PostingsFile | None":
+        """The mapped file, or None when there is none (or it is not one: Whoosh reads then)."""
+        try:
+            with open(path, "rb") as f:
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
+        try:
+            return cls.from_buffer(mapped)
+        except (ValueError, KeyError):
+            return None
+
+    @classmethod
+    def from_buffer(cls, buffer) -> "PostingsFile":
+        if bytes(buffer[:len(MAGIC)]) != MAGIC:
+            raise ValueError("not a postings file")
+        size = int.from_bytes(buffer[len(MAGIC):len(MAGIC) + 8], "little")
+        base = len(MAGIC) + 8 + size
+        header = json.loads(bytes(buffer[len(MAGIC) + 8:base]))
+        arrays = {name: np.frombuffer(buffer, dtype=np.dtype(dtype), count=count, offset=base + place)
+                  for name, (dtype, place, count) in header.items()}
+        names = sorted({name.rsplit(".", 1)[0] for name in header})
+        return cls(arrays, names)
+
+
+def open_files(generation: Path, segments) -> dict[str, PostingsFile]:
+    """The postings file of each of ``segments`` that has one, by segment id."""
+    files = {}
+    for segment in segments:
+        found = PostingsFile.open(path_for(generation, segment))
+        if found is not None:
+            files[segment.segment_id()] = found
+    return files

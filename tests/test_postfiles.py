@@ -1,0 +1,106 @@
+"""Postings files: every term's postings and positions as Whoosh's blocks decode them, one file
+per segment from every commit, and Whoosh's blocks wherever a segment has no (good) file."""
+
+import json
+
+import numpy as np
+import pytest
+
+from indexer.index import postfiles, store
+from indexer.index.blocks import distinct_sorted, raw_matcher, read_blocks, read_positions
+from indexer.index.writer import BuildOptions, add, build, delete
+from indexer.search.postings import Postings, PostingsCache
+from indexer.search.results import SearchRequest
+from indexer.search.service import SearchService
+
+
+def segment_files(index: "Path") -> tuple[list[str], list]:
+    generation = store.current_generation(index)
+    with store.open_index(index).reader() as reader:
+        ids = [segment.segment_id() for segment in reader.segments()]
+    return ids, sorted(generation.glob(f"*{postfiles.SUFFIX}"))
+
+
+def test_every_term_of_every_text_field_as_whoosh_decodes_it(index_dir):
+    generation = store.current_generation(index_dir)
+    with store.open_index(index_dir).reader() as reader:
+        leaf = reader.leaf_readers()[0][0]
+        mapped = postfiles.PostingsFile.open(postfiles.path_for(generation, leaf.segment()))
+        assert sorted(mapped.fields) == ["body", "exact", "title"] == sorted(postfiles.text_fields(reader.schema))
+        checked = 0
+        for name, field in mapped.fields.items():
+            terms = list(leaf.lexicon(name))
+            assert [field.term(i) for i in range(field.size)] == terms
+            for term in terms:
+                ids, weights = field.postings(term)
+                whoosh_ids, whoosh_weights = read_blocks(raw_matcher(leaf, name, term))
+                assert ids.tolist() == whoosh_ids.tolist() and weights.tolist() == whoosh_weights.tolist()
+                if field.positions is not None:
+                    keys = distinct_sorted(np.concatenate([np.zeros(0, np.int64)]
+                                                          + read_positions(raw_matcher(leaf, name, term), 7)))
+                    assert field.position_keys(term, 7).tolist() == keys.tolist()
+                checked += 1
+        assert checked > 300
+
+
+@pytest.mark.parametrize("term", [b"", b"\x00", b"a", b"soldat", b"soldatx", b"solda", b"\xff\xff", "zürich".encode()])
+def test_a_term_is_found_exactly_or_not_at_all(index_dir, term):
+    generation = store.current_generation(index_dir)
+    with store.open_index(index_dir).reader() as reader:
+        leaf = reader.leaf_readers()[0][0]
+        body = postfiles.PostingsFile.open(postfiles.path_for(generation, leaf.segment())).fields["body"]
+        expected = raw_matcher(leaf, "body", term)
+        ids, weights = body.postings(term)
+        assert ids.tolist() == (read_blocks(expected)[0].tolist() if expected is not None else [])
+        assert (body.find(term) >= 0) == (expected is not None)
+        if expected is None:
+            assert not len(weights) and not len(body.position_keys(term, 0))
+
+
+def test_the_build_add_and_delete_keep_one_file_per_live_segment(tmp_path):
+    docs = tmp_path / "a.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Bundestag", "text": f"Der Bundestag tagt {i}."})
+                              for i in range(5)))
+    index = tmp_path / "index"
+    build([docs], index, BuildOptions(entities=False))
+    segments, files = segment_files(index)
+    assert [f.name for f in files] == [f"{s}{postfiles.SUFFIX}" for s in segments] and len(segments) == 1
+    more = tmp_path / "b.jsonl"
+    more.write_text(json.dumps({"id": "b1", "title": "Bundesrat", "text": "Der Bundesrat tagt nicht."}))
+    add([more], index, BuildOptions(entities=False))
+    delete(["a1"], index)
+    segments, files = segment_files(index)
+    assert sorted(f.name for f in files) == sorted(f"{s}{postfiles.SUFFIX}" for s in segments)
+    with SearchService(index) as service:
+        assert {hit.id for hit in service.search(SearchRequest(query="tagt")).hits} == {"a0", "a2", "a3", "a4", "b1"}
+        assert [hit.id for hit in service.search(SearchRequest(query='"Bundesrat tagt"')).hits] == ["b1"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_damaged_file_leaves_the_segment_on_whoosh(tmp_path, damage):
+    docs = tmp_path / "a.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Titel", "text": f"Russische Soldaten in Kursk {i}."})
+                              for i in range(3)))
+    index = tmp_path / "index"
+    build([docs], index, BuildOptions(entities=False))
+    _, (path,) = segment_files(index)
+    data = path.read_bytes()
+    path.write_bytes({"garbage": b"x" * 100, "truncated": data[: len(data) // 2], "empty": b""}[damage])
+    assert postfiles.PostingsFile.open(path) is None
+    with SearchService(index) as service:
+        page = service.search(SearchRequest(query='"russische Soldaten"'))
+        assert page.total == 3 and page.hits[0].snippets
+
+
+def test_postings_from_files_equal_postings_from_blocks(index_dir):
+    """``Postings`` (what the evaluator reads) gives the same arrays either way, with segment offsets."""
+    generation = store.current_generation(index_dir)
+    with store.open_index(index_dir).reader() as reader:
+        files = postfiles.open_files(generation, reader.segments())
+        mapped, plain = Postings(reader, PostingsCache(0), files), Postings(reader, PostingsCache(0))
+        for field, term in [("body", "soldat"), ("body", "korea"), ("title", "nordkorea"), ("exact", "nordkorea"),
+                            ("body", "gibtesnicht"), ("country", "Russland"), ("body", b"bundeswehr")]:
+            for a, b in zip(mapped.read_postings(field, term), plain.read_postings(field, term)):
+                assert a.dtype == b.dtype and a.tolist() == b.tolist()
+            if field != "exact" and field != "country":
+                assert mapped.read_positions(field, term).tolist() == plain.read_positions(field, term).tolist()
