@@ -104,3 +104,27 @@ def test_postings_from_files_equal_postings_from_blocks(index_dir):
                 assert a.dtype == b.dtype and a.tolist() == b.tolist()
             if field != "exact" and field != "country":
                 assert mapped.read_positions(field, term).tolist() == plain.read_positions(field, term).tolist()
+
+
+def test_numbers_are_narrowed_only_when_they_fit():
+    assert postfiles.narrowed(np.array([1.0, 2.0, 65535.0], dtype=np.float32)).dtype == np.uint16
+    for values in ([0.5, 1.0], [1.0, 65536.0], [-1.0, 2.0]):
+        array = np.array(values, dtype=np.float32)
+        assert postfiles.narrowed(array).dtype == np.float32
+    assert postfiles.narrowed(np.array([3, 70_000], dtype=np.int32)).tolist() == [3, 70_000]
+
+
+def test_positions_beyond_two_bytes_stay_whole(tmp_path):
+    """A document of more than 65,536 words: its positions do not fit two bytes, and a phrase at
+    its end is still found where it is."""
+    filler = " ".join(f"Wort{i % 97}" for i in range(70_000))
+    docs = tmp_path / "long.jsonl"
+    docs.write_text(json.dumps({"id": "lang", "title": "Protokoll", "text": filler + " Russische Soldaten marschieren."})
+                    + "\n" + json.dumps({"id": "kurz", "title": "Kurz", "text": "Soldaten, russische, marschieren."}))
+    index = tmp_path / "index"
+    build([docs], index, BuildOptions(entities=False))
+    _, (path,) = segment_files(index)
+    body = postfiles.PostingsFile.open(path).fields["body"]
+    assert body.positions.dtype == np.int32 and body.positions.max() >= 70_000
+    with SearchService(index) as service:
+        assert [hit.id for hit in service.search(SearchRequest(query='"russische Soldaten marschieren"')).hits] == ["lang"]

@@ -8,7 +8,8 @@ same decoding the search uses (``indexer.search.postings``), so its numbers are 
 
 - per text field (``title``, ``body``, ``exact``): its terms, sorted, as one UTF-8 blob
   with offsets; each term's postings (local document numbers, weights) and, for a field
-  with positions, each posting's distinct positions in order;
+  with positions, each posting's distinct positions in order (weights, counts and
+  positions in two bytes each where they fit, as they nearly always do);
 - a header (JSON) naming each array's type, place and length.
 
 A search maps the file (``PostingsFile.open``) and slices a term's arrays: no pickle, no
@@ -88,8 +89,8 @@ def segment_arrays(leaf) -> dict[str, np.ndarray]:
                 positions.append(keys & 0xFFFFFFFF)
         arrays.update(field_arrays(name, terms, ids, weights))
         if with_positions:
-            arrays[f"{name}.counts"] = concat(counts, np.int32)
-            arrays[f"{name}.positions"] = concat(positions, np.int32)
+            arrays[f"{name}.counts"] = narrowed(concat(counts, np.int32))
+            arrays[f"{name}.positions"] = narrowed(concat(positions, np.int32))
             arrays[f"{name}.position_starts"] = starts([len(p) for p in positions])
     return arrays
 
@@ -113,9 +114,17 @@ def field_arrays(name: str, terms: list[bytes], ids: list, weights: list) -> dic
         f"{name}.terms": np.frombuffer(b"".join(terms), dtype=np.uint8),
         f"{name}.term_starts": starts([len(t) for t in terms]),
         f"{name}.ids": concat(ids, np.int32),
-        f"{name}.weights": concat(weights, np.float32),
+        f"{name}.weights": narrowed(concat(weights, np.float32)),
         f"{name}.posting_starts": starts([len(i) for i in ids]),
     }
+
+
+def narrowed(values: np.ndarray) -> np.ndarray:
+    """``values`` in two bytes each when they are whole numbers below 65,536 (term frequencies,
+    positions, counts nearly always are), else as they are: the same numbers, a smaller file."""
+    if len(values) and values.min() >= 0 and values.max() < 2**16 and np.array_equal(values, np.floor(values)):
+        return values.astype(np.uint16)
+    return values
 
 
 def starts(lengths: list[int]) -> np.ndarray:
