@@ -128,3 +128,39 @@ def test_positions_beyond_two_bytes_stay_whole(tmp_path):
     assert body.positions.dtype == np.int32 and body.positions.max() >= 70_000
     with SearchService(index) as service:
         assert [hit.id for hit in service.search(SearchRequest(query='"russische Soldaten marschieren"')).hits] == ["lang"]
+
+
+@pytest.fixture(scope="module")
+def two_segments(tmp_path_factory):
+    """An index of two segments (a build, then an add), both with postings files."""
+    from tests.conftest import FIXTURES
+
+    path = tmp_path_factory.mktemp("two-segments")
+    lines = (FIXTURES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    (path / "a.jsonl").write_text("\n".join(lines[: len(lines) // 2]), encoding="utf-8")
+    (path / "b.jsonl").write_text("\n".join(lines[len(lines) // 2:]), encoding="utf-8")
+    build([path / "a.jsonl"], path / "index", BuildOptions(entities=False))
+    add([path / "b.jsonl"], path / "index", BuildOptions(entities=False))
+    segments, files = segment_files(path / "index")
+    assert len(segments) == 2 == len(files)
+    return path / "index"
+
+
+@pytest.mark.parametrize("limit", [3, 20_000])
+def test_prefixes_scan_the_terms_whoosh_scans(two_segments, limit):
+    """Terms and document frequencies in Whoosh's order over both segments, within the limit;
+    and the compiler's expansion the same with and without the files."""
+    from indexer.search.compiler import QueryCompiler
+
+    generation = store.current_generation(two_segments)
+    with store.open_index(two_segments).reader() as reader:
+        files = postfiles.open_files(generation, reader.segments())
+        postings = Postings(reader, PostingsCache(0), files)
+        prefixes = sorted({term.decode()[:n] for term in reader.lexicon("exact") for n in (1, 2, 4)})[::3] + ["zzz", "ä"]
+        assert len(prefixes) > 50
+        for prefix in prefixes:
+            expected = [(term.decode(), info.doc_frequency()) for term, info in reader.iter_prefix("exact", prefix)]
+            assert postings.prefixed("exact", prefix, limit) == expected[:limit], prefix
+            with_files = QueryCompiler(reader, lambda field, value: [], files=files).top_prefix_terms(prefix)
+            assert with_files == QueryCompiler(reader, lambda field, value: []).top_prefix_terms(prefix)
+        assert Postings(reader, PostingsCache(0), {}).prefixed("exact", "a", limit) is None  # Whoosh's lexicon then

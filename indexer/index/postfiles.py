@@ -184,6 +184,14 @@ class FieldPostings:
         i = bisect.bisect_left(self.term_list, term)
         return i if i < self.size and self.term(i) == term else -1
 
+    def prefixed(self, prefix: bytes, limit: int) -> list[tuple[bytes, int]]:
+        """The first ``limit`` terms starting with ``prefix``, in order, with their posting counts
+        (Whoosh's document frequency: deleted documents count until a merge)."""
+        lo = bisect.bisect_left(self.term_list, prefix)
+        hi = min(bisect.bisect_left(self.term_list, prefix + b"\xff", lo), lo + limit)  # no UTF-8 byte is 0xff
+        counts = np.diff(self.posting_starts[lo:hi + 1]).tolist()
+        return [(self.term(i), count) for i, count in zip(range(lo, hi), counts)]
+
     def postings(self, term: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(local document numbers, weights); empty when the segment lacks the term."""
         i = self.find(term)

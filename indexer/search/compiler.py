@@ -16,12 +16,14 @@ question words and needs only some of its words (phrases in it stay required);
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Callable
 
 from whoosh import query as wq
 
 from indexer.search import ranking
+from indexer.search.postings import Postings, PostingsCache
 from indexer.search.ranking import DEFAULT, RankingConfig
 from indexer.search.spelling import words_within
 from indexer.text.analyser import STOPWORDS, analyze_exact
@@ -51,8 +53,10 @@ class Compiled:
 
 
 class QueryCompiler:
-    def __init__(self, reader, resolve: Resolver, mode: str = "and", cache=None, config: RankingConfig = DEFAULT):
+    def __init__(self, reader, resolve: Resolver, mode: str = "and", cache=None, config: RankingConfig = DEFAULT,
+                 files: dict | None = None):
         self.reader = reader
+        self.postings = Postings(reader, cache or PostingsCache(0), files)  # files: the segments' postings files
         self.config = config  # the service's ranking configuration: weights of the clauses
         self.cache = cache  # a PostingsCache of this reader's snapshot: expansions are kept there
         self.resolve = resolve
@@ -188,13 +192,13 @@ class QueryCompiler:
         return self.cache.get(key, lambda: (expand(),))[0]
 
     def top_prefix_terms(self, prefix: str) -> list[str]:
-        """The ``MAX_EXPANSION`` most frequent words starting with ``prefix``, in one lexicon scan."""
-        found = []
-        for i, (term, info) in enumerate(self.reader.iter_prefix("exact", prefix)):
-            if i >= MAX_SCANNED_TERMS:
-                break
-            found.append((info.doc_frequency(), term.decode("utf-8") if isinstance(term, bytes) else term))
-        found.sort(reverse=True)
+        """The ``MAX_EXPANSION`` most frequent words starting with ``prefix``, in one lexicon scan
+        (of the postings files' sorted terms where every segment has one)."""
+        scanned = self.postings.prefixed("exact", prefix, MAX_SCANNED_TERMS)
+        if scanned is None:
+            scanned = itertools.islice(((term.decode("utf-8") if isinstance(term, bytes) else term, info.doc_frequency())
+                                        for term, info in self.reader.iter_prefix("exact", prefix)), MAX_SCANNED_TERMS)
+        found = sorted(((frequency, term) for term, frequency in scanned), reverse=True)
         return [t for _, t in found[:MAX_EXPANSION]]
 
     def top_terms(self, terms) -> list[str]:

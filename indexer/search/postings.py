@@ -80,6 +80,19 @@ class Postings:
             mapped = self.files.get(leaf.segment().segment_id())
             yield leaf, offset, mapped.fields.get(field) if mapped is not None else None
 
+    def prefixed(self, field: str, prefix: str, limit: int) -> list[tuple[str, int]] | None:
+        """The first ``limit`` terms of ``field`` starting with ``prefix`` over all segments, in
+        order, with their document frequencies, as Whoosh's ``iter_prefix`` gives them; None
+        when a segment has no postings file (Whoosh's lexicon then)."""
+        mapped = [field_file for _, _, field_file in self.segments(field)]
+        if not mapped or any(field_file is None for field_file in mapped):
+            return None
+        merged: dict[bytes, int] = {}
+        for field_file in mapped:
+            for term, count in field_file.prefixed(as_bytes(prefix), limit):
+                merged[term] = merged.get(term, 0) + count
+        return [(term.decode("utf-8"), merged[term]) for term in sorted(merged)[:limit]]
+
     def positions(self, field: str, text) -> np.ndarray:
         """Sorted, distinct ``doc << 32 | position`` keys of the term, cached per snapshot.
 

@@ -266,7 +266,8 @@ def build_page(lease: Lease, request: SearchRequest, node, found: Match, config:
 
 
 def compile_query(lease: Lease, node, config: RankingConfig, mode: str = "and") -> Compiled:
-    return QueryCompiler(lease.searcher.reader(), lease.facets.resolve, mode, lease.postings, config).compile(node)
+    return QueryCompiler(lease.searcher.reader(), lease.facets.resolve, mode, lease.postings, config,
+                         lease.files).compile(node)
 
 
 def entity_mentions(lease: Lease, compiled: Compiled, filters: dict[str, tuple[str, ...]]):
