@@ -57,6 +57,20 @@ def test_a_term_is_found_exactly_or_not_at_all(index_dir, term):
             assert not len(weights) and not len(body.position_keys(term, 0))
 
 
+def test_a_closed_file_reads_nothing(index_dir):
+    """After the snapshot closed it, a file's arrays fail to read rather than read another file."""
+    generation = store.current_generation(index_dir)
+    with store.open_index(index_dir).reader() as reader:
+        mapped = postfiles.PostingsFile.open(postfiles.path_for(generation, reader.leaf_readers()[0][0].segment()))
+    body = mapped.fields["body"]
+    assert len(body.postings(b"soldat")[0])
+    mapped.close()
+    mapped.close()  # twice: no error
+    assert mapped.fields == {}
+    with pytest.raises(OSError):
+        body.postings(b"soldat")
+
+
 def test_the_build_add_and_delete_keep_one_file_per_live_segment(tmp_path):
     docs = tmp_path / "a.jsonl"
     docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Bundestag", "text": f"Der Bundestag tagt {i}."})
@@ -125,7 +139,7 @@ def test_positions_beyond_two_bytes_stay_whole(tmp_path):
     build([docs], index, BuildOptions(entities=False))
     _, (path,) = segment_files(index)
     body = postfiles.PostingsFile.open(path).fields["body"]
-    assert body.positions.dtype == np.int32 and body.positions.max() >= 70_000
+    assert body.positions.dtype == np.int32 and body.positions.read_all().max() >= 70_000
     with SearchService(index) as service:
         assert [hit.id for hit in service.search(SearchRequest(query='"russische Soldaten marschieren"')).hits] == ["lang"]
 

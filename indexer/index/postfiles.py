@@ -12,8 +12,8 @@ same decoding the search uses (``indexer.search.postings``), so its numbers are 
   positions in two bytes each where they fit, as they nearly always do);
 - a header (JSON) naming each array's type, place and length.
 
-A search maps the file (``PostingsFile.open``) and slices a term's arrays: no pickle, no
-Python loop per posting. A segment without a file (an index from before, or one whose
+A search maps the file's term tables (``PostingsFile.open``), finds a term by binary search
+and reads its slices of the arrays with ``os.pread``: no pickle, no Python loop per posting. A segment without a file (an index from before, or one whose
 file could not be written) is read from Whoosh as before. The files are immutable, like
 the segments: deletions live in the index's deletion lists, and a merged segment gets a
 file of its own at its commit. Removing a segment's files (``segments.remove_segment``,
@@ -159,46 +159,85 @@ def write(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 # --- reading ------------------------------------------------------------------------------
 
+#: the arrays a search slices per term: read with ``os.pread`` into the search's own memory
+#: (only what it asks for, freed with it); the term tables are mapped, as they are small and
+#: a binary search visits a few of their pages
+READ_ARRAYS = ("ids", "weights", "counts", "positions")
+
+
+class Stored:
+    """One array of a postings file, read a slice at a time with ``os.pread``. Mapped pages
+    would count towards each process's resident memory as a search touches them (190 MB more
+    for two server processes at 100k documents); a read copies just the slice from the page
+    cache."""
+
+    def __init__(self, handle: "Handle", dtype: np.dtype, offset: int, count: int):
+        self.handle, self.dtype, self.offset, self.count = handle, dtype, offset, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        data = os.pread(self.handle.fd, (end - start) * size, self.offset + start * size)
+        if len(data) != (end - start) * size:
+            raise OSError("a postings file is shorter than its header says")
+        return np.frombuffer(data, dtype=self.dtype)
+
+    def read_all(self) -> np.ndarray:
+        return self.read(0, self.count)
+
+
+class Handle:
+    """A postings file's descriptor, shared by its arrays; -1 once closed (a read then fails
+    rather than reading whichever file got the number next)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
 
 class FieldPostings:
-    """One field of a postings file: term lookup by binary search, postings as array slices."""
+    """One field of a postings file: term lookup by binary search, postings as slices."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], name: str):
+    def __init__(self, arrays: dict, name: str):
         self.blob = arrays[f"{name}.terms"]
         self.term_starts = arrays[f"{name}.term_starts"]
-        self.ids = arrays[f"{name}.ids"]
-        self.weights = arrays[f"{name}.weights"]
+        self.ids: Stored = arrays[f"{name}.ids"]
+        self.weights: Stored = arrays[f"{name}.weights"]
         self.posting_starts = arrays[f"{name}.posting_starts"]
-        self.counts = arrays.get(f"{name}.counts")
-        self.positions = arrays.get(f"{name}.positions")
+        self.counts: Stored | None = arrays.get(f"{name}.counts")
+        self.positions: Stored | None = arrays.get(f"{name}.positions")
         self.position_starts = arrays.get(f"{name}.position_starts")
         self.size = len(self.term_starts) - 1
         self.blob_bytes = memoryview(self.blob)
-        self.term_list = TermList(self)
+
+    def __len__(self) -> int:  # the sorted terms as a sequence, for ``bisect``
+        return self.size
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.term(i)
 
     def term(self, i: int) -> bytes:
         return bytes(self.blob_bytes[self.term_starts[i]:self.term_starts[i + 1]])
 
     def find(self, term: bytes) -> int:
         """The term's number, or -1."""
-        i = bisect.bisect_left(self.term_list, term)
+        i = bisect.bisect_left(self, term)
         return i if i < self.size and self.term(i) == term else -1
 
     def prefixed(self, prefix: bytes, limit: int) -> list[tuple[bytes, int]]:
         """The first ``limit`` terms starting with ``prefix``, in order, with their posting counts
         (Whoosh's document frequency: deleted documents count until a merge)."""
-        lo = bisect.bisect_left(self.term_list, prefix)
-        hi = min(bisect.bisect_left(self.term_list, prefix + b"\xff", lo), lo + limit)  # no UTF-8 byte is 0xff
+        lo = bisect.bisect_left(self, prefix)
+        hi = min(bisect.bisect_left(self, prefix + b"\xff", lo), lo + limit)  # no UTF-8 byte is 0xff
         counts = np.diff(self.posting_starts[lo:hi + 1]).tolist()
         return [(self.term(i), count) for i, count in zip(range(lo, hi), counts)]
 
     def postings(self, term: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(local document numbers, weights); empty when the segment lacks the term."""
         i = self.find(term)
-        if i < 0:
-            return self.ids[:0], self.weights[:0]
-        start, end = self.posting_starts[i], self.posting_starts[i + 1]
-        return self.ids[start:end], self.weights[start:end]
+        start, end = (self.posting_starts[i], self.posting_starts[i + 1]) if i >= 0 else (0, 0)
+        return self.ids.read(start, end), self.weights.read(start, end)
 
     def position_keys(self, term: bytes, offset: int) -> np.ndarray:
         """Sorted, distinct ``doc << 32 | position`` keys, documents numbered from ``offset``."""
@@ -206,54 +245,58 @@ class FieldPostings:
         if i < 0:
             return np.zeros(0, dtype=np.int64)
         start, end = self.posting_starts[i], self.posting_starts[i + 1]
-        docs = self.ids[start:end].astype(np.int64) + offset
-        keys = np.repeat(docs, self.counts[start:end]) << 32
-        return keys | self.positions[self.position_starts[i]:self.position_starts[i + 1]]
-
-
-class TermList:
-    """The field's sorted terms as a sequence of bytes, for ``bisect``."""
-
-    def __init__(self, field: FieldPostings):
-        self.field = field
-
-    def __len__(self) -> int:
-        return self.field.size
-
-    def __getitem__(self, i: int) -> bytes:
-        return self.field.term(i)
+        docs = self.ids.read(start, end).astype(np.int64) + offset
+        keys = np.repeat(docs, self.counts.read(start, end)) << 32
+        return keys | self.positions.read(self.position_starts[i], self.position_starts[i + 1])
 
 
 class PostingsFile:
-    """A segment's postings file, mapped read-only."""
+    """A segment's postings file: its term tables mapped, its postings read by slice."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], names: list[str]):
+    def __init__(self, arrays: dict, names: list[str], handle: Handle):
         self.fields = {name: FieldPostings(arrays, name) for name in names}
+        self.handle = handle
 
     @classmethod
     def open(cls, path: Path) -> "PostingsFile | None":
-        """The mapped file, or None when there is none (or it is not one: Whoosh reads then)."""
+        """The open file, or None when there is none (or it is not one: Whoosh reads then)."""
         try:
-            with open(path, "rb") as f:
-                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
             return None
         try:
-            return cls.from_buffer(mapped)
-        except (ValueError, KeyError):
+            return cls.from_file(fd)
+        except (OSError, ValueError, KeyError):
+            os.close(fd)
             return None
 
     @classmethod
-    def from_buffer(cls, buffer) -> "PostingsFile":
-        if bytes(buffer[:len(MAGIC)]) != MAGIC:
+    def from_file(cls, fd: int) -> "PostingsFile":
+        handle = Handle(fd)
+        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        if bytes(mapped[:len(MAGIC)]) != MAGIC:
             raise ValueError("not a postings file")
-        size = int.from_bytes(buffer[len(MAGIC):len(MAGIC) + 8], "little")
+        size = int.from_bytes(mapped[len(MAGIC):len(MAGIC) + 8], "little")
         base = len(MAGIC) + 8 + size
-        header = json.loads(bytes(buffer[len(MAGIC) + 8:base]))
-        arrays = {name: np.frombuffer(buffer, dtype=np.dtype(dtype), count=count, offset=base + place)
-                  for name, (dtype, place, count) in header.items()}
-        names = sorted({name.rsplit(".", 1)[0] for name in header})
-        return cls(arrays, names)
+        header = json.loads(bytes(mapped[len(MAGIC) + 8:base]))
+        arrays = {}
+        for name, (dtype, place, count) in header.items():
+            dtype = np.dtype(dtype)
+            if base + place + count * dtype.itemsize > len(mapped):
+                raise ValueError(f"{name} lies beyond the end of the file")
+            if name.rsplit(".", 1)[1] in READ_ARRAYS:
+                arrays[name] = Stored(handle, dtype, base + place, count)
+            else:
+                arrays[name] = np.frombuffer(mapped, dtype=dtype, count=count, offset=base + place)
+        return cls(arrays, sorted({name.rsplit(".", 1)[0] for name in header}), handle)
+
+    def close(self) -> None:
+        """Closes the file when the snapshot's last search has ended; the map of its tables
+        (and the descriptor the map holds) goes with the last reference to them, at once."""
+        fd, self.handle.fd = self.handle.fd, -1
+        self.fields = {}
+        if fd >= 0:
+            os.close(fd)
 
 
 def open_files(generation: Path, segments) -> dict[str, PostingsFile]:

@@ -139,3 +139,5 @@ class Snapshot:
             opened, self._opened, self._idle = self._opened, [], []
         for searcher in opened:
             searcher.close()
+        for mapped in self.files.values():
+            mapped.close()
