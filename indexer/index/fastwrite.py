@@ -29,6 +29,7 @@ import zlib
 from array import array
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3PostingsWriter, W3TermInfo,
@@ -39,6 +40,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
 
+from indexer.index import postfiles
 from indexer.text import compounds
 from indexer.text.analyser import exact_analyzer, german_analyzer
 
@@ -192,6 +194,13 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _finalize_segment(self):
+        """Whoosh's, then the segment's postings file, before the commit lists the segment: a
+        reader that sees the segment sees its file (a merge of small segments also ends here)."""
+        segment = super()._finalize_segment()
+        postfiles.write_for_segment(Path(self.storage.folder), self.storage, self.schema, segment)
+        return segment
 
     def _plain(self, fields) -> bool:
         schema = self.schema

@@ -1,10 +1,10 @@
-"""Each segment's text postings once more, as arrays that numpy maps straight from disk.
+"""Each segment's text postings once more, as arrays numpy reads without unpickling.
 
 Whoosh stores a block of postings as a pickle, and a ``Positions`` value (one posting's
 positions) as a pickle of its own inside it: a first read of ``"Europäische Union"`` spends
-25 of its 43 ms unpickling. So after each commit the writer derives, per segment and once,
-a *postings file* (``<segment id>.npost``) from the segment's Whoosh postings, through the
-same decoding the search uses (``indexer.search.postings``), so its numbers are Whoosh's:
+25 of its 43 ms unpickling. So the writer derives, per segment and once, a *postings file*
+(``<segment id>.npost``) from the segment's Whoosh postings, through the same decoding the
+search used (``indexer.index.blocks``), so its numbers are Whoosh's:
 
 - per text field (``title``, ``body``, ``exact``): its terms, sorted, as one UTF-8 blob
   with offsets; each term's postings (local document numbers, weights) and, for a field
@@ -12,12 +12,18 @@ same decoding the search uses (``indexer.search.postings``), so its numbers are 
   positions in two bytes each where they fit, as they nearly always do);
 - a header (JSON) naming each array's type, place and length.
 
+A segment's file is written when the segment is, before a commit lists it
+(``FastSegmentWriter._finalize_segment``; in a partitioned build by each worker), so a
+reader that sees a segment sees its file. A commit also writes the file of any listed
+segment that has none (``write_missing``: an index built before the files existed).
+
 A search maps the file's term tables (``PostingsFile.open``), finds a term by binary search
-and reads its slices of the arrays with ``os.pread``: no pickle, no Python loop per posting. A segment without a file (an index from before, or one whose
-file could not be written) is read from Whoosh as before. The files are immutable, like
-the segments: deletions live in the index's deletion lists, and a merged segment gets a
-file of its own at its commit. Removing a segment's files (``segments.remove_segment``,
-Whoosh's clean-up of merged segments) removes its postings file with them.
+and reads its slices of the arrays with ``os.pread``: no pickle, no Python loop per
+posting. A segment without a (good) file is read from Whoosh as before. The files are
+immutable, like the segments: deletions live in the index's deletion lists, and a merged
+segment is a new segment with a file of its own. Removing a segment's files
+(``segments.remove_segment``, Whoosh's clean-up of merged segments) removes its postings
+file with them.
 """
 
 from __future__ import annotations
@@ -64,8 +70,8 @@ def write_missing(generation: Path, reader) -> list[str]:
 
 
 def write_for_segment(generation: Path, storage, schema, segment) -> None:
-    """Writes the postings file of one segment just written (by a build's worker process,
-    so that the workers share the work)."""
+    """Writes the postings file of one segment just written, before a commit lists it
+    (``FastSegmentWriter``; in a partitioned build each worker writes its own)."""
     reader = SegmentReader(storage, schema, segment)
     try:
         write(path_for(generation, segment), segment_arrays(reader))

@@ -23,7 +23,6 @@ from typing import Iterable
 
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import postfiles
 from indexer.index.fastwrite import FastSegmentWriter
 
 POOL_MB = 256  # like the one writer's ``limitmb``
@@ -51,9 +50,7 @@ def write_segment(generation: Path, documents: Iterable[dict]):
             writer._close_segment()
             remove_segment(generation, writer.get_segment())
             return None
-        segment = writer._finalize_segment()
-        postfiles.write_for_segment(generation, ix.storage, ix.schema, segment)
-        return segment
+        return writer._finalize_segment()  # with its postings file (``FastSegmentWriter``)
     except BaseException:
         writer._close_segment()
         remove_segment(generation, writer.get_segment())
