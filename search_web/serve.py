@@ -36,9 +36,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1,
                         help="Prozesse, die sich den Port teilen (Standard: 1; nur POSIX). Eine Suche rechnet in "
                              "Python und hält dabei den GIL: mehr Threads nutzen keinen zweiten Kern, mehr Prozesse "
-                             "schon (je Prozess ein eigener Index-Stand, etwa 60-150 MB). Für viele gleichzeitige "
+                             "schon (je Prozess ein eigener Index-Stand, etwa 60-180 MB). Für viele gleichzeitige "
                              "Nutzer: ein Prozess je Kern, z. B. --workers 2 --threads 2 auf 2 Kernen (gemessen: "
-                             "163-167 Anfragen/s, p95 80-111 ms bei 100.000 Dokumenten und 8 Nutzern).")
+                             "142-167 Anfragen/s, p95 76-111 ms bei 100.000 Dokumenten und 8 Nutzern).")
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error("--threads muss mindestens 1 sein")
