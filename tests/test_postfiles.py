@@ -202,3 +202,11 @@ def test_an_index_without_files_gets_them_at_its_next_commit(tmp_path):
     assert [f.name for f in files] == [f"{s}{postfiles.SUFFIX}" for s in segments] == [old_file.name]
     with SearchService(index) as service:
         assert service.search(SearchRequest(query='"Bundestag tagt"')).total == 3
+
+
+def test_without_pread_the_search_reads_whoosh(index_dir, monkeypatch):
+    """A system without ``os.pread`` (Windows) opens no postings file and searches as before."""
+    monkeypatch.delattr(postfiles.os, "pread")
+    generation = store.current_generation(index_dir)
+    with store.open_index(index_dir).reader() as reader:
+        assert postfiles.open_files(generation, reader.segments()) == {}

@@ -265,7 +265,10 @@ class PostingsFile:
 
     @classmethod
     def open(cls, path: Path) -> "PostingsFile | None":
-        """The open file, or None when there is none (or it is not one: Whoosh reads then)."""
+        """The open file, or None when there is none (or it is not one, or the system has no
+        ``os.pread``, as Windows: Whoosh reads then)."""
+        if not hasattr(os, "pread"):
+            return None
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError:

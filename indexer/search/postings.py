@@ -1,6 +1,6 @@
 """Decoded postings of an index snapshot: each term's document numbers and weights, and its
 positions as sorted ``doc << 32 | position`` keys. A segment with a postings file
-(``indexer.index.postfiles``) gives them as slices of mapped arrays; any other is read from
+(``indexer.index.postfiles``) gives them as slices read from that file; any other is read from
 Whoosh a block at a time (``indexer.index.blocks``), with the same numbers. A bounded cache
 shared by the snapshot's searches keeps the positions, and what the evaluator makes of the
 postings (each term's scores, unions of terms)."""
