@@ -21,6 +21,16 @@ def segment_files(index: "Path") -> tuple[list[str], list]:
     return ids, sorted(generation.glob(f"*{postfiles.SUFFIX}"))
 
 
+def small_index(tmp_path, text: str, count: int):
+    """An index of ``count`` documents ``a0``, ``a1``, ... (``text`` and the number), and its one postings file."""
+    docs = tmp_path / "a.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Titel", "text": f"{text} {i}."}) for i in range(count)))
+    index = tmp_path / "index"
+    build([docs], index, BuildOptions(entities=False))
+    _, (path,) = segment_files(index)
+    return index, path
+
+
 def test_every_term_of_every_text_field_as_whoosh_decodes_it(index_dir):
     generation = store.current_generation(index_dir)
     with store.open_index(index_dir).reader() as reader:
@@ -77,13 +87,9 @@ def test_the_build_add_and_delete_keep_one_file_per_live_segment(tmp_path, monke
     left_to_the_commit = []
     write_missing = postfiles.write_missing
     monkeypatch.setattr(postfiles, "write_missing", lambda *a: left_to_the_commit.extend(write_missing(*a)))
-    docs = tmp_path / "a.jsonl"
-    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Bundestag", "text": f"Der Bundestag tagt {i}."})
-                              for i in range(5)))
-    index = tmp_path / "index"
-    build([docs], index, BuildOptions(entities=False))
-    segments, files = segment_files(index)
-    assert [f.name for f in files] == [f"{s}{postfiles.SUFFIX}" for s in segments] and len(segments) == 1
+    index, path = small_index(tmp_path, "Der Bundestag tagt", 5)
+    segments, _ = segment_files(index)
+    assert [path.name] == [f"{s}{postfiles.SUFFIX}" for s in segments]
     more = tmp_path / "b.jsonl"
     more.write_text(json.dumps({"id": "b1", "title": "Bundesrat", "text": "Der Bundesrat tagt nicht."}))
     add([more], index, BuildOptions(entities=False))
@@ -98,12 +104,7 @@ def test_the_build_add_and_delete_keep_one_file_per_live_segment(tmp_path, monke
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
 def test_a_damaged_file_leaves_the_segment_on_whoosh(tmp_path, damage):
-    docs = tmp_path / "a.jsonl"
-    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Titel", "text": f"Russische Soldaten in Kursk {i}."})
-                              for i in range(3)))
-    index = tmp_path / "index"
-    build([docs], index, BuildOptions(entities=False))
-    _, (path,) = segment_files(index)
+    index, path = small_index(tmp_path, "Russische Soldaten in Kursk", 3)
     data = path.read_bytes()
     path.write_bytes({"garbage": b"x" * 100, "truncated": data[: len(data) // 2], "empty": b""}[damage])
     assert postfiles.PostingsFile.open(path) is None
@@ -188,12 +189,7 @@ def test_prefixes_scan_the_terms_whoosh_scans(two_segments, limit):
 
 def test_an_index_without_files_gets_them_at_its_next_commit(tmp_path):
     """An index built before the files existed: its next ``add`` (or ``delete``) writes them."""
-    docs = tmp_path / "a.jsonl"
-    docs.write_text("\n".join(json.dumps({"id": f"a{i}", "title": "Titel", "text": f"Der Bundestag tagt {i}."})
-                              for i in range(4)))
-    index = tmp_path / "index"
-    build([docs], index, BuildOptions(entities=False))
-    _, (old_file,) = segment_files(index)
+    index, old_file = small_index(tmp_path, "Der Bundestag tagt", 4)
     old_file.unlink()
     with SearchService(index) as service:  # read from Whoosh meanwhile
         assert service.search(SearchRequest(query='"Bundestag tagt"')).total == 4
