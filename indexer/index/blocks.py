@@ -25,28 +25,20 @@ def raw_matcher(leaf, field: str, text):
     return matcher
 
 
-def read_blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All (ids, weights) of a leaf posting matcher, decoding whole blocks."""
-    ids, weights = [], []
+def read_term(matcher, with_positions: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """All of a leaf posting matcher's (ids, weights) in one pass over its blocks, and for a
+    ``Positions`` field (``with_positions``) its sorted, distinct ``doc << 32 | position``
+    keys (distinct: a word and its compound part may share a position), else None."""
+    ids, weights, keys = [np.zeros(0, dtype=np.int64)], [np.zeros(0)], [np.zeros(0, dtype=np.int64)]
     while matcher.is_active():
-        block_ids, block_weights, _ = block(matcher)
+        block_ids, block_weights, values = block(matcher)
         ids.append(block_ids)
         weights.append(block_weights)
+        if with_positions:
+            keys.append(position_keys(block_ids, values))
         matcher._next_block()
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(ids), np.concatenate(weights)
-
-
-def read_positions(matcher, offset: int) -> list[np.ndarray]:
-    """The ``doc << 32 | position`` keys of each block of a ``Positions`` field (documents
-    numbered from ``offset``), unsorted across a word and its compound parts."""
-    chunks = []
-    while matcher.is_active():
-        ids, _, values = block(matcher)
-        chunks.append(position_keys(ids + offset, values))
-        matcher._next_block()
-    return chunks
+    found = distinct_sorted(np.concatenate(keys)) if with_positions else None
+    return np.concatenate(ids), np.concatenate(weights), found
 
 
 def block(matcher) -> tuple[np.ndarray, np.ndarray, tuple]:

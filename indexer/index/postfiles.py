@@ -38,7 +38,7 @@ import numpy as np
 from whoosh import fields
 from whoosh.reading import SegmentReader
 
-from indexer.index.blocks import block, distinct_sorted, position_keys, raw_matcher
+from indexer.index.blocks import raw_matcher, read_term
 
 SUFFIX = ".npost"
 MAGIC = b"NPOST1\n"
@@ -99,20 +99,6 @@ def segment_arrays(leaf) -> dict[str, np.ndarray]:
             arrays[f"{name}.positions"] = narrowed(concat(positions, np.int32))
             arrays[f"{name}.position_starts"] = starts([len(p) for p in positions])
     return arrays
-
-
-def read_term(matcher, with_positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """A term's (ids, weights, sorted distinct position keys or None) in one pass over its blocks."""
-    ids, weights, keys = [], [], []
-    while matcher.is_active():
-        block_ids, block_weights, values = block(matcher)
-        ids.append(block_ids)
-        weights.append(block_weights)
-        if with_positions:
-            keys.append(position_keys(block_ids, values))
-        matcher._next_block()
-    found = distinct_sorted(concat(keys, np.int64)) if with_positions else None
-    return concat(ids, np.int64), concat(weights, np.float64), found
 
 
 def field_arrays(name: str, terms: list[bytes], ids: list, weights: list) -> dict[str, np.ndarray]:
@@ -189,9 +175,6 @@ class Stored:
         if len(data) != (end - start) * size:
             raise OSError("a postings file is shorter than its header says")
         return np.frombuffer(data, dtype=self.dtype)
-
-    def read_all(self) -> np.ndarray:
-        return self.read(0, self.count)
 
 
 class Handle:

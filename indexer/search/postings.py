@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from indexer.index.blocks import distinct_sorted, raw_matcher, read_blocks, read_positions
+from indexer.index.blocks import raw_matcher, read_term
 from indexer.index.postfiles import PostingsFile
 
 
@@ -64,7 +64,7 @@ class Postings:
             if mapped is not None:
                 ids, weights = mapped.postings(as_bytes(text))
             elif (matcher := raw_matcher(leaf, field, text)) is not None:
-                ids, weights = read_blocks(matcher)
+                ids, weights, _ = read_term(matcher)
             else:
                 continue
             if len(ids):
@@ -101,15 +101,14 @@ class Postings:
         return self.cache.get(("positions", field, text), lambda: (self.read_positions(field, text),))[0]
 
     def read_positions(self, field: str, text) -> np.ndarray:
-        chunks, decoded = [np.zeros(0, dtype=np.int64)], False
+        """Each segment's keys are sorted and distinct, and the segments follow each other."""
+        chunks = [np.zeros(0, dtype=np.int64)]
         for leaf, offset, mapped in self.segments(field):
-            if mapped is not None:  # sorted and distinct already; segments follow each other
+            if mapped is not None:
                 chunks.append(mapped.position_keys(as_bytes(text), offset))
             elif (matcher := raw_matcher(leaf, field, text)) is not None:
-                chunks.extend(read_positions(matcher, offset))
-                decoded = True
-        keys = np.concatenate(chunks)
-        return distinct_sorted(keys) if decoded else keys
+                chunks.append(read_term(matcher, with_positions=True)[2] + (offset << 32))
+        return np.concatenate(chunks)
 
 
 def as_bytes(text) -> bytes:
