@@ -24,7 +24,7 @@ from benchmarks.queries import QUERIES, BenchQuery
 from indexer.search import service as product_service
 from indexer.search.service import SearchService
 
-PHASES = {"match": (product_service, "match"), "filters": (product_service, "filter_masks"),
+PHASES = {"match": (product_service, "match"), "filters": (product_service, "scopes_of"),
           "rank+snippets": (product_service, "rank"), "facets": (product_service, "build_facets")}
 
 

@@ -144,6 +144,27 @@ def test_blocks_read_as_whoosh_reads_them(searcher):
     assert checked > 100
 
 
+def test_matching_gives_the_matches_in_order_and_a_match_makes_their_arrays(evaluator):
+    """``matching`` gives the matches' numbers in order and their scores, and the dense form
+    only when the evaluation made one; a ``Match`` makes from them (or takes) the mask and the
+    scores of the dense evaluation."""
+    from indexer.search.compiler import Compiled
+    from indexer.search.matchset import Match
+
+    for query in QUERIES:
+        ids, ranked, dense = evaluator.matching(query)
+        expected = evaluator.evaluate(query)
+        assert ids.tolist() == np.flatnonzero(expected.mask).tolist() and len(ranked) == len(ids)
+        assert np.allclose(ranked, expected.scores[ids], rtol=1e-12, atol=0)
+        made = Match(Compiled(query), ids, ranked, evaluator.size)
+        given = Match(Compiled(query), ids, ranked, evaluator.size,
+                      dense=(dense.mask, dense.scores) if dense is not None else None)
+        for match in (made, given):
+            assert np.array_equal(match.mask, expected.mask), query
+            assert np.allclose(match.scores, expected.scores, rtol=1e-12, atol=0), query
+        assert made.mask is made.mask  # made once
+
+
 def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
     from indexer.search.postings import PostingsCache
 

@@ -89,6 +89,7 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     plain = np.bincount(facet.ords[mask[facet.docs]], minlength=len(facet.values))
     assert facet.counts(mask).tolist() == plain.tolist()
     assert facet.counts(mask, np.flatnonzero(mask)).tolist() == plain.tolist()
+    assert facet.counted(size, None, np.flatnonzero(mask)).tolist() == plain.tolist()  # the mask made when needed
     chosen = sorted(rng.choice(len(facet.values), 3, replace=False).tolist())  # a filter: documents with any
     expected = np.zeros(size, dtype=bool)
     expected[facet.docs[np.isin(facet.ords, chosen)]] = True
@@ -116,8 +117,9 @@ def test_top_values_go_by_count_then_by_value(limit):
 
 def test_date_masks_and_months_equal_a_comparison_of_every_day():
     """Narrow ranges are marked from the days in order, wide ones compared day by day: both
-    equal the plain comparison, undated documents (day 0) never in; months from the hits'
-    numbers equal months from the mask."""
+    equal the plain comparison, undated documents (day 0) never in, and so does a range read
+    at some documents only (``dated_within``); months from the hits' numbers equal months
+    from the mask."""
     from indexer.index import columns
 
     rng = np.random.default_rng(7)
@@ -131,5 +133,34 @@ def test_date_masks_and_months_equal_a_comparison_of_every_day():
         low = start.toordinal() if start else 1
         high = end.toordinal() if end else columns.MISSING_COLUMN_VALUE - 1
         assert np.array_equal(store.date_mask(start, end), (days >= low) & (days <= high)), (start, end)
+        numbers = np.flatnonzero(rng.random(size) < 0.4)
+        assert np.array_equal(store.dated_within(numbers, start, end), store.date_mask(start, end)[numbers])
     mask = rng.random(size) < 0.3
     assert store.month_counts(mask, 2021, np.flatnonzero(mask)) == store.month_counts(mask, 2021) != {}
+    assert store.month_counts(None, 2021, np.flatnonzero(mask)) == store.month_counts(mask, 2021)
+
+
+@pytest.mark.parametrize("filters", [0, 1, 2, 3])
+def test_scopes_equal_the_query_narrowed_by_the_other_filters(filters):
+    """The hits are the query's documents that pass every filter, with their scores; each
+    facet's scope those that pass every filter but its own; the query's mask is offered for a
+    scope only when no other filter narrows it."""
+    from indexer.search.facets import Scopes
+
+    rng = np.random.default_rng(filters)
+    size = 2000
+    mask = rng.random(size) < 0.3
+    numbers = np.flatnonzero(mask)
+    scores = rng.random(len(numbers))
+    masks = {name: rng.random(size) < 0.5 for name in ["person", "country", "date"][:filters]}
+    scopes = Scopes(numbers, scores, {name: m[numbers] for name, m in masks.items()}, mask)
+
+    def narrowed(skip):
+        return np.flatnonzero(np.logical_and.reduce([mask, *(m for n, m in masks.items() if n != skip)]))
+
+    hits, hit_scores = scopes.hits()
+    assert hits.tolist() == narrowed(None).tolist()
+    assert hit_scores.tolist() == scores[np.isin(numbers, hits)].tolist()
+    for name in ["person", "country", "date", "source"]:
+        assert scopes.without(name).tolist() == narrowed(name).tolist()
+        assert (scopes.mask_without(name) is mask) == (not set(masks) - {name})

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -135,8 +134,7 @@ class FacetStore:
     def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray:
         """The dated documents from ``start`` to ``end`` (either open). A range of a few
         documents marks them from the days in order; a wide one compares every day."""
-        low = start.toordinal() if start else 1
-        high = end.toordinal() if end else MISSING_COLUMN_VALUE - 1
+        low, high = day_range(start, end)
         order, days = self.days_in_order()
         first, last = np.searchsorted(days, low), np.searchsorted(days, high, side="right")
         if (last - first) * DENSE_SHARE * 2 > self.size:
@@ -144,6 +142,13 @@ class FacetStore:
         mask = np.zeros(self.size, dtype=bool)
         mask[order[first:last]] = True
         return mask
+
+    def dated_within(self, numbers: np.ndarray, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+        """Whether each of the documents ``numbers`` is dated from ``start`` to ``end`` (either
+        open): ``date_mask`` at those documents, reading their days only."""
+        low, high = day_range(start, end)
+        days = self.days[numbers]
+        return (days >= low) & (days <= high)
 
     def days_in_order(self) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers by day, their days), built on first use."""
@@ -188,6 +193,12 @@ class FacetStore:
         chosen = mask if hits is None else hits
         months = self.months[chosen][self.years[chosen] == year]
         return {int(m): int(c) for m, c in enumerate(np.bincount(months, minlength=13)) if c and m}
+
+
+def day_range(start: dt.date | None, end: dt.date | None) -> tuple[int, int]:
+    """The ordinal days from ``start`` to ``end``, both included; an open end takes every
+    dated document on that side (undated ones, ``NO_DAY``, never)."""
+    return (start.toordinal() if start else NO_DAY + 1), (end.toordinal() if end else MISSING_COLUMN_VALUE - 1)
 
 
 def alive_mask(reader, size: int) -> np.ndarray:

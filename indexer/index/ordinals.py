@@ -85,17 +85,25 @@ class FieldOrdinals:
 
     def counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> np.ndarray:
         """Documents per value among the masked ones; ``hits``: the masked documents' numbers,
-        if the caller has them. A field with one value per document looks each hit's value up;
-        otherwise fewer hits than a quarter of the documents read their own entries (``docs``
-        is sorted), more than three quarters subtract the others' counts from the totals, and
-        the rest weigh every entry by the mask."""
-        layout = self.layout(len(mask))
+        if the caller has them (``counted``)."""
+        return self.counted(len(mask), mask, hits)
+
+    def counted(self, size: int, mask: np.ndarray | None, hits: np.ndarray | None = None) -> np.ndarray:
+        """Documents per value among ``size`` documents, of those in ``mask`` or ``hits`` (their
+        numbers, ascending; one or both). A field with one value per document looks each hit's
+        value up; otherwise fewer hits than a quarter of the documents read their own entries
+        (``docs`` is sorted), more than three quarters subtract the others' counts from the
+        totals, and the rest weigh every entry by the mask (made from ``hits`` if not given)."""
+        layout = self.layout(size)
         if layout.value_of is not None:
             return np.bincount(layout.value_of[mask if hits is None else hits], minlength=len(self.values) + 1)[:-1]
         count = len(hits) if hits is not None else int(np.count_nonzero(mask))
-        if count * DENSE_SHARE < len(mask):
+        if count * DENSE_SHARE < size:
             return self.entry_counts(layout.starts, np.flatnonzero(mask) if hits is None else hits)
-        if count * DENSE_SHARE > len(mask) * (DENSE_SHARE - 1):
+        if mask is None:
+            mask = np.zeros(size, dtype=bool)
+            mask[hits] = True
+        if count * DENSE_SHARE > size * (DENSE_SHARE - 1):
             return layout.totals - self.entry_counts(layout.starts, np.flatnonzero(~mask))
         return np.bincount(self.ords, weights=mask[self.docs], minlength=len(self.values)).astype(np.int64)
 

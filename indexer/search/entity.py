@@ -76,7 +76,7 @@ def entity_page(lease: Lease, request: SearchRequest, node, facet: str, value: s
     numbers = np.flatnonzero(mentioned)
     total = len(numbers)
     mentions = steps.entity_mentions(lease, found.compiled, {**request.filters, spec.name: (stored,)})
-    hits = steps.rank(lease, request, node, found, mentioned, numbers, config, mentions)
+    hits = steps.rank(lease, request, node, found.compiled, numbers, found.scores[numbers], config, mentions)
     return EntityPage(
         request=request, facet_name=spec.name, value=stored, total=total, scope=int(np.count_nonzero(scope)),
         undated=int(np.count_nonzero(store.years[mentioned] == 0)),

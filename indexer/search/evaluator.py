@@ -68,22 +68,25 @@ class Evaluator:
 
     def evaluate(self, query: wq.Query) -> Matches:
         """Matches of ``query`` (normalised as Whoosh would) among the live documents, dense."""
-        return self.matching(query)[0]
+        ids, scores, dense = self.matching(query)
+        return dense if dense is not None else self.dense(Matches.sparse(ids, scores))
 
-    def matching(self, query: wq.Query) -> tuple[Matches, np.ndarray]:
-        """``evaluate``, and the matching documents' numbers in order (known without a pass
-        over the whole mask when the query stayed sparse)."""
+    def matching(self, query: wq.Query) -> tuple[np.ndarray, np.ndarray, Matches | None]:
+        """The live documents ``query`` matches, in order, their scores, and the dense form if
+        the evaluation made one: a query that stayed sparse costs its matches, not two arrays
+        of the archive's size (at 300k documents 0.4 to 0.7 ms a search)."""
         matches = self.visit(query.normalize())
         if matches.is_sparse:
             ids, scores = matches.ids, matches.scores
             if self.deleted:
                 live = self.alive[ids]
                 ids, scores = ids[live], scores[live]
-            return self.dense(Matches.sparse(ids, scores)), ids
+            return ids, scores, None
         if self.deleted:
             matches.mask &= self.alive
             matches.scores *= matches.mask
-        return matches, np.flatnonzero(matches.mask)
+        ids = np.flatnonzero(matches.mask)
+        return ids, matches.scores[ids], matches
 
     def dense(self, matches: Matches) -> Matches:
         if not matches.is_sparse:

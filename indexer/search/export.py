@@ -56,10 +56,8 @@ def _rows(service, request: SearchRequest, node, limit: int):
     with service.pinned() as snap:
         with service.leased(snap) as lease:
             found = steps.match(lease, node, service.ranking)
-            hits_mask = found.mask.copy()
-            for mask in steps.filter_masks(lease.facets, request).values():
-                hits_mask &= mask
-            docnums, scores = order(lease, request, node, found, hits_mask, limit, service.ranking)
+            numbers, scores = steps.scopes_of(lease, request, found).hits()
+            docnums, scores = order(lease, request, node, numbers, scores, limit, service.ranking)
             mentions = steps.entity_mentions(lease, found.compiled, request.filters)
         yield None  # ready: export_hits returns the generator from here
         for start in range(0, len(docnums), BATCH):
@@ -69,12 +67,13 @@ def _rows(service, request: SearchRequest, node, limit: int):
             yield from batch
 
 
-def order(lease, request: SearchRequest, node, found, hits_mask: np.ndarray, limit: int, config):
-    """Document numbers and scores of the first ``limit`` hits, as two arrays (16 bytes a row)."""
+def order(lease, request: SearchRequest, node, numbers: np.ndarray, scores: np.ndarray, limit: int, config):
+    """Document numbers and scores of the first ``limit`` of the hits ``numbers`` (scored
+    ``scores``), as two arrays (16 bytes a row)."""
     from indexer.search import service as steps
 
     if request.recency_boost:
-        scored = steps.ordered(lease, request, node, found, hits_mask, limit, config)
+        scored = steps.ordered(lease, request, node, numbers, scores, limit, config)
         return np.array([d for d, _ in scored], dtype=np.int64), np.array([s for _, s in scored])
-    docnums = top_documents(lease, request, node, found, hits_mask, limit)
-    return docnums, found.scores[docnums]
+    top = top_documents(lease, request, node, numbers, scores, limit)
+    return numbers[top], scores[top]

@@ -20,7 +20,9 @@ from indexer.search.query import Word, parse_query
 from indexer.search.ranking import RankingConfig
 from indexer.search.results import Hit, SearchRequest
 from indexer.search.ordering import date_key
-from indexer.search.service import Match, compile_query, evaluate, match, read_hit
+from indexer.search.facets import filter_masks
+from indexer.search.matchset import Match
+from indexer.search.service import compile_query, evaluate, match, read_hit
 from indexer.search.snapshot import Lease
 from indexer.search.spelling import suggest
 
@@ -50,10 +52,9 @@ def count_matches(lease: Lease, text: str, config: RankingConfig, words: str | N
         return 0
 
 
-def partial_hits(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray,
-                 filters: dict[str, np.ndarray], config: RankingConfig, mentions=None) -> list[Hit]:
-    """All words found less than a page: the page goes on with documents that have most of them."""
-    total = int(np.count_nonzero(hits_mask))
+def partial_hits(lease: Lease, request: SearchRequest, node, found: Match, total: int, config: RankingConfig,
+                 mentions=None) -> list[Hit]:
+    """All words found less than a page (``total`` hits): the page goes on with documents that have most of them."""
     room = request.page_size - total
     words = word_modes.plain_words(node)
     if found.words != "all" or request.page != 1 or room <= 0 or not 2 <= len(words) <= word_modes.MAX_PARTIAL_WORDS:
@@ -62,7 +63,7 @@ def partial_hits(lease: Lease, request: SearchRequest, node, found: Match, hits_
     for word in words:
         with contextlib.suppress(EmptyQueryError):  # a stopword is no missing word
             masks[word] = evaluate(lease, compile_query(lease, Word(word), config)).mask
-    allowed = np.logical_and.reduce([lease.facets.alive, *filters.values()])
+    allowed = np.logical_and.reduce([lease.facets.alive, *filter_masks(lease.facets, request).values()])
     anyword = evaluate(lease, compile_query(lease, node, config, "or"))
     by_date = request.sort != "relevance"
     key = date_key(lease.facets.days, request.sort == "date_asc") if by_date else anyword.scores

@@ -20,17 +20,16 @@ def by_date(request: SearchRequest, node) -> bool:
     return request.sort != "relevance" or node is None
 
 
-def top_documents(lease, request: SearchRequest, node, found, hits_mask: np.ndarray,
-                  limit: int, numbers: np.ndarray | None = None) -> np.ndarray:
-    """The document numbers of the first ``limit`` hits by score or date (without recency);
-    ``lease`` is the search's snapshot lease, ``found`` its match (``scores``); ``numbers``:
-    the hits' document numbers, if the caller has them."""
-    candidates = np.flatnonzero(hits_mask) if numbers is None else numbers
+def top_documents(lease, request: SearchRequest, node, numbers: np.ndarray, scores: np.ndarray,
+                  limit: int) -> np.ndarray:
+    """Where among ``numbers`` (document numbers, ascending) the first ``limit`` hits stand,
+    by score (``scores``, one per number) or date (without recency); ``lease`` is the
+    search's snapshot lease."""
     if by_date(request, node):
-        key = date_key(lease.facets.days[candidates], request.sort == "date_asc")
+        key = date_key(lease.facets.days[numbers], request.sort == "date_asc")
     else:
-        key = found.scores[candidates]
-    return candidates[top_order(key, limit)]
+        key = scores
+    return top_order(key, limit)
 
 
 def date_key(days: np.ndarray, oldest_first: bool) -> np.ndarray:

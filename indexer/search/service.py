@@ -15,7 +15,7 @@ import math
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -30,7 +30,8 @@ from indexer.search import ranking
 from indexer.search import words as word_modes
 from indexer.search.compiler import Compiled, QueryCompiler
 from indexer.search.evaluator import Evaluator
-from indexer.search.facets import Scopes, build_facets, value_facet, without
+from indexer.search.facets import Scopes, build_facets, filter_flags, filter_masks, value_facet, without
+from indexer.search.matchset import Match
 from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query, read_query
 from indexer.search.ranking import RankingConfig
@@ -216,22 +217,6 @@ class SearchService:
 # --- one search: pure steps on one lease, each returning what the next one needs -------
 
 
-@dataclass(frozen=True)
-class Match:
-    """What a query matches before filters: the compiled query (for snippets), the mask of
-    matching documents, their scores, a notice on how the query was understood, how its words
-    combined (``words``: all, any or "") and the count before an any-word fallback (``strict``);
-    ``ids``: the matching documents' numbers in order (the mask's, without a pass over it)."""
-
-    compiled: Compiled
-    mask: np.ndarray
-    scores: np.ndarray
-    ids: np.ndarray
-    notice: str = ""
-    words: str = ""
-    strict: int = 0
-
-
 def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -> SearchPage:
     """The page ``request`` asks for; a query that finds nothing runs its spelling correction instead."""
     from indexer.search.fallbacks import partial_hits, suggestion_for  # they search through this module
@@ -248,12 +233,11 @@ def execute(lease: Lease, request: SearchRequest, node, config: RankingConfig) -
 
 def build_page(lease: Lease, request: SearchRequest, node, found: Match, config: RankingConfig, partial) -> SearchPage:
     """Filter, rank, facets and (``partial``) the documents with most of the words of what ``node`` matched."""
-    filters = filter_masks(lease.facets, request)
-    scopes = Scopes(found.mask, found.ids, filters)
-    hits_mask, numbers = scopes.hits()  # once: the ranking and the facets share them
+    scopes = scopes_of(lease, request, found)
+    numbers, scores = scopes.hits()  # once: the ranking and the facets share them
     total = len(numbers)
     mentions = entity_mentions(lease, found.compiled, request.filters)
-    hits = rank(lease, request, node, found, hits_mask, numbers, config, mentions)
+    hits = rank(lease, request, node, found.compiled, numbers, scores, config, mentions)
     facets = build_facets(lease.facets, request, scopes)
     undated = int(np.count_nonzero(lease.facets.years[numbers] == 0))
     size = request.page_size
@@ -261,8 +245,14 @@ def build_page(lease: Lease, request: SearchRequest, node, found: Match, config:
         request=request, total=total, hits=hits, facets=facets, suggestion=None,
         page=request.page, page_size=size, pages=max(1, math.ceil(total / size)), took_ms=0.0,
         undated=undated, notice=found.notice, words=found.words, unfiltered=len(found.ids),
-        partial_hits=partial(lease, request, node, found, hits_mask, filters, config, mentions),
+        partial_hits=partial(lease, request, node, found, total, config, mentions),
     )
+
+
+def scopes_of(lease: Lease, request: SearchRequest, found: Match) -> Scopes:
+    """The hits and each facet's documents: what ``found`` matches, narrowed by the filters."""
+    dense = found.dense[0] if found.dense is not None else None
+    return Scopes(found.ids, found.ranked, filter_flags(lease.facets, request, found.ids), dense)
 
 
 def compile_query(lease: Lease, node, config: RankingConfig, mode: str = "and") -> Compiled:
@@ -290,9 +280,8 @@ def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -
     ``words`` ("all" or "any") overrides both for plain words.
     """
     if node is None:
-        everything = lease.facets.everything()
-        ids = np.flatnonzero(everything)
-        return Match(Compiled(wq.Every()), everything, np.zeros(lease.facets.size), ids, strict=len(ids))
+        ids = np.flatnonzero(lease.facets.alive)
+        return Match(Compiled(wq.Every()), ids, np.zeros(len(ids)), lease.facets.size, strict=len(ids))
     mode = word_modes.compile_mode(node, words, config)
     found = evaluate(lease, compile_query(lease, node, config, mode))
     choice = word_modes.words_of(mode) if word_modes.has_choice(node, config) else ""
@@ -310,39 +299,34 @@ def evaluate(lease: Lease, compiled: Compiled) -> Match:
     facets = lease.facets
     evaluator = Evaluator(lease.searcher, facets.alive, facets.lengths, lease.postings, facets.days,
                           files=lease.files)
-    matches, ids = evaluator.matching(compiled.ranked)
-    return Match(compiled, matches.mask, matches.scores, ids)
+    ids, scores, dense = evaluator.matching(compiled.ranked)
+    return Match(compiled, ids, scores, facets.size,
+                 dense=(dense.mask, dense.scores) if dense is not None else None)
 
 
-def filter_masks(facets, request: SearchRequest) -> dict[str, np.ndarray]:
-    """One mask per active filter: ``{"country": Russland or Ukraine, "date": 2024}``."""
-    masks = {name: facets.filter_mask(name, values) for name, values in request.filters.items() if values}
-    if request.date_from or request.date_to:
-        masks["date"] = facets.date_mask(request.date_from, request.date_to)
-    return masks
-
-
-def rank(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, numbers: np.ndarray,
+def rank(lease: Lease, request: SearchRequest, node, compiled: Compiled, numbers: np.ndarray, scores: np.ndarray,
          config: RankingConfig, mentions=None) -> list[Hit]:
     """The requested page of hits, by score (ties: index order) or by date, newest or oldest
-    first (undated documents last either way); ``numbers``: the hits' document numbers."""
+    first (undated documents last either way); ``numbers``: the hits' document numbers,
+    ascending, ``scores`` theirs."""
     first = (request.page - 1) * request.page_size
     if first >= len(numbers):
         return []
-    scored = ordered(lease, request, node, found, hits_mask, first + request.page_size, config, numbers)
+    scored = ordered(lease, request, node, numbers, scores, first + request.page_size, config)
     hits = []
     for position, (docnum, score) in enumerate(scored[first:first + request.page_size], start=first + 1):
-        hits.append(read_hit(lease, found.compiled, docnum, score, position, mentions))
+        hits.append(read_hit(lease, compiled, docnum, score, position, mentions))
     return hits
 
 
-def ordered(lease: Lease, request: SearchRequest, node, found: Match, hits_mask: np.ndarray, limit: int,
-            config: RankingConfig, numbers: np.ndarray | None = None) -> list[tuple[int, float]]:
-    """The first ``limit`` hits in the request's order as (document number, score)."""
+def ordered(lease: Lease, request: SearchRequest, node, numbers: np.ndarray, scores: np.ndarray, limit: int,
+            config: RankingConfig) -> list[tuple[int, float]]:
+    """The first ``limit`` of the documents ``numbers`` (scored ``scores``) in the request's
+    order as (document number, score)."""
     recency = request.recency_boost and not by_date(request, node)
-    top = top_documents(lease, request, node, found, hits_mask, max(limit, ranking.RECENCY_WINDOW) if recency else limit,
-                        numbers)
-    scored = [(int(d), float(found.scores[d])) for d in top]
+    top = top_documents(lease, request, node, numbers, scores,
+                        max(limit, ranking.RECENCY_WINDOW) if recency else limit)
+    scored = [(int(numbers[i]), float(scores[i])) for i in top]
     if recency:
         newest = int(lease.facets.days[lease.facets.alive].max(initial=0))
         scored = ranking.recency_rescore(scored, lease.facets.days, newest, config)
