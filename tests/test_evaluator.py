@@ -71,6 +71,14 @@ QUERIES += [
     wq.AndMaybe(wq.DisjunctionMax([wq.Term("body", "soldat"), wq.Term("title", "soldat", boost=0.5)]),
                 wq.DisjunctionMax([wq.Term("body", "korea"), wq.Term("title", "korea", boost=0.5)], boost=0.3)),
     wq.AndMaybe(days(dt.date(2022, 1, 1), None), wq.Or([wq.Term("body", "soldat"), wq.Term("exact", "soldaten")])),
+    # conjunctions of unions, of a union with a phrase, a negated union, a word no document has
+    wq.And([wq.DisjunctionMax([wq.Term("body", "soldat"), wq.Term("title", "soldat", boost=0.5)]),
+            wq.DisjunctionMax([wq.Term("body", "nordkorea"), wq.Term("title", "nordkorea", boost=0.5)], boost=1.2)]),
+    wq.And([wq.Term("body", "soldat"), wq.Not(wq.Or([wq.Term("body", "kursk"), wq.Term("title", "korea")]))]),
+    wq.And([wq.Term("body", "mali"), wq.Or([RUSSIAN_SOLDIERS, wq.Term("body", "bundeswehr")])]),
+    wq.And([wq.Or([wq.Term("body", "soldat"), wq.Or([wq.Term("body", "korea"), wq.Term("title", "mali")], boost=0.4)]),
+            wq.Term("body", "russisch"), wq.Not(wq.DisjunctionMax([wq.Term("body", "kursk"), wq.Term("body", "gibtesnicht")]))]),
+    wq.And([wq.Term("body", "gibtesnicht"), wq.Term("body", "soldat")]),
 ]
 
 
