@@ -33,6 +33,20 @@ def test_values_at_gives_zero_where_absent():
     assert docsets.values_at(ids[:0], values[:0], np.array([1])).tolist() == [0.0]
 
 
+def test_a_lookup_gives_each_sets_values_at_the_wanted_documents_on_both_paths():
+    """Sets far larger than the wanted documents are searched, the others read against flags
+    made once: either way each wanted document gets its value in the set, 0 where absent."""
+    rng = random.Random(5)
+    wanted = sorted_set(rng, 30, 10_000)
+    lookup = docsets.Lookup(wanted, 10_000)
+    for size in [0, 1, 40, 300, 2000, 9000]:  # 2000 and 9000: searched; the others against the flags
+        ids = sorted_set(rng, size, 10_000)
+        values = np.arange(1, size + 1, dtype=float)
+        expected = dict(zip(ids.tolist(), values.tolist()))
+        assert lookup.values(ids, values).tolist() == [expected.get(d, 0.0) for d in wanted.tolist()]
+    assert docsets.Lookup(wanted[:0], 10_000).values(ids, values).tolist() == []
+
+
 def test_merged_sums_in_the_parts_order_or_takes_the_maximum():
     parts = [(np.array([1, 4, 7]), np.array([0.1, 0.2, 0.3])), (np.array([4, 8]), np.array([1.0, 2.0])),
              (np.array([1, 8]), np.array([0.7, -5.0]))]

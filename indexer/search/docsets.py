@@ -66,6 +66,42 @@ def common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(found), at[found]
 
 
+class Lookup:
+    """The values of several sets at the same documents ``wanted`` (sorted), among ``size``:
+    a set far larger than them is searched for each (binary searches), any other set's own
+    documents are read against one flag per document of the index, set for ``wanted`` once
+    for all the sets. ``values_at`` made two flag arrays per set and matched both ways (an
+    optional clause's four words at 300k documents: 1.7 ms)."""
+
+    def __init__(self, wanted: np.ndarray, size: int):
+        self.wanted, self.size = wanted, size
+        self._marks: np.ndarray | None = None
+
+    def values(self, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The value of each wanted document in the set ``ids`` (sorted), 0 where it has none."""
+        out = np.zeros(len(self.wanted))
+        if not len(ids) or not len(self.wanted):
+            return out
+        if len(self.wanted) * np.log2(len(ids)) * SEARCH_SHARE < len(ids):
+            found, at = places(ids, self.wanted)
+            out[found] = values[at[found]]
+            return out
+        present = np.flatnonzero(self.marks()[ids])
+        out[np.searchsorted(self.wanted, ids[present])] = values[present]
+        return out
+
+    def marks(self) -> np.ndarray:
+        if self._marks is None:
+            self._marks = marked(self.wanted, self.size)
+        return self._marks
+
+
+#: a set is searched for the wanted documents when their binary searches (steps: wanted times
+#: log2 of the set) are fewer than its size / this (measured at 300k documents, caches cold:
+#: 500 wanted in 50k: 181 us searched, 273 read against flags; 5,000 in 50k: 414 against 230)
+SEARCH_SHARE = 3
+
+
 def values_at(ids: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """The value of each of ``wanted`` (0 where ``ids`` does not hold it)."""
     out = np.zeros(len(wanted))

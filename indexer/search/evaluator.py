@@ -322,9 +322,9 @@ class Evaluator:
         """``AndMaybe`` with term parts: each part's scores added where ``required`` matches
         (every ``Matches`` scores 0 where it does not match, so nothing else changes)."""
         if required.is_sparse:
-            scores = required.scores
+            scores, lookup = required.scores, docsets.Lookup(required.ids, self.size)
             for ids, part in parts:
-                scores = scores + docsets.values_at(ids, part, required.ids)
+                scores = scores + lookup.values(ids, part)
             return boosted(Matches.sparse(required.ids, scores), boost)
         for ids, scores in parts:
             kept = required.mask[ids]
