@@ -173,6 +173,25 @@ def test_matching_gives_the_matches_in_order_and_a_match_makes_their_arrays(eval
         assert made.mask is made.mask  # made once
 
 
+def test_a_conjunction_looks_a_large_union_up_at_the_rarer_clauses_documents(searcher, monkeypatch):
+    """With every union past the sparse limit, ``soldat AND (korea OR nordkorea)`` in either
+    order makes no array of the index's size: the rarer clause comes first, the union is
+    looked up at its documents; the result equals the one through the dense union."""
+    reader = searcher.reader()
+    alive = alive_mask(reader, reader.doc_count_all())
+    evaluator = Evaluator(searcher, alive, field_lengths(reader, len(alive)), sparse_limit=0)
+    union = wq.DisjunctionMax([wq.Term("body", "korea"), wq.Term("body", "nordkorea", boost=0.5)], boost=1.5)
+    dense, rare = evaluator.evaluate(union), evaluator.evaluate(wq.Term("body", "soldat"))
+    assert evaluator.postings_of(wq.Term("body", "soldat"), 0) < evaluator.postings_of(union, 0)
+    made = []
+    monkeypatch.setattr(evaluator, "zeros", lambda: made.append(1))
+    for query in (wq.And([wq.Term("body", "soldat"), union]), wq.And([union, wq.Term("body", "soldat")])):
+        ids, scores, given = evaluator.matching(query)
+        expected = np.flatnonzero(rare.mask & dense.mask)
+        assert given is None and not made and len(ids) and ids.tolist() == expected.tolist()
+        assert np.allclose(scores, rare.scores[ids] + dense.scores[ids], rtol=1e-12, atol=0)
+
+
 def test_postings_cache_gives_the_same_matches_and_stays_bounded(searcher):
     from indexer.search.postings import PostingsCache
 

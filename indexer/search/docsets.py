@@ -1,5 +1,5 @@
 """Sets of documents as sorted arrays of distinct document numbers, each with a score: the
-sparse side of the evaluator.
+sparse side of the evaluator, and ``Matches``, a clause's result in either form.
 
 A dense array per term or clause costs the archive's size: at 300k documents a phrase that
 matches 150 of them spent most of its time allocating, scattering and multiplying arrays of
@@ -9,6 +9,8 @@ that are already sorted (timsort merges them in linear time).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -79,16 +81,22 @@ class Lookup:
 
     def values(self, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
         """The value of each wanted document in the set ``ids`` (sorted), 0 where it has none."""
-        out = np.zeros(len(self.wanted))
+        return self.found(ids, values)[1]
+
+    def found(self, ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether the set ``ids`` (sorted) holds each wanted document, and its value there (0 where not)."""
+        held, out = np.zeros(len(self.wanted), dtype=bool), np.zeros(len(self.wanted))
         if not len(ids) or not len(self.wanted):
-            return out
+            return held, out
         if len(self.wanted) * np.log2(len(ids)) * SEARCH_SHARE < len(ids):
-            found, at = places(ids, self.wanted)
-            out[found] = values[at[found]]
-            return out
+            held, at = places(ids, self.wanted)
+            out[held] = values[at[held]]
+            return held, out
         present = np.flatnonzero(self.marks()[ids])
-        out[np.searchsorted(self.wanted, ids[present])] = values[present]
-        return out
+        at = np.searchsorted(self.wanted, ids[present])
+        held[at] = True
+        out[at] = values[present]
+        return held, out
 
     def marks(self) -> np.ndarray:
         if self._marks is None:
@@ -145,3 +153,39 @@ def of_documents(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     total = int(counts.sum())
     offsets = np.repeat(low - (np.cumsum(counts) - counts), counts)
     return keys[offsets + np.arange(total)]
+
+
+@dataclass
+class Matches:
+    """Documents a query matches and their scores, in one of two forms. Dense: ``mask`` over
+    all documents and ``scores`` one per document (0 where not matched). Sparse: ``ids``, the
+    sorted distinct document numbers, and ``scores`` theirs (arrays that may be shared with
+    the postings cache: never changed in place)."""
+
+    mask: np.ndarray | None
+    scores: np.ndarray
+    ids: np.ndarray | None = None
+
+    @classmethod
+    def sparse(cls, ids: np.ndarray, scores: np.ndarray) -> Matches:
+        return cls(None, scores, ids)
+
+    @property
+    def is_sparse(self) -> bool:
+        return self.ids is not None
+
+
+def boosted(matches: Matches, boost: float) -> Matches:
+    """``zeroed`` for a dense match; a sparse one's scores times ``boost`` (a new array)."""
+    if not matches.is_sparse:
+        return zeroed(matches, boost)
+    return Matches.sparse(matches.ids, matches.scores * boost) if boost != 1 else matches
+
+
+def zeroed(matches: Matches, boost: float) -> Matches:
+    """Scores times ``boost`` where matched, 0 elsewhere, in place (a dense array of the
+    whole index costs a pass: no ``np.where`` copies, no multiplication by 1)."""
+    matches.scores *= matches.mask
+    if boost != 1:
+        matches.scores *= boost
+    return matches
