@@ -187,3 +187,20 @@ def test_fast_facets_equal_slow_count_on_multi_valued_entities(synthetic_index):
     texts = WORDS + [f"{a} {b}" for a, b in zip(WORDS, WORDS[1:])] + ["Haushalt OR Schule", "Bericht NOT Wahl",
                                                                          "Br*", '"Stadt"', "Nummer"]
     check_against_reference(synthetic_index, texts, seed=2, cases=120)
+
+
+@pytest.mark.slow
+def test_the_ab_benchmark_times_both_checkouts_query_by_query(index_dir):
+    """``benchmarks/ab.py`` with this checkout as A and B: a line per category and per query, no error."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, "-m", "benchmarks.ab", "--index", str(index_dir), "--code", str(root),
+                           "--code", str(root), "--rounds", "1", "--category", "facet2", "--per-query"],
+                          capture_output=True, text=True, timeout=300, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("facet2") and "B/A" in line for line in lines), done.stdout
+    assert sum(line.startswith("  facet2") for line in lines) == sum(q.category == "facet2" for q in QUERIES)

@@ -280,8 +280,10 @@ def match(lease: Lease, node, config: RankingConfig, words: str | None = None) -
     ``words`` ("all" or "any") overrides both for plain words.
     """
     if node is None:
-        ids = np.flatnonzero(lease.facets.alive)
-        return Match(Compiled(wq.Every()), ids, np.zeros(len(ids)), lease.facets.size, strict=len(ids))
+        everything, size = lease.facets.everything(), lease.facets.size  # the whole archive: dense from the start
+        ids = np.flatnonzero(everything)
+        return Match(Compiled(wq.Every()), ids, np.zeros(len(ids)), size, strict=len(ids),
+                     dense=(everything, np.zeros(size)))
     mode = word_modes.compile_mode(node, words, config)
     found = evaluate(lease, compile_query(lease, node, config, mode))
     choice = word_modes.words_of(mode) if word_modes.has_choice(node, config) else ""
