@@ -204,3 +204,20 @@ def test_the_ab_benchmark_times_both_checkouts_query_by_query(index_dir):
     lines = done.stdout.splitlines()
     assert any(line.startswith("facet2") and "B/A" in line for line in lines), done.stdout
     assert sum(line.startswith("  facet2") for line in lines) == sum(q.category == "facet2" for q in QUERIES)
+
+
+def test_per_query_growth_is_the_geometric_mean_of_each_querys_growth_over_the_peers():
+    """Two queries of one category: the product grows 2x and 1x where Xapian grows 1x and 4x,
+    so the product grows sqrt(2 * 1/4) times Xapian's per query; a query missing at one size
+    or of another category does not count, and a category without queries gives None."""
+    from benchmarks.report import per_query_growth
+
+    def run(times: dict[str, tuple[float, float]], category: str = "and") -> dict:
+        return {"queries": {label: {"category": category, "product": {"facets_ms": p}, "xapian": {"facets_ms": x}}
+                            for label, (p, x) in times.items()}}
+
+    small = run({"a": (1.0, 2.0), "b": (3.0, 1.0), "only small": (1.0, 1.0)})
+    large = run({"a": (2.0, 2.0), "b": (3.0, 4.0)})
+    assert per_query_growth(small, large, "and", "xapian") == round((2 * 0.25) ** 0.5, 2)
+    assert per_query_growth(small, large, "all", "xapian") == round((2 * 0.25) ** 0.5, 2)
+    assert per_query_growth(small, large, "phrase", "xapian") is None
