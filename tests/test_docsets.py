@@ -27,10 +27,11 @@ def test_member_and_common_as_sets(sizes, low):
     assert a[in_a].tolist() == both and b[in_b].tolist() == both
 
 
-def test_values_at_gives_zero_where_absent():
+def test_a_lookup_gives_zero_where_absent():
     ids, values = np.array([2, 5, 9]), np.array([0.5, 1.5, 2.5])
-    assert docsets.values_at(ids, values, np.array([1, 2, 9, 10])).tolist() == [0.0, 0.5, 2.5, 0.0]
-    assert docsets.values_at(ids[:0], values[:0], np.array([1])).tolist() == [0.0]
+    found, looked_up = docsets.Lookup(np.array([1, 2, 9, 10]), 11).found(ids, values)
+    assert looked_up.tolist() == [0.0, 0.5, 2.5, 0.0] and found.tolist() == [False, True, True, False]
+    assert docsets.Lookup(np.array([1]), 11).values(ids[:0], values[:0]).tolist() == [0.0]
 
 
 def test_a_lookup_gives_each_sets_values_at_the_wanted_documents_on_both_paths():

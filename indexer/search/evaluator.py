@@ -83,7 +83,7 @@ class Evaluator:
     def scores_at(self, matches: Matches, ids: np.ndarray) -> np.ndarray:
         """The scores of ``matches`` at ``ids`` (0 where it does not match)."""
         if matches.is_sparse:
-            return docsets.values_at(matches.ids, matches.scores, ids)
+            return docsets.Lookup(ids, self.size).values(matches.ids, matches.scores)
         return matches.scores[ids]
 
     def visit(self, q: wq.Query) -> Matches:
@@ -260,10 +260,11 @@ class Evaluator:
         negative = [s.query for s in subqueries if isinstance(s, wq.Not)]
         if not positive:
             return self.by_whoosh(wq.And(subqueries, boost=boost))
-        positive.sort(key=lambda sub: self.postings_of(sub, math.inf))  # stable: unknown sizes keep their order
-        result = self.visit(positive[0])
-        for sub in positive[1:]:
-            if result.is_sparse and self.sparse_limit < self.postings_of(sub, math.inf) < math.inf:
+        sized = sorted(((self.postings_of(sub, math.inf), sub) for sub in positive),
+                       key=lambda pair: pair[0])  # stable: unknown sizes keep their order
+        result = self.visit(sized[0][1])
+        for size, sub in sized[1:]:
+            if result.is_sparse and self.sparse_limit < size < math.inf:
                 held, scores = self.at(sub, docsets.Lookup(result.ids, self.size))
                 result = Matches.sparse(result.ids[held], result.scores[held] + scores[held])
                 continue
