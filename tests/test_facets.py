@@ -96,6 +96,39 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
     assert np.array_equal(facet.mask_of(chosen, size), expected) and expected.any()
 
 
+@pytest.mark.parametrize("hits", [0, 1, 60, 1249, 1250, 4999])
+def test_facets_counted_together_equal_each_counted_alone(hits):
+    """``FacetStore.counts`` of several fields over few hits reads their entries together
+    (``JointLayout``: multi-valued and one-value fields, documents without entries, a field
+    with no entries at all); each field's counts equal its own count, for any subset of the
+    fields, with the hits as numbers or as a mask; many hits are counted field by field."""
+    from indexer.index import ordinals
+
+    rng = np.random.default_rng(hits)
+    size = 5000
+    fields = {
+        "person": ordinals.merged([f"P {i}" for i in range(400)], rng.integers(0, size, 9000), rng.integers(0, 400, 9000)),
+        "country": ordinals.merged([f"L {i}" for i in range(30)], rng.integers(0, size, 3000), rng.integers(0, 30, 3000)),
+        "organisation": ordinals.merged([], np.zeros(0, dtype=int), np.zeros(0, dtype=int)),
+        "speaker": ordinals.merged([f"S {i}" for i in range(50)], rng.choice(size, 1500, replace=False),
+                                   rng.integers(0, 50, 1500)),
+        "party": ordinals.merged(["SPD", "CDU"], rng.choice(size, 800, replace=False), rng.integers(0, 2, 800)),
+        "source": ordinals.merged(["A", "B", "C"], np.arange(size), rng.integers(0, 3, size)),
+    }
+    facets = FacetStore(size, np.ones(size, dtype=bool), fields, np.zeros(size, dtype=np.int32))
+    numbers = np.sort(rng.choice(size, hits, replace=False))
+    mask = np.zeros(size, dtype=bool)
+    mask[numbers] = True
+    for names in (tuple(fields), ("country", "party"), ("source", "person", "organisation")):
+        together = facets.counts(names, None, numbers)
+        assert list(together) == list(names)
+        for name in names:
+            alone = fields[name].counted(size, mask, numbers)
+            assert together[name].tolist() == alone.tolist()
+            assert facets.counts(names, mask)[name].tolist() == alone.tolist()
+    assert facets.joint().names == tuple(fields)
+
+
 @pytest.mark.parametrize("limit", [0, 1, 3, 10, 500])
 def test_top_values_go_by_count_then_by_value(limit):
     """Many ties (few hits, many values): the top is the most frequent values, ties in

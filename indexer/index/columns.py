@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.facets import FACET_FIELDS
-from indexer.index.ordinals import DENSE_SHARE, FieldOrdinals, merged
+from indexer.index.ordinals import DENSE_SHARE, FieldOrdinals, JointLayout, merged
 from indexer.text.folding import fold
 
 NO_DAY = 0
@@ -38,6 +38,7 @@ class FacetStore:
         self.lengths = lengths or {}  # per text field: each document's length, for BM25 scoring
         self.years, self.months = years_and_months(self.days)
         self._by_day: tuple[np.ndarray, np.ndarray] | None = None  # see days_in_order()
+        self._joint: JointLayout | None = None  # see joint()
 
     @classmethod
     def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
@@ -98,6 +99,26 @@ class FacetStore:
             facet.by_value()
             facet.layout(self.size)
         self.days_in_order()
+        self.joint()
+
+    def counts(self, names: tuple[str, ...], mask: np.ndarray | None,
+               hits: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Documents per value of each facet field in ``names``, among the documents ``mask``
+        or ``hits`` (their numbers, ascending; one or both): a few hits in one pass over their
+        entries of the facet fields (``JointLayout``), many field by field (``FieldOrdinals.counted``)."""
+        count = len(hits) if hits is not None else int(np.count_nonzero(mask))
+        joint = self.joint()
+        if len(names) > 1 and count * DENSE_SHARE < self.size and set(names) <= set(joint.names):
+            counted = dict(zip(joint.names, joint.counted(np.flatnonzero(mask) if hits is None else hits)))
+            return {name: counted[name] for name in names}
+        return {name: self.fields[name].counted(self.size, mask, hits) for name in names}
+
+    def joint(self) -> JointLayout:
+        """The facet fields' joint layout, made on first use (by ``warm`` for a server)."""
+        if self._joint is None:
+            names = tuple(name for name in FACET_FIELDS if name in self.fields)
+            self._joint = JointLayout.of(names, [self.fields[name] for name in names], self.size)  # one assignment
+        return self._joint
 
     def everything(self) -> np.ndarray:
         return self.alive.copy()

@@ -109,9 +109,7 @@ class FieldOrdinals:
 
     def entry_counts(self, starts: np.ndarray, hits: np.ndarray) -> np.ndarray:
         """Counts over the entries of ``hits`` only, found through each document's first entry."""
-        first, sizes = starts[hits], starts[hits + 1] - starts[hits]
-        entries = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        return np.bincount(self.ords[entries], minlength=len(self.values))
+        return entry_counts(starts, self.ords, hits, len(self.values))
 
     def layout(self, size: int) -> "Layout":
         """How the entries sit among ``size`` documents (computed once per size)."""
@@ -160,6 +158,48 @@ class Layout:
             value_of[docs] = ords
         return cls(starts, np.bincount(ords, minlength=values), value_of)
 
+
+
+@dataclass
+class JointLayout:
+    """Several facet fields' entries in one run per document (``starts`` as in ``Layout``),
+    each field's value ordinals shifted past the previous fields' (``offsets``): counting all
+    the fields over a few hits finds each hit once and reads its entries of every field
+    together. One layout per field found each hit once per field, in arrays of the archive's
+    size: a cache miss per hit and field, the cost that grew with the archive (at 100k
+    documents, the three entity facets over 1,768 hits with cold caches: 1.47 ms field by
+    field, 0.88 ms together)."""
+
+    names: tuple[str, ...]
+    starts: np.ndarray
+    ords: np.ndarray
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, names: tuple[str, ...], fields: list[FieldOrdinals], size: int) -> "JointLayout":
+        offsets = [0]
+        for field in fields:
+            offsets.append(offsets[-1] + len(field.values))
+        docs = np.concatenate([field.docs for field in fields])
+        ords = np.concatenate([field.ords + offset for field, offset in zip(fields, offsets)])
+        order = np.argsort(docs, kind="stable")
+        starts = np.zeros(size + 1, dtype=np.intp)
+        np.cumsum(np.bincount(docs, minlength=size)[:size], out=starts[1:])
+        return cls(names, starts, ords[order].astype(np.int32), offsets)
+
+    def counted(self, hits: np.ndarray) -> list[np.ndarray]:
+        """Each field's documents per value among ``hits`` (ascending document numbers), in
+        the order of ``names``."""
+        counts = entry_counts(self.starts, self.ords, hits, self.offsets[-1])
+        return [counts[start:end] for start, end in zip(self.offsets, self.offsets[1:])]
+
+
+def entry_counts(starts: np.ndarray, ords: np.ndarray, hits: np.ndarray, width: int) -> np.ndarray:
+    """Documents per value (``width`` values) over the entries of ``hits`` only, found through
+    each document's first entry (``starts``)."""
+    first, sizes = starts[hits], starts[hits + 1] - starts[hits]
+    entries = np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    return np.bincount(ords[entries], minlength=width)
 
 
 def merged(terms: list[str], docs: np.ndarray, ords: np.ndarray) -> FieldOrdinals:

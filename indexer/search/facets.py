@@ -72,6 +72,14 @@ class Scopes:
         """The mask of ``without(name)`` when it is at hand (no other filter is active)."""
         return self.mask if not set(self.flags) - {name} else None
 
+    def groups(self, names: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """``names`` grouped by the documents their facets count over (``without`` each
+        name): all together without filters, a filtered facet apart from the others."""
+        grouped: dict[frozenset, list[str]] = {}
+        for name in names:
+            grouped.setdefault(frozenset(self.flags) - {name}, []).append(name)
+        return [tuple(group) for group in grouped.values()]
+
     def chosen(self, applied: frozenset) -> np.ndarray | None:
         if applied and applied not in self.made:
             self.made[applied] = np.logical_and.reduce([self.flags[name] for name in applied])
@@ -83,8 +91,10 @@ def build_facets(store: FacetStore, request: SearchRequest, scopes: Scopes) -> l
     each counted over the query's documents narrowed by every filter but its own."""
     if not request.with_facets:
         return []
-    facets = [value_facet(store, name, request, scopes.mask_without(name), scopes.without(name))
-              for name in FACET_NAMES]
+    counts: dict[str, np.ndarray] = {}
+    for names in scopes.groups(FACET_NAMES):  # facets over the same documents are counted together
+        counts.update(store.counts(names, scopes.mask_without(names[0]), scopes.without(names[0])))
+    facets = [value_facet(store, name, request, counts=counts[name]) for name in FACET_NAMES]
     date_hits = scopes.without("date")
     years, _ = store.year_counts(None, date_hits)
     facets.append(year_facet(years, request))
@@ -95,14 +105,16 @@ def build_facets(store: FacetStore, request: SearchRequest, scopes: Scopes) -> l
 
 
 def value_facet(store: FacetStore, name: str, request: SearchRequest, mask: np.ndarray | None = None,
-                hits: np.ndarray | None = None) -> Facet:
+                hits: np.ndarray | None = None, counts: np.ndarray | None = None) -> Facet:
     """Top values (of those matching the filter box, if any) among the documents ``mask`` or
-    ``hits`` (their numbers; one or both); a value is selected when it folds like a selected
-    one (``russland`` ~ ``Russland``)."""
+    ``hits`` (their numbers; one or both), or by ``counts`` (documents per value) when
+    counted already; a value is selected when it folds like a selected one (``russland`` ~
+    ``Russland``)."""
     selected = {fold(value): value for value in request.filters.get(name, ())}
     find = request.facet_find.get(name, "").strip()
     among = store.find_ordinals(name, find) if find else None
-    counts = store.fields[name].counted(store.size, mask, hits)
+    if counts is None:
+        counts = store.fields[name].counted(store.size, mask, hits)
     top, total = store.top_values(name, counts, request.facet_limit, among)
     values = [FacetValue(v, v, c, fold(v) in selected) for v, c in top]
     shown = {fold(v.value) for v in values}
