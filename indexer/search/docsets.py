@@ -92,7 +92,7 @@ class Lookup:
             held, at = places(ids, self.wanted)
             out[held] = values[at[held]]
             return held, out
-        present = np.flatnonzero(self.marks()[ids])
+        present = np.flatnonzero(self.marks().take(ids))  # ``take``: int32 numbers index twice as fast
         at = np.searchsorted(self.wanted, ids[present])
         held[at] = True
         out[at] = values[present]

@@ -57,7 +57,7 @@ class Evaluator:
         of the archive's size (at 300k documents 0.4 to 0.7 ms a search)."""
         matches = self.visit(query.normalize())
         if matches.is_sparse:
-            ids, scores = matches.ids, matches.scores
+            ids, scores = matches.ids.astype(np.intp), matches.scores  # int32 numbers index twice as slowly
             if self.deleted:
                 live = self.alive[ids]
                 ids, scores = ids[live], scores[live]
