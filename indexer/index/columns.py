@@ -107,8 +107,8 @@ class FacetStore:
         or ``hits`` (their numbers, ascending; one or both): a few hits in one pass over their
         entries of the facet fields (``JointLayout``), many field by field (``FieldOrdinals.counted``)."""
         count = len(hits) if hits is not None else int(np.count_nonzero(mask))
-        joint = self.joint()
-        if len(names) > 1 and count * DENSE_SHARE < self.size and set(names) <= set(joint.names):
+        joint = self.joint() if len(names) > 1 and count * DENSE_SHARE < self.size else None
+        if joint is not None and set(names) <= set(joint.names):
             counted = dict(zip(joint.names, joint.counted(np.flatnonzero(mask) if hits is None else hits)))
             return {name: counted[name] for name in names}
         return {name: self.fields[name].counted(self.size, mask, hits) for name in names}

@@ -150,8 +150,7 @@ class Layout:
     @classmethod
     def of(cls, docs: np.ndarray, ords: np.ndarray, size: int, values: int) -> "Layout":
         per_document = np.bincount(docs, minlength=size)[:size]
-        starts = np.zeros(size + 1, dtype=np.intp)
-        np.cumsum(per_document, out=starts[1:])
+        starts = starts_of(per_document)
         value_of = None
         if not len(per_document) or per_document.max() <= 1:
             value_of = np.full(size, values, dtype=np.intp)
@@ -183,8 +182,7 @@ class JointLayout:
         docs = np.concatenate([field.docs for field in fields])
         ords = np.concatenate([field.ords + offset for field, offset in zip(fields, offsets)])
         order = np.argsort(docs, kind="stable")
-        starts = np.zeros(size + 1, dtype=np.intp)
-        np.cumsum(np.bincount(docs, minlength=size)[:size], out=starts[1:])
+        starts = starts_of(np.bincount(docs, minlength=size)[:size])
         return cls(names, starts, ords[order].astype(np.int32), offsets)
 
     def counted(self, hits: np.ndarray) -> list[np.ndarray]:
@@ -192,6 +190,14 @@ class JointLayout:
         the order of ``names``."""
         counts = entry_counts(self.starts, self.ords, hits, self.offsets[-1])
         return [counts[start:end] for start, end in zip(self.offsets, self.offsets[1:])]
+
+
+def starts_of(per_document: np.ndarray) -> np.ndarray:
+    """Where each document's entries start, and one past the last: entries sorted by
+    document, ``per_document`` of them for each."""
+    starts = np.zeros(len(per_document) + 1, dtype=np.intp)
+    np.cumsum(per_document, out=starts[1:])
+    return starts
 
 
 def entry_counts(starts: np.ndarray, ords: np.ndarray, hits: np.ndarray, width: int) -> np.ndarray:
