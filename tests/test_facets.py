@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from indexer.index import store
-from indexer.index.columns import CACHE_PREFIX, FacetStore
+from indexer.index.columns import CACHE_PREFIX, YEAR, FacetStore
 
 
 def computed_and_cached(index_dir):
@@ -100,8 +100,9 @@ def test_fast_facet_counts_equal_plain_counts(hits, single):
 def test_facets_counted_together_equal_each_counted_alone(hits):
     """``FacetStore.counts`` of several fields over few hits reads their entries together
     (``JointLayout``: multi-valued and one-value fields, documents without entries, a field
-    with no entries at all); each field's counts equal its own count, for any subset of the
-    fields, with the hits as numbers or as a mask; many hits are counted field by field."""
+    with no entries at all, the years); each field's counts equal its own count, for any
+    subset of the fields, with the hits as numbers or as a mask; many hits are counted field
+    by field. The years counted so equal each hit's year looked up, undated ones included."""
     from indexer.index import ordinals
 
     rng = np.random.default_rng(hits)
@@ -115,18 +116,24 @@ def test_facets_counted_together_equal_each_counted_alone(hits):
         "party": ordinals.merged(["SPD", "CDU"], rng.choice(size, 800, replace=False), rng.integers(0, 2, 800)),
         "source": ordinals.merged(["A", "B", "C"], np.arange(size), rng.integers(0, 3, size)),
     }
-    facets = FacetStore(size, np.ones(size, dtype=bool), fields, np.zeros(size, dtype=np.int32))
+    days = rng.integers(dt.date(2019, 1, 1).toordinal(), dt.date(2024, 12, 31).toordinal(), size)
+    days[rng.random(size) < 0.1] = 0  # undated
+    facets = FacetStore(size, np.ones(size, dtype=bool), fields, days)
     numbers = np.sort(rng.choice(size, hits, replace=False))
     mask = np.zeros(size, dtype=bool)
     mask[numbers] = True
-    for names in (tuple(fields), ("country", "party"), ("source", "person", "organisation")):
+    for names in (tuple(fields) + (YEAR,), ("country", "party"), ("source", YEAR, "person", "organisation")):
         together = facets.counts(names, None, numbers)
         assert list(together) == list(names)
         for name in names:
-            alone = fields[name].counted(size, mask, numbers)
+            alone = facets.field(name).counted(size, mask, numbers)
             assert together[name].tolist() == alone.tolist()
             assert facets.counts(names, mask)[name].tolist() == alone.tolist()
-    assert facets.joint().names == tuple(fields)
+    assert facets.joint().names == tuple(fields) + (YEAR,)
+    years = [dt.date.fromordinal(day).year for day in days[numbers] if day]
+    counted = facets.counts(("person", YEAR), None, numbers)[YEAR]
+    assert facets.year_counts(None, counts=counted) == ({y: years.count(y) for y in set(years)}, hits - len(years))
+    assert facets.undated_among(numbers) == hits - len(years)
 
 
 @pytest.mark.parametrize("limit", [0, 1, 3, 10, 500])

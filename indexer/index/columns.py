@@ -27,6 +27,7 @@ MIN_YEAR = 1
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 MISSING_COLUMN_VALUE = 2**31 - 1
 LENGTH_FIELDS = ("title", "body", "exact")  # scored text fields whose lengths BM25 needs
+YEAR = "year"  # the years as a field of the joint layout: value 0 undated, 1 the first year, ...
 
 
 class FacetStore:
@@ -39,6 +40,9 @@ class FacetStore:
         self.years, self.months = years_and_months(self.days)
         self._by_day: tuple[np.ndarray, np.ndarray] | None = None  # see days_in_order()
         self._joint: JointLayout | None = None  # see joint()
+        self._year: FieldOrdinals | None = None  # see year_field()
+        self._undated: np.ndarray | None = None  # see undated()
+        self._newest: int | None = None  # see newest_day()
 
     @classmethod
     def from_reader(cls, reader, fields: tuple[str, ...] = FACET_FIELDS + ("country_code",)) -> "FacetStore":
@@ -100,25 +104,49 @@ class FacetStore:
             facet.layout(self.size)
         self.days_in_order()
         self.joint()
+        self.undated()
 
     def counts(self, names: tuple[str, ...], mask: np.ndarray | None,
                hits: np.ndarray | None = None) -> dict[str, np.ndarray]:
-        """Documents per value of each facet field in ``names``, among the documents ``mask``
-        or ``hits`` (their numbers, ascending; one or both): a few hits in one pass over their
-        entries of the facet fields (``JointLayout``), many field by field (``FieldOrdinals.counted``)."""
+        """Documents per value of each facet field in ``names`` (``YEAR``: per year, see
+        ``year_counts``), among the documents ``mask`` or ``hits`` (their numbers, ascending;
+        one or both): a few hits in one pass over their entries of the facet fields and their
+        years (``JointLayout``), many field by field (``FieldOrdinals.counted``)."""
         count = len(hits) if hits is not None else int(np.count_nonzero(mask))
         joint = self.joint() if len(names) > 1 and count * DENSE_SHARE < self.size else None
         if joint is not None and set(names) <= set(joint.names):
             counted = dict(zip(joint.names, joint.counted(np.flatnonzero(mask) if hits is None else hits)))
             return {name: counted[name] for name in names}
-        return {name: self.fields[name].counted(self.size, mask, hits) for name in names}
+        return {name: self.field(name).counted(self.size, mask, hits) for name in names}
+
+    def field(self, name: str) -> FieldOrdinals:
+        """A facet field, or ``YEAR``."""
+        return self.year_field() if name == YEAR else self.fields[name]
 
     def joint(self) -> JointLayout:
-        """The facet fields' joint layout, made on first use (by ``warm`` for a server)."""
+        """The joint layout of the facet fields and the years, made on first use (by ``warm``
+        for a server): a hit's year is read with its entries, not looked up apart in an
+        array of the archive's size (at 100k documents, 1,768 hits with cold caches: 0.27 ms)."""
         if self._joint is None:
-            names = tuple(name for name in FACET_FIELDS if name in self.fields)
-            self._joint = JointLayout.of(names, [self.fields[name] for name in names], self.size)  # one assignment
+            names = tuple(name for name in FACET_FIELDS if name in self.fields) + (YEAR,)
+            self._joint = JointLayout.of(names, [self.field(name) for name in names], self.size)  # one assignment
         return self._joint
+
+    def year_field(self) -> FieldOrdinals:
+        """Each document's year as a field with one value per document: the value 0 is
+        undated, then every year from the first to the last (made on first use)."""
+        if self._year is None:
+            dated = self.years[self.years > 0]
+            first, last = (int(dated.min()), int(dated.max())) if len(dated) else (MIN_YEAR, MIN_YEAR - 1)
+            ords = np.where(self.years > 0, self.years - first + 1, 0)
+            self._year = FieldOrdinals([""] + [str(year) for year in range(first, last + 1)], np.arange(self.size), ords)
+        return self._year
+
+    def undated(self) -> np.ndarray:
+        """The numbers of the documents without a date (made on first use)."""
+        if self._undated is None:
+            self._undated = np.flatnonzero(self.years == 0)
+        return self._undated
 
     def everything(self) -> np.ndarray:
         return self.alive.copy()
@@ -200,14 +228,29 @@ class FacetStore:
         order = top[np.argsort(key[top])]
         return [(facet.values[present[i]], int(counts[i])) for i in order[:limit]], len(present)
 
-    def year_counts(self, mask: np.ndarray, hits: np.ndarray | None = None) -> tuple[dict[int, int], int]:
-        """({year: count}, undated count) over the masked documents (``hits``: their numbers, if known)."""
-        years = self.years[mask if hits is None else hits]
-        dated = years[years > 0]
-        first = int(dated.min()) if len(dated) else MIN_YEAR
-        counts = np.bincount(dated - first)  # from the first year: not 2,000 empty bins from year 1
-        found = {first + int(i): int(counts[i]) for i in np.flatnonzero(counts)}
-        return found, int(np.count_nonzero(years == 0))
+    def year_counts(self, mask: np.ndarray | None, hits: np.ndarray | None = None,
+                    counts: np.ndarray | None = None) -> tuple[dict[int, int], int]:
+        """({year: count}, undated count) over the masked documents (``hits``: their numbers, if
+        known), or from ``counts``, the ``YEAR`` counts of ``counts()``."""
+        years = self.year_field()
+        if counts is None:
+            counts = years.counted(self.size, mask, hits)
+        return {int(years.values[i]): int(counts[i]) for i in np.flatnonzero(counts[1:]) + 1}, int(counts[0])
+
+    def newest_day(self) -> int:
+        """The day of the newest live document (``NO_DAY`` if none is dated), found once."""
+        if self._newest is None:
+            self._newest = int(self.days[self.alive].max(initial=NO_DAY))
+        return self._newest
+
+    def undated_among(self, numbers: np.ndarray) -> int:
+        """How many of the documents ``numbers`` (ascending) have no date: the undated
+        documents (usually few) searched among them, not each number's date looked up."""
+        few, many = sorted((self.undated(), numbers), key=len)
+        if not len(few):
+            return 0
+        at = np.minimum(np.searchsorted(many, few), len(many) - 1)
+        return int(np.count_nonzero(many[at] == few))
 
     def month_counts(self, mask: np.ndarray, year: int, hits: np.ndarray | None = None) -> dict[int, int]:
         """{month: count} of the masked documents (``hits``: their numbers, if known) in ``year``."""

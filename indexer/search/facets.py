@@ -12,11 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.facets import FACET_NAMES, LABELS, month_name
-from indexer.index.columns import FacetStore
+from indexer.index.columns import YEAR, FacetStore
 from indexer.search.results import Facet, FacetValue, SearchRequest
 from indexer.text.folding import fold
 
 MAX_YEAR_SPAN = 100  # years from the first to the last up to which gaps are filled in
+OWN_FILTER = {YEAR: "date"}  # a count whose own filter is not named like it: the years, by the date range
+
+
+def own_filter(name: str) -> str:
+    """The filter a facet's counts leave out (disjunctive facets): its own."""
+    return OWN_FILTER.get(name, name)
 
 
 def without(filters: dict[str, np.ndarray], name: str | None, base: np.ndarray) -> np.ndarray:
@@ -74,10 +80,10 @@ class Scopes:
 
     def groups(self, names: tuple[str, ...]) -> list[tuple[str, ...]]:
         """``names`` grouped by the documents their facets count over (``without`` each
-        name): all together without filters, a filtered facet apart from the others."""
+        one's own filter): all together without filters, a filtered facet apart from the others."""
         grouped: dict[frozenset, list[str]] = {}
         for name in names:
-            grouped.setdefault(frozenset(self.flags) - {name}, []).append(name)
+            grouped.setdefault(frozenset(self.flags) - {own_filter(name)}, []).append(name)
         return [tuple(group) for group in grouped.values()]
 
     def chosen(self, applied: frozenset) -> np.ndarray | None:
@@ -92,13 +98,13 @@ def build_facets(store: FacetStore, request: SearchRequest, scopes: Scopes) -> l
     if not request.with_facets:
         return []
     counts: dict[str, np.ndarray] = {}
-    for names in scopes.groups(FACET_NAMES):  # facets over the same documents are counted together
-        counts.update(store.counts(names, scopes.mask_without(names[0]), scopes.without(names[0])))
+    for names in scopes.groups(FACET_NAMES + (YEAR,)):  # facets over the same documents are counted together
+        own = own_filter(names[0])
+        counts.update(store.counts(names, scopes.mask_without(own), scopes.without(own)))
     facets = [value_facet(store, name, request, counts=counts[name]) for name in FACET_NAMES]
-    date_hits = scopes.without("date")
-    years, _ = store.year_counts(None, date_hits)
+    years, _ = store.year_counts(None, counts=counts[YEAR])
     facets.append(year_facet(years, request))
-    month = month_facet(store, None, request, date_hits)
+    month = month_facet(store, None, request, scopes.without("date"))
     if month is not None:
         facets.append(month)
     return facets

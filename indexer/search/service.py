@@ -239,7 +239,7 @@ def build_page(lease: Lease, request: SearchRequest, node, found: Match, config:
     mentions = entity_mentions(lease, found.compiled, request.filters)
     hits = rank(lease, request, node, found.compiled, numbers, scores, config, mentions)
     facets = build_facets(lease.facets, request, scopes)
-    undated = int(np.count_nonzero(lease.facets.years[numbers] == 0))
+    undated = lease.facets.undated_among(numbers)
     size = request.page_size
     return SearchPage(
         request=request, total=total, hits=hits, facets=facets, suggestion=None,
@@ -330,8 +330,7 @@ def ordered(lease: Lease, request: SearchRequest, node, numbers: np.ndarray, sco
                         max(limit, ranking.RECENCY_WINDOW) if recency else limit)
     scored = [(int(numbers[i]), float(scores[i])) for i in top]
     if recency:
-        newest = int(lease.facets.days[lease.facets.alive].max(initial=0))
-        scored = ranking.recency_rescore(scored, lease.facets.days, newest, config)
+        scored = ranking.recency_rescore(scored, lease.facets.days, lease.facets.newest_day(), config)
     return scored[:limit]
 
 
