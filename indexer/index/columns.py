@@ -243,15 +243,6 @@ class FacetStore:
             self._newest = int(self.days[self.alive].max(initial=NO_DAY))
         return self._newest
 
-    def undated_among(self, numbers: np.ndarray) -> int:
-        """How many of the documents ``numbers`` (ascending) have no date: the undated
-        documents (usually few) searched among them, not each number's date looked up."""
-        few, many = sorted((self.undated(), numbers), key=len)
-        if not len(few):
-            return 0
-        at = np.minimum(np.searchsorted(many, few), len(many) - 1)
-        return int(np.count_nonzero(many[at] == few))
-
     def month_counts(self, mask: np.ndarray, year: int, hits: np.ndarray | None = None) -> dict[int, int]:
         """{month: count} of the masked documents (``hits``: their numbers, if known) in ``year``."""
         chosen = mask if hits is None else hits

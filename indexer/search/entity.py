@@ -22,7 +22,7 @@ from indexer.errors import EntityNotFound
 from indexer.facets import FACET_NAMES, LABELS, FacetSpec, by_name, by_param
 from indexer.index.columns import FacetStore
 from indexer.search import service as steps
-from indexer.search.facets import month_facet, without, year_facet
+from indexer.search.facets import month_facet, undated_among, without, year_facet
 from indexer.search.ranking import RankingConfig
 from indexer.search.related import closest, related
 from indexer.search.results import EntityPage, Facet, RelatedFacet, SearchRequest
@@ -79,7 +79,7 @@ def entity_page(lease: Lease, request: SearchRequest, node, facet: str, value: s
     hits = steps.rank(lease, request, node, found.compiled, numbers, found.scores[numbers], config, mentions)
     return EntityPage(
         request=request, facet_name=spec.name, value=stored, total=total, scope=int(np.count_nonzero(scope)),
-        undated=int(np.count_nonzero(store.years[mentioned] == 0)),
+        undated=undated_among(store, numbers),
         facets=timeline(store, without(filters, "date", found.mask) & has_it, request),
         related=[related_facet(store, name, scope, mentioned, min_count, ordinals if name == spec.name else [])
                  for name in FACET_NAMES],

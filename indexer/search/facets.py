@@ -13,6 +13,7 @@ import numpy as np
 
 from indexer.facets import FACET_NAMES, LABELS, month_name
 from indexer.index.columns import YEAR, FacetStore
+from indexer.search.docsets import places
 from indexer.search.results import Facet, FacetValue, SearchRequest
 from indexer.text.folding import fold
 
@@ -23,6 +24,14 @@ OWN_FILTER = {YEAR: "date"}  # a count whose own filter is not named like it: th
 def own_filter(name: str) -> str:
     """The filter a facet's counts leave out (disjunctive facets): its own."""
     return OWN_FILTER.get(name, name)
+
+
+def undated_among(store: FacetStore, numbers: np.ndarray) -> int:
+    """How many of the documents ``numbers`` (ascending) have no date: the undated documents
+    (usually few) and the numbers, the fewer searched among the others, not each number's
+    date looked up in an array of the archive's size."""
+    few, many = sorted((store.undated(), numbers), key=len)
+    return int(np.count_nonzero(places(many, few)[0]))
 
 
 def without(filters: dict[str, np.ndarray], name: str | None, base: np.ndarray) -> np.ndarray:

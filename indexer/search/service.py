@@ -30,7 +30,7 @@ from indexer.search import ranking
 from indexer.search import words as word_modes
 from indexer.search.compiler import Compiled, QueryCompiler
 from indexer.search.evaluator import Evaluator
-from indexer.search.facets import Scopes, build_facets, filter_flags, filter_masks, value_facet, without
+from indexer.search.facets import Scopes, build_facets, filter_flags, filter_masks, undated_among, value_facet, without
 from indexer.search.matchset import Match
 from indexer.search.mentions import mention_pattern
 from indexer.search.query import parse_query, read_query
@@ -239,7 +239,7 @@ def build_page(lease: Lease, request: SearchRequest, node, found: Match, config:
     mentions = entity_mentions(lease, found.compiled, request.filters)
     hits = rank(lease, request, node, found.compiled, numbers, scores, config, mentions)
     facets = build_facets(lease.facets, request, scopes)
-    undated = lease.facets.undated_among(numbers)
+    undated = undated_among(lease.facets, numbers)
     size = request.page_size
     return SearchPage(
         request=request, total=total, hits=hits, facets=facets, suggestion=None,
